@@ -1,0 +1,353 @@
+//! Map logic without rendering: the view and its easing, touch and mouse gestures, hit
+//! tests through the snapshot's spatial index, and focus changes. Runs in headless tests.
+
+use bevy::input::ButtonState;
+use bevy::input::mouse::{MouseButtonInput, MouseScrollUnit, MouseWheel};
+use bevy::input::touch::{TouchInput, TouchPhase};
+use bevy::prelude::*;
+use bevy::window::{CursorMoved, PrimaryWindow};
+
+use super::super::AppSystems;
+use super::super::state::{City, CurrentLang, Focus, MapFigure, MapRequest, ShowAllBuildings};
+use crate::geo::{P2, Rect};
+use crate::scene::gesture::{Gesture, Recognizer};
+use crate::scene::view::{Insets, Transition, View};
+use crate::snapshot::Level;
+use crate::snapshot::index::CityData;
+
+/// How long the camera takes to ease into a new focus, seconds.
+pub const TRANSITION_SECONDS: f64 = 0.4;
+/// The system set that reads touches and the mouse.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReadPointers;
+
+/// The system set that moves the view; rendering follows after it.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EaseView;
+
+/// Pointer id used for the mouse, apart from every finger.
+const MOUSE_ID: u64 = u64::MAX;
+
+/// Screen space the panels cover, kept free when fitting a region (logical px).
+pub const MAP_INSETS: Insets = Insets {
+    left: 40.0,
+    right: 460.0,
+    top: 150.0,
+    bottom: 130.0,
+};
+
+/// The map's current view and the transition towards the focus, if one is running.
+#[derive(Resource, Debug, Clone)]
+pub struct MapView {
+    pub view: View,
+    pub transition: Option<Transition>,
+    /// The view that fits the current focus (where transitions land).
+    pub target: View,
+}
+
+impl MapView {
+    /// Whether the camera is still moving.
+    pub fn settled(&self) -> bool {
+        self.transition.is_none()
+    }
+}
+
+/// Screen rectangles (logical px: min x, min y, max x, max y) where panels take the touch
+/// instead of the map. Filled by the UI each frame.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct UiBlockers(pub Vec<[f32; 4]>);
+
+impl UiBlockers {
+    fn blocks(&self, p: Vec2) -> bool {
+        self.0
+            .iter()
+            .any(|r| p.x >= r[0] && p.x <= r[2] && p.y >= r[1] && p.y <= r[3])
+    }
+}
+
+/// Gesture state of all fingers and the mouse.
+#[derive(Resource, Debug, Default)]
+pub struct Pointers {
+    recognizer: Recognizer,
+    cursor: Option<Vec2>,
+    /// Touches that began on a panel: ignored by the map until they lift.
+    on_panel: Vec<u64>,
+}
+
+/// Bounds of what a focus shows, in local metres.
+pub fn focus_bounds(city: &CityData, focus: Focus) -> Rect {
+    match focus {
+        Focus::Building(b) => {
+            // Show the building within its community, not filling the screen.
+            let c = city
+                .index
+                .community_of
+                .get(b)
+                .copied()
+                .unwrap_or(city.index.district);
+            city.index.region_bounds[c]
+        }
+        other => city.index.region_bounds[other.region(city)],
+    }
+}
+
+/// Smallest and largest scale (metres per pixel) the visitor can zoom to.
+fn scale_limits(city: &CityData) -> (f64, f64) {
+    let d = city.index.region_bounds[city.index.district];
+    (0.05, (d.width().max(d.height()) / 300.0).max(1.0))
+}
+
+pub(crate) fn plugin(app: &mut App) {
+    let city = app.world().resource::<City>().0.clone();
+    let focus = *app.world().resource::<Focus>();
+    let viewport = [1920.0, 1080.0];
+    let target = View::fit(&focus_bounds(&city, focus), viewport, MAP_INSETS);
+    app.insert_resource(MapView {
+        view: target,
+        transition: None,
+        target,
+    })
+    .init_resource::<UiBlockers>()
+    .init_resource::<Pointers>()
+    .add_systems(
+        Update,
+        (
+            track_viewport.in_set(AppSystems::Input),
+            read_pointers
+                .in_set(AppSystems::Input)
+                .in_set(ReadPointers)
+                .after(track_viewport),
+            read_keys.in_set(AppSystems::Input),
+            apply_requests.in_set(AppSystems::Apply),
+            ease_view.in_set(AppSystems::Animate).in_set(EaseView),
+        ),
+    );
+}
+
+/// Follows the window's size, refitting the focus when it changes.
+fn track_viewport(
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    mut map: ResMut<MapView>,
+    city: Res<City>,
+    focus: Res<Focus>,
+) {
+    let Some(window) = window else {
+        return;
+    };
+    let size = [window.width() as f64, window.height() as f64];
+    if size[0] < 1.0 || size[1] < 1.0 || size == map.view.viewport {
+        return;
+    }
+    let target = View::fit(&focus_bounds(&city.0, *focus), size, MAP_INSETS);
+    map.view = target;
+    map.target = target;
+    map.transition = None;
+}
+
+fn read_pointers(
+    mut touches: MessageReader<TouchInput>,
+    mut buttons: MessageReader<MouseButtonInput>,
+    mut cursor: MessageReader<CursorMoved>,
+    mut wheel: MessageReader<MouseWheel>,
+    time: Res<Time<Real>>,
+    blockers: Res<UiBlockers>,
+    mut pointers: ResMut<Pointers>,
+    mut map: ResMut<MapView>,
+    city: Res<City>,
+    focus: Res<Focus>,
+    mut requests: MessageWriter<MapRequest>,
+) {
+    let now = time.elapsed_secs_f64();
+    let mut gestures: Vec<Gesture> = Vec::new();
+    let p = &mut *pointers;
+    for t in touches.read() {
+        let pos = [t.position.x as f64, t.position.y as f64];
+        match t.phase {
+            TouchPhase::Started => {
+                if blockers.blocks(t.position) {
+                    p.on_panel.push(t.id);
+                } else {
+                    p.recognizer.press(t.id, pos, now);
+                }
+            }
+            TouchPhase::Moved => {
+                if !p.on_panel.contains(&t.id) {
+                    gestures.extend(p.recognizer.motion(t.id, pos));
+                }
+            }
+            TouchPhase::Ended => {
+                if let Some(i) = p.on_panel.iter().position(|id| *id == t.id) {
+                    p.on_panel.swap_remove(i);
+                } else {
+                    gestures.extend(p.recognizer.release(t.id, pos, now));
+                }
+            }
+            TouchPhase::Canceled => {
+                p.on_panel.retain(|id| *id != t.id);
+                p.recognizer.cancel(t.id);
+            }
+        }
+    }
+    for c in cursor.read() {
+        p.cursor = Some(c.position);
+        let pos = [c.position.x as f64, c.position.y as f64];
+        gestures.extend(p.recognizer.motion(MOUSE_ID, pos));
+    }
+    for b in buttons.read() {
+        if b.button != MouseButton::Left {
+            continue;
+        }
+        let Some(c) = p.cursor else {
+            continue;
+        };
+        let pos = [c.x as f64, c.y as f64];
+        match b.state {
+            ButtonState::Pressed if !blockers.blocks(c) => p.recognizer.press(MOUSE_ID, pos, now),
+            ButtonState::Pressed => {}
+            ButtonState::Released => gestures.extend(p.recognizer.release(MOUSE_ID, pos, now)),
+        }
+    }
+    let (min_scale, max_scale) = scale_limits(&city.0);
+    for w in wheel.read() {
+        let Some(c) = p.cursor else {
+            continue;
+        };
+        if blockers.blocks(c) {
+            continue;
+        }
+        let steps = match w.unit {
+            MouseScrollUnit::Line => w.y as f64,
+            MouseScrollUnit::Pixel => w.y as f64 / 60.0,
+        };
+        map.transition = None;
+        map.view.zoom_about(
+            [c.x as f64, c.y as f64],
+            1.2f64.powf(steps),
+            min_scale,
+            max_scale,
+        );
+    }
+    for g in gestures {
+        match g {
+            Gesture::Pan(d) => {
+                map.transition = None;
+                map.view.pan(d);
+            }
+            Gesture::Pinch {
+                center,
+                factor,
+                pan,
+            } => {
+                map.transition = None;
+                map.view.pan(pan);
+                map.view.zoom_about(center, factor, min_scale, max_scale);
+            }
+            Gesture::DoubleTap(pos) => {
+                let mut to = map.view;
+                to.zoom_about(pos, 2.0, min_scale, max_scale);
+                map.transition = Some(Transition {
+                    from: map.view,
+                    to,
+                    elapsed: 0.0,
+                    duration: TRANSITION_SECONDS * 0.75,
+                });
+            }
+            Gesture::Tap(pos) => {
+                let world = map.view.to_world(pos);
+                if let Some(next) = hit(&city.0, *focus, world) {
+                    requests.write(MapRequest::Focus(next));
+                }
+            }
+        }
+    }
+}
+
+/// What a tap at `p` (local metres) selects, given the current focus.
+pub fn hit(city: &CityData, focus: Focus, p: P2) -> Option<Focus> {
+    let s = &city.snapshot;
+    let idx = &city.index;
+    let street_at = || idx.region_at(s, Level::Street, p).map(Focus::Street);
+    let community_at = || idx.region_at(s, Level::Community, p);
+    match focus {
+        Focus::District => street_at(),
+        Focus::Street(street) => match community_at() {
+            Some(c) if idx.parent[c] == Some(street) => Some(Focus::Community(c)),
+            _ => street_at(),
+        },
+        Focus::Community(_) | Focus::Building(_) => {
+            let community = focus.region(city);
+            if let Some(b) = idx.building_at(p)
+                && idx.community_of.get(b) == Some(&community)
+            {
+                return Some(Focus::Building(b));
+            }
+            match community_at() {
+                Some(other) if idx.parent[other] == idx.parent[community] => {
+                    Some(Focus::Community(other))
+                }
+                _ => street_at(),
+            }
+        }
+    }
+}
+
+fn read_keys(keys: Res<ButtonInput<KeyCode>>, mut requests: MessageWriter<MapRequest>) {
+    if keys.any_just_pressed([KeyCode::Escape, KeyCode::Backspace]) {
+        requests.write(MapRequest::Back);
+    }
+    if keys.just_pressed(KeyCode::KeyL) {
+        requests.write(MapRequest::ToggleLang);
+    }
+    if keys.just_pressed(KeyCode::KeyB) {
+        requests.write(MapRequest::ToggleAllBuildings);
+    }
+}
+
+/// Applies requests in order; a new focus starts the camera's transition at once.
+#[allow(clippy::too_many_arguments)]
+fn apply_requests(
+    mut requests: MessageReader<MapRequest>,
+    city: Res<City>,
+    mut focus: ResMut<Focus>,
+    mut lang: ResMut<CurrentLang>,
+    mut figure: ResMut<MapFigure>,
+    mut all: ResMut<ShowAllBuildings>,
+    mut map: ResMut<MapView>,
+) {
+    for r in requests.read() {
+        match *r {
+            MapRequest::Focus(f) => set_focus(&city.0, &mut focus, &mut map, f),
+            MapRequest::Back => {
+                let up = focus.up(&city.0);
+                set_focus(&city.0, &mut focus, &mut map, up);
+            }
+            MapRequest::ToggleLang => lang.0 = lang.0.other(),
+            MapRequest::SetFigure(f) => figure.0 = f,
+            MapRequest::ToggleAllBuildings => all.0 = !all.0,
+        }
+    }
+}
+
+fn set_focus(city: &CityData, focus: &mut ResMut<Focus>, map: &mut ResMut<MapView>, to: Focus) {
+    // Going "back" at the district level, or tapping the focused region, still recentres.
+    if **focus != to {
+        **focus = to;
+    }
+    let target = View::fit(&focus_bounds(city, to), map.view.viewport, MAP_INSETS);
+    map.target = target;
+    map.transition = Some(Transition {
+        from: map.view,
+        to: target,
+        elapsed: 0.0,
+        duration: TRANSITION_SECONDS,
+    });
+}
+
+fn ease_view(time: Res<Time<Real>>, mut map: ResMut<MapView>) {
+    let Some(mut t) = map.transition else {
+        return;
+    };
+    let (view, done) = t.step(time.delta_secs_f64());
+    map.view = view;
+    map.transition = if done { None } else { Some(t) };
+}

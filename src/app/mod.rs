@@ -1,0 +1,129 @@
+//! The exhibit as a tree of Bevy plugins. Plugins stay thin: they turn scene data into
+//! entities and input into state changes; the logic lives in `scene` and `snapshot`.
+
+pub mod automation;
+pub mod fps;
+pub mod map;
+pub mod state;
+pub mod theme;
+pub mod ui;
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use bevy::window::{PresentMode, WindowResolution};
+
+use crate::scene::format::Lang;
+use crate::snapshot::index::CityData;
+
+pub use state::{City, Focus, MapFigure, Settings, ShowAllBuildings};
+
+/// How the exhibit is started.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    pub city: Arc<CityData>,
+    /// Where the snapshot came from, for the log and the curator.
+    pub origin: String,
+    pub lang: Lang,
+    /// Window size in logical pixels.
+    pub size: (u32, u32),
+    /// Start focused on this region or building id.
+    pub focus: Option<String>,
+    pub show_all_buildings: bool,
+    /// Multisample anti-aliasing (4×) for smooth borders; off is faster on software renderers.
+    pub msaa: bool,
+    /// Save a screenshot here once everything has settled, then exit.
+    pub shot: Option<std::path::PathBuf>,
+    /// Measure frame times for this many seconds, then print them and exit; drill in and
+    /// out while measuring if the flag is set.
+    pub fps_probe: Option<(f64, bool)>,
+    /// Show owner names in full (a curator's explicit choice); masked by default.
+    pub full_owner_names: bool,
+}
+
+impl AppOptions {
+    pub fn new(city: Arc<CityData>, origin: String) -> Self {
+        Self {
+            city,
+            origin,
+            lang: Lang::Zh,
+            size: (1920, 1080),
+            focus: None,
+            show_all_buildings: false,
+            msaa: true,
+            shot: None,
+            fps_probe: None,
+            full_owner_names: false,
+        }
+    }
+}
+
+/// The order of the exhibit's per-frame work.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppSystems {
+    /// Read touches, mouse and keys and turn them into requests.
+    Input,
+    /// Apply requests: focus, language, toggles.
+    Apply,
+    /// Rebuild what changed: map layers, cards.
+    Rebuild,
+    /// Move things: camera easing, label positions.
+    Animate,
+}
+
+/// Builds the full windowed exhibit.
+pub fn build(options: AppOptions) -> App {
+    let mut app = App::new();
+    let title = format!("citygrid — {}", options.city.district().name);
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title,
+                    resolution: WindowResolution::new(options.size.0, options.size.1)
+                        .with_scale_factor_override(1.0),
+                    present_mode: PresentMode::AutoVsync,
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(bevy::log::LogPlugin {
+                filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn,citygrid=info"
+                    .into(),
+                ..default()
+            }),
+    );
+    app.insert_resource(ClearColor(theme::color(crate::palette::BACKGROUND)))
+        .insert_resource(map::render::MapMsaa(options.msaa));
+    add_exhibit(&mut app, &options);
+    app.add_plugins((theme::plugin, map::render::plugin, ui::plugin));
+    if let Some(path) = &options.shot {
+        app.add_plugins(automation::plugin(path.clone()));
+    }
+    if let Some((seconds, drill)) = options.fps_probe {
+        app.add_plugins(fps::plugin(seconds, drill));
+    }
+    app
+}
+
+/// Adds the exhibit's state and logic (no rendering): used by the window and by headless
+/// tests alike.
+pub fn add_exhibit(app: &mut App, options: &AppOptions) {
+    app.configure_sets(
+        Update,
+        (
+            AppSystems::Input,
+            AppSystems::Apply,
+            AppSystems::Rebuild,
+            AppSystems::Animate,
+        )
+            .chain(),
+    );
+    state::insert(app, options);
+    app.add_plugins(map::logic::plugin);
+}
+
+/// Runs the exhibit until the window closes.
+pub fn run(options: AppOptions) -> AppExit {
+    build(options).run()
+}

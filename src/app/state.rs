@@ -1,0 +1,158 @@
+//! The exhibit's shared state: the city data, what the map is focused on, the language, and
+//! the visitor's choices.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+
+use super::AppOptions;
+use crate::scene::format::Lang;
+use crate::scene::layers::{Depth, Figure};
+use crate::snapshot::Level;
+use crate::snapshot::index::CityData;
+
+/// The snapshot on show and its index.
+#[derive(Resource, Clone)]
+pub struct City(pub Arc<CityData>);
+
+/// What the map is drilled into. Indices point into the snapshot's tables.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Focus {
+    #[default]
+    District,
+    Street(usize),
+    Community(usize),
+    Building(usize),
+}
+
+impl Focus {
+    /// The focus for a region of the given level.
+    pub fn of_region(city: &CityData, region: usize) -> Focus {
+        match city.snapshot.regions.get(region).map(|r| r.level) {
+            Some(Level::Street) => Focus::Street(region),
+            Some(Level::Community) => Focus::Community(region),
+            _ => Focus::District,
+        }
+    }
+
+    /// Looks up a region or building id.
+    pub fn from_id(city: &CityData, id: &str) -> Option<Focus> {
+        if let Some(&r) = city.index.region_by_id.get(id) {
+            return Some(Focus::of_region(city, r));
+        }
+        city.index
+            .building_by_id
+            .get(id)
+            .map(|&b| Focus::Building(b))
+    }
+
+    /// The region whose figures the card shows (the building's community for a building).
+    pub fn region(self, city: &CityData) -> usize {
+        match self {
+            Focus::District => city.index.district,
+            Focus::Street(r) | Focus::Community(r) => r,
+            Focus::Building(b) => city
+                .index
+                .community_of
+                .get(b)
+                .copied()
+                .unwrap_or(city.index.district),
+        }
+    }
+
+    /// One level up.
+    pub fn up(self, city: &CityData) -> Focus {
+        match self {
+            Focus::District => Focus::District,
+            Focus::Building(_) => Focus::Community(self.region(city)),
+            Focus::Street(_) | Focus::Community(_) => {
+                let r = self.region(city);
+                match city.index.parent.get(r).copied().flatten() {
+                    Some(p) => Focus::of_region(city, p),
+                    None => Focus::District,
+                }
+            }
+        }
+    }
+
+    /// The id of what is focused.
+    pub fn id(self, city: &CityData) -> &str {
+        match self {
+            Focus::Building(b) => city.snapshot.buildings.get(b).map_or("", |x| x.id.as_str()),
+            _ => city
+                .snapshot
+                .regions
+                .get(self.region(city))
+                .map_or("", |x| x.id.as_str()),
+        }
+    }
+
+    /// What the map draws for this focus.
+    pub fn layer_depth(self, city: &CityData) -> Depth {
+        match self {
+            Focus::District => Depth::District,
+            Focus::Street(r) => Depth::Street(r),
+            Focus::Community(c) => Depth::Community(c, None),
+            Focus::Building(b) => Depth::Community(self.region(city), Some(b)),
+        }
+    }
+
+    /// The drill depth: district 0 … building 3.
+    pub fn depth(self) -> u8 {
+        match self {
+            Focus::District => 0,
+            Focus::Street(_) => 1,
+            Focus::Community(_) => 2,
+            Focus::Building(_) => 3,
+        }
+    }
+}
+
+/// The current language.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CurrentLang(pub Lang);
+
+/// The figure the map colors its regions by.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MapFigure(pub Figure);
+
+/// Whether the district view shows every building at once.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ShowAllBuildings(pub bool);
+
+/// Choices made by the hall's staff, not by visitors.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Settings {
+    /// Show owner names in full instead of masked.
+    pub full_owner_names: bool,
+    /// Where the snapshot came from.
+    pub origin: String,
+}
+
+/// A request to change what the map shows; written by touch, buttons, keys and automation.
+#[derive(Message, Debug, Clone, Copy, PartialEq)]
+pub enum MapRequest {
+    Focus(Focus),
+    Back,
+    ToggleLang,
+    SetFigure(Figure),
+    ToggleAllBuildings,
+}
+
+pub(super) fn insert(app: &mut App, options: &AppOptions) {
+    let focus = options
+        .focus
+        .as_deref()
+        .and_then(|id| Focus::from_id(&options.city, id))
+        .unwrap_or_default();
+    app.insert_resource(City(options.city.clone()))
+        .insert_resource(focus)
+        .insert_resource(CurrentLang(options.lang))
+        .insert_resource(MapFigure::default())
+        .insert_resource(ShowAllBuildings(options.show_all_buildings))
+        .insert_resource(Settings {
+            full_owner_names: options.full_owner_names,
+            origin: options.origin.clone(),
+        })
+        .add_message::<MapRequest>();
+}

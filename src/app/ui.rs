@@ -1,0 +1,585 @@
+//! The touchscreen's panels: title and breadcrumb, language toggle and demo badge, the
+//! figures card, the legend, and the big buttons along the bottom. Rebuilt whenever what
+//! they show changes; every panel takes its touches away from the map.
+
+use bevy::picking::events::{Click, Pointer};
+use bevy::prelude::*;
+
+use super::AppSystems;
+use super::map::logic::UiBlockers;
+use super::map::render::CurrentLegend;
+use super::state::{City, CurrentLang, Focus, MapFigure, MapRequest, Settings, ShowAllBuildings};
+use super::theme::{self, size};
+use crate::palette;
+use crate::scene::format::{self, Lang, Text as Words, text};
+use crate::scene::layers::Figure;
+use crate::snapshot::index::CityData;
+
+/// The root of all panels (despawned and rebuilt on change).
+#[derive(Component)]
+struct UiRoot;
+
+/// A panel that takes touches away from the map.
+#[derive(Component)]
+pub struct BlocksMap;
+
+/// What a button asks for when tapped.
+#[derive(Component, Clone, Copy)]
+pub struct OnPress(pub MapRequest);
+
+/// A button's resting color, to return to after a press.
+#[derive(Component, Clone, Copy)]
+struct ButtonLook(Color);
+
+pub(crate) fn plugin(app: &mut App) {
+    app.add_observer(press_button).add_systems(
+        Update,
+        (
+            rebuild_ui
+                .in_set(AppSystems::Rebuild)
+                .after(super::map::render::RebuildLayers)
+                .run_if(
+                    resource_changed::<Focus>
+                        .or_else(resource_changed::<CurrentLang>)
+                        .or_else(resource_changed::<MapFigure>)
+                        .or_else(resource_changed::<ShowAllBuildings>)
+                        .or_else(resource_changed::<CurrentLegend>),
+                ),
+            (button_feedback, collect_blockers)
+                .in_set(AppSystems::Input)
+                .before(super::map::logic::ReadPointers),
+        ),
+    );
+}
+
+fn press_button(
+    click: On<Pointer<Click>>,
+    buttons: Query<&OnPress>,
+    mut requests: MessageWriter<MapRequest>,
+) {
+    if let Ok(p) = buttons.get(click.entity) {
+        requests.write(p.0);
+    }
+}
+
+fn button_feedback(
+    mut q: Query<(&Interaction, &ButtonLook, &mut BackgroundColor), Changed<Interaction>>,
+) {
+    for (i, look, mut bg) in &mut q {
+        bg.0 = match i {
+            Interaction::Pressed => theme::color(palette::BUTTON_PRESSED),
+            _ => look.0,
+        };
+    }
+}
+
+fn collect_blockers(
+    panels: Query<(&ComputedNode, &UiGlobalTransform, &InheritedVisibility), With<BlocksMap>>,
+    mut blockers: ResMut<UiBlockers>,
+) {
+    blockers.0.clear();
+    for (node, t, vis) in &panels {
+        if !vis.get() {
+            continue;
+        }
+        let inv = node.inverse_scale_factor();
+        let c = t.translation * inv;
+        let half = node.size() * inv * 0.5;
+        blockers
+            .0
+            .push([c.x - half.x, c.y - half.y, c.x + half.x, c.y + half.y]);
+    }
+}
+
+fn panel() -> (BackgroundColor, BorderColor, BlocksMap) {
+    (
+        BackgroundColor(theme::color(palette::PANEL.with_alpha(235))),
+        BorderColor::all(theme::color(palette::PANEL_BORDER)),
+        BlocksMap,
+    )
+}
+
+fn label(s: impl Into<String>, font: f32, color: palette::Srgba) -> impl Bundle {
+    (
+        Text::new(s),
+        TextFont::from_font_size(font),
+        TextColor(theme::color(color)),
+        Pickable::IGNORE,
+    )
+}
+
+/// A big touch button (at least 64 px tall: 15 mm on a 55" full-HD panel is 24 px, on a
+/// 24" one 54 px).
+fn button(caption: impl Into<String>, active: bool, request: MapRequest) -> impl Bundle {
+    let base = theme::color(if active {
+        palette::BUTTON_ACTIVE
+    } else {
+        palette::BUTTON
+    });
+    (
+        Button,
+        OnPress(request),
+        ButtonLook(base),
+        BlocksMap,
+        Node {
+            min_height: px(64),
+            min_width: px(64),
+            padding: UiRect::axes(px(22), px(10)),
+            justify_content: JustifyContent::Center,
+            align_items: AlignItems::Center,
+            border: UiRect::all(px(2)),
+            border_radius: BorderRadius::all(px(10)),
+            ..default()
+        },
+        BackgroundColor(base),
+        BorderColor::all(theme::color(palette::PANEL_BORDER)),
+        children![label(caption, size::BUTTON, palette::TEXT)],
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rebuild_ui(
+    mut commands: Commands,
+    old: Query<Entity, With<UiRoot>>,
+    city: Res<City>,
+    focus: Res<Focus>,
+    lang: Res<CurrentLang>,
+    figure: Res<MapFigure>,
+    all: Res<ShowAllBuildings>,
+    legend: Res<CurrentLegend>,
+    settings: Res<Settings>,
+) {
+    for e in &old {
+        commands.entity(e).despawn();
+    }
+    let city = &*city.0;
+    let lang = lang.0;
+    let root = commands
+        .spawn((
+            Name::new("UI root"),
+            UiRoot,
+            Node {
+                width: percent(100),
+                height: percent(100),
+                position_type: PositionType::Absolute,
+                ..default()
+            },
+            Pickable::IGNORE,
+        ))
+        .id();
+    let top = commands.spawn(top_bar(city, *focus, lang)).id();
+    let corner = commands.spawn(top_right(city, lang)).id();
+    let card = commands
+        .spawn(card(city, *focus, lang, settings.full_owner_names))
+        .id();
+    let bottom = commands
+        .spawn(bottom_bar(city, *focus, lang, figure.0, all.0))
+        .id();
+    commands
+        .entity(root)
+        .add_children(&[top, corner, card, bottom]);
+    if let Some(l) = legend.0
+        && focus.depth() <= 1
+    {
+        let legend = commands.spawn(legend_panel(city, lang, l)).id();
+        commands.entity(root).add_child(legend);
+    }
+}
+
+fn region_name(city: &CityData, r: usize, lang: Lang) -> String {
+    city.snapshot
+        .regions
+        .get(r)
+        .map(|x| lang.pick(&x.name, &x.name_en).to_string())
+        .unwrap_or_default()
+}
+
+fn top_bar(city: &CityData, focus: Focus, lang: Lang) -> impl Bundle {
+    let mut crumbs: Vec<(String, Focus)> = Vec::new();
+    for r in city.index.ancestry(focus.region(city)) {
+        crumbs.push((region_name(city, r, lang), Focus::of_region(city, r)));
+    }
+    if let Focus::Building(b) = focus
+        && let Some(x) = city.snapshot.buildings.get(b)
+    {
+        let name = lang.pick(&x.name, &x.name_en);
+        crumbs.push((
+            if name.is_empty() {
+                x.id.clone()
+            } else {
+                name.to_string()
+            },
+            focus,
+        ));
+    }
+    let n = crumbs.len();
+    let title = format!(
+        "{} · {}",
+        region_name(city, city.index.district, lang),
+        text(Words::Title, lang)
+    );
+    (
+        Name::new("Top bar"),
+        Node {
+            position_type: PositionType::Absolute,
+            left: px(24),
+            top: px(18),
+            max_width: percent(70),
+            flex_direction: FlexDirection::Column,
+            row_gap: px(10),
+            ..default()
+        },
+        Pickable::IGNORE,
+        Children::spawn((
+            Spawn(label(title, size::TITLE, palette::TEXT)),
+            Spawn((
+                Node {
+                    flex_direction: FlexDirection::Row,
+                    flex_wrap: FlexWrap::Wrap,
+                    align_items: AlignItems::Center,
+                    column_gap: px(6),
+                    row_gap: px(6),
+                    ..default()
+                },
+                Pickable::IGNORE,
+                Children::spawn(SpawnIter(crumbs.into_iter().enumerate().map(
+                    move |(i, (name, f))| {
+                        let caption = if i + 1 < n {
+                            format!("{name}  ›")
+                        } else {
+                            name
+                        };
+                        button(caption, i + 1 == n, MapRequest::Focus(f))
+                    },
+                ))),
+            )),
+        )),
+    )
+}
+
+fn top_right(city: &CityData, lang: Lang) -> impl Bundle {
+    let demo = city.snapshot.demo;
+    (
+        Name::new("Language and badge"),
+        Node {
+            position_type: PositionType::Absolute,
+            right: px(24),
+            top: px(18),
+            flex_direction: FlexDirection::Row,
+            align_items: AlignItems::Center,
+            column_gap: px(14),
+            ..default()
+        },
+        Pickable::IGNORE,
+        Children::spawn((
+            Spawn((
+                Node {
+                    padding: UiRect::axes(px(16), px(8)),
+                    border_radius: BorderRadius::all(px(8)),
+                    display: if demo { Display::Flex } else { Display::None },
+                    ..default()
+                },
+                BackgroundColor(theme::color(palette::DEMO_BADGE)),
+                BlocksMap,
+                children![label(
+                    text(Words::DemoData, lang),
+                    size::BODY,
+                    palette::DEMO_BADGE_TEXT
+                )],
+            )),
+            Spawn(button(
+                text(Words::LanguageToggle, lang),
+                false,
+                MapRequest::ToggleLang,
+            )),
+        )),
+    )
+}
+
+fn card(city: &CityData, focus: Focus, lang: Lang, full_names: bool) -> impl Bundle {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let (title, subtitle);
+    let unit = |zh: &'static str| if lang == Lang::Zh { zh } else { "" };
+    if let Focus::Building(b) = focus
+        && let Some(x) = city.snapshot.buildings.get(b)
+    {
+        let name = lang.pick(&x.name, &x.name_en);
+        title = if name.is_empty() {
+            x.id.clone()
+        } else {
+            name.to_string()
+        };
+        subtitle = format!("{} · {}", format::use_name(x.usage, lang), x.id);
+        rows.push((
+            text(Words::Floors, lang).into(),
+            format!("{}{}", x.floors, unit(" 层")),
+        ));
+        rows.push((
+            text(Words::FloorArea, lang).into(),
+            format::area(x.floor_area_m2, lang),
+        ));
+        rows.push((
+            text(Words::Residents, lang).into(),
+            format!("{}{}", format::count(x.residents, lang), unit(" 人")),
+        ));
+        rows.push((
+            text(Words::Households, lang).into(),
+            format!("{}{}", format::count(x.households, lang), unit(" 户")),
+        ));
+        if let Some(y) = x.year_built {
+            rows.push((
+                text(Words::YearBuilt, lang).into(),
+                format!("{y}{}", unit(" 年")),
+            ));
+        }
+        if !x.owners.is_empty() {
+            let shown: Vec<String> = x
+                .owners
+                .iter()
+                .take(8)
+                .map(|o| {
+                    if full_names {
+                        o.clone()
+                    } else {
+                        format::mask_name(o)
+                    }
+                })
+                .collect();
+            let mut list = shown.join(lang.pick("、", ", "));
+            if x.owners.len() > shown.len() {
+                list.push_str(&match lang {
+                    Lang::Zh => format!(" 等{}人", x.owners.len()),
+                    Lang::En => format!(" and {} more", x.owners.len() - shown.len()),
+                });
+            }
+            let head = if full_names {
+                text(Words::Owners, lang).to_string()
+            } else {
+                format!(
+                    "{}（{}）",
+                    text(Words::Owners, lang),
+                    text(Words::OwnersMasked, lang)
+                )
+            };
+            rows.push((head, list));
+        }
+    } else {
+        let r = focus.region(city);
+        let region = &city.snapshot.regions[r];
+        title = lang.pick(&region.name, &region.name_en).to_string();
+        subtitle = format!(
+            "{} · {} {}",
+            format::level_name(region.level, lang),
+            text(Words::Code, lang),
+            region.id
+        );
+        let f = city.figures(r);
+        rows.push((
+            text(Words::ResidentialBuildings, lang).into(),
+            format!(
+                "{}{}",
+                format::count(f.residential_buildings, lang),
+                unit(" 栋")
+            ),
+        ));
+        rows.push((
+            text(Words::FloorArea, lang).into(),
+            format::area(f.floor_area_m2, lang),
+        ));
+        rows.push((
+            text(Words::Residents, lang).into(),
+            format!("{}{}", format::count(f.residents, lang), unit(" 人")),
+        ));
+        rows.push((
+            text(Words::Households, lang).into(),
+            format!("{}{}", format::count(f.households, lang), unit(" 户")),
+        ));
+    }
+    let owners_row = rows.len() > 4 && matches!(focus, Focus::Building(_));
+    (
+        Name::new("Card"),
+        Node {
+            position_type: PositionType::Absolute,
+            right: px(24),
+            top: px(110),
+            width: px(420),
+            flex_direction: FlexDirection::Column,
+            padding: UiRect::all(px(24)),
+            row_gap: px(14),
+            border: UiRect::all(px(2)),
+            border_radius: BorderRadius::all(px(14)),
+            ..default()
+        },
+        panel(),
+        Children::spawn((
+            Spawn(label(title, size::HEADING, palette::TEXT)),
+            Spawn(label(subtitle, size::SMALL, palette::ACCENT)),
+            Spawn((
+                Node {
+                    height: px(2),
+                    ..default()
+                },
+                BackgroundColor(theme::color(palette::PANEL_BORDER)),
+            )),
+            SpawnIter(rows.into_iter().enumerate().map(move |(i, (k, v))| {
+                // The owners' list is long: body size, wrapping.
+                let value_size = if owners_row && k.contains(text(Words::Owners, Lang::Zh))
+                    || i >= 5 && owners_row
+                {
+                    size::BODY
+                } else {
+                    size::FIGURE
+                };
+                (
+                    Node {
+                        flex_direction: FlexDirection::Column,
+                        row_gap: px(2),
+                        ..default()
+                    },
+                    Pickable::IGNORE,
+                    children![
+                        label(k, size::SMALL, palette::TEXT_MUTED),
+                        label(v, value_size, palette::TEXT),
+                    ],
+                )
+            })),
+        )),
+    )
+}
+
+fn legend_value(city: &CityData, figure: Figure, v: f64, lang: Lang) -> String {
+    match figure {
+        Figure::FloorArea => format::area(v, lang),
+        Figure::Metric(m) => {
+            let unit = city
+                .snapshot
+                .metrics
+                .get(m)
+                .map(|x| lang.pick(&x.unit, &x.unit_en).to_string())
+                .unwrap_or_default();
+            let n = if v.fract().abs() < 1e-9 && v.abs() < 1e15 {
+                format::count(v as i64, lang)
+            } else {
+                format!("{v:.1}")
+            };
+            format!("{n} {unit}").trim().to_string()
+        }
+        _ => format::count(v.round() as i64, lang),
+    }
+}
+
+fn legend_panel(city: &CityData, lang: Lang, l: crate::scene::layers::Legend) -> impl Bundle {
+    let name = l.figure.name(city, lang);
+    let lo = legend_value(city, l.figure, l.min, lang);
+    let hi = legend_value(city, l.figure, l.max, lang);
+    (
+        Name::new("Legend"),
+        Node {
+            position_type: PositionType::Absolute,
+            right: px(24),
+            bottom: px(24),
+            width: px(420),
+            flex_direction: FlexDirection::Column,
+            padding: UiRect::all(px(16)),
+            row_gap: px(8),
+            border: UiRect::all(px(2)),
+            border_radius: BorderRadius::all(px(14)),
+            ..default()
+        },
+        panel(),
+        Children::spawn((
+            Spawn(label(name, size::BODY, palette::TEXT)),
+            Spawn((
+                Node {
+                    flex_direction: FlexDirection::Row,
+                    height: px(18),
+                    ..default()
+                },
+                Pickable::IGNORE,
+                Children::spawn(SpawnIter(palette::RAMP.into_iter().map(|c| {
+                    (
+                        Node {
+                            flex_grow: 1.0,
+                            ..default()
+                        },
+                        BackgroundColor(theme::color(c)),
+                    )
+                }))),
+            )),
+            Spawn((
+                Node {
+                    flex_direction: FlexDirection::Row,
+                    justify_content: JustifyContent::SpaceBetween,
+                    ..default()
+                },
+                Pickable::IGNORE,
+                children![
+                    label(lo, size::SMALL, palette::TEXT_MUTED),
+                    label(hi, size::SMALL, palette::TEXT_MUTED),
+                ],
+            )),
+        )),
+    )
+}
+
+fn bottom_bar(city: &CityData, focus: Focus, lang: Lang, figure: Figure, all: bool) -> impl Bundle {
+    let mut buttons: Vec<(String, bool, MapRequest)> = Vec::new();
+    if focus != Focus::District {
+        buttons.push((
+            format!("‹ {}", text(Words::Back, lang)),
+            false,
+            MapRequest::Back,
+        ));
+    }
+    if focus.depth() <= 1 {
+        for f in [
+            Figure::Residents,
+            Figure::ResidentialBuildings,
+            Figure::FloorArea,
+            Figure::Households,
+        ] {
+            buttons.push((f.name(city, lang), f == figure, MapRequest::SetFigure(f)));
+        }
+        let metrics = Figure::metric_choices(city);
+        if !metrics.is_empty() {
+            let current = metrics.iter().position(|m| *m == figure);
+            let next = current.map_or(0, |i| (i + 1) % metrics.len());
+            let caption = match current {
+                Some(_) => format!("{} ›", figure.name(city, lang)),
+                None => lang.pick("部门指标 ›", "Department data ›").to_string(),
+            };
+            buttons.push((
+                caption,
+                current.is_some(),
+                MapRequest::SetFigure(metrics[next]),
+            ));
+        }
+    }
+    if focus == Focus::District {
+        buttons.push((
+            text(Words::AllBuildings, lang).into(),
+            all,
+            MapRequest::ToggleAllBuildings,
+        ));
+    }
+    (
+        Name::new("Bottom bar"),
+        Node {
+            position_type: PositionType::Absolute,
+            left: px(24),
+            bottom: px(24),
+            max_width: percent(72),
+            flex_direction: FlexDirection::Row,
+            flex_wrap: FlexWrap::Wrap,
+            column_gap: px(12),
+            row_gap: px(12),
+            ..default()
+        },
+        Pickable::IGNORE,
+        Children::spawn(SpawnIter(
+            buttons
+                .into_iter()
+                .map(|(caption, active, req)| button(caption, active, req)),
+        )),
+    )
+}

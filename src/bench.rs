@@ -1,0 +1,361 @@
+//! `citygrid bench`: performance figures printed as a table — snapshot load, validation and
+//! indexing (each case in a fresh process for an honest peak memory), map layer building,
+//! hit tests, and with `--render` frames per second in a real window.
+#![allow(clippy::print_stdout)]
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use crate::geo::P2;
+use crate::scene::layers::{self, Depth, Figure};
+use crate::snapshot::index::CityData;
+use crate::snapshot::{DEFAULT_SIZE_LIMIT, load, validate};
+
+/// Peak resident memory of this process so far, in MiB (Linux), if known.
+pub fn peak_rss_mib() -> Option<f64> {
+    proc_status_kib("VmHWM:").map(|k| k / 1024.0)
+}
+
+/// Current resident memory of this process, in MiB (Linux), if known.
+pub fn rss_mib() -> Option<f64> {
+    proc_status_kib("VmRSS:").map(|k| k / 1024.0)
+}
+
+fn proc_status_kib(key: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Loads one snapshot in this process and prints `key=value` figures on one line.
+fn load_case(file: Option<&Path>) -> ExitCode {
+    let t0 = Instant::now();
+    let (name, bytes) = match file {
+        Some(f) => match std::fs::read(f) {
+            Ok(b) => (f.display().to_string(), b),
+            Err(e) => {
+                eprintln!("{}: {e}", f.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => (
+            crate::demo::DEMO_ORIGIN.to_string(),
+            crate::demo::DEMO_RON.as_bytes().to_vec(),
+        ),
+    };
+    let read_ms = ms(t0);
+    let t = Instant::now();
+    let snapshot = match load::parse_bytes(&name, &bytes, DEFAULT_SIZE_LIMIT) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let parse_ms = ms(t);
+    drop(bytes);
+    let t = Instant::now();
+    let report = validate(&snapshot);
+    let validate_ms = ms(t);
+    let t = Instant::now();
+    let city = CityData::new(snapshot);
+    let index_ms = ms(t);
+    println!(
+        "read={read_ms:.1} parse={parse_ms:.1} validate={validate_ms:.1} index={index_ms:.1} total={:.1} errors={} buildings={} metrics={} rss={:.0} peak={:.0}",
+        ms(t0),
+        report.errors().count(),
+        city.snapshot.buildings.len(),
+        city.snapshot.metrics.len(),
+        rss_mib().unwrap_or(f64::NAN),
+        peak_rss_mib().unwrap_or(f64::NAN),
+    );
+    ExitCode::SUCCESS
+}
+
+fn field(line: &str, key: &str) -> f64 {
+    line.split_whitespace()
+        .find_map(|kv| kv.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+fn run_case(args: &[&str]) -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let out = Command::new(exe).args(args).output().ok()?;
+    if !out.status.success() {
+        eprintln!(
+            "bench case {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return None;
+    }
+    String::from_utf8(out.stdout)
+        .ok()?
+        .lines()
+        .last()
+        .map(str::to_string)
+}
+
+/// Median of a few timed runs of `f`, in milliseconds.
+fn time_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            ms(t)
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    format!("{cpus} CPU(s), {model}")
+}
+
+/// Entry point of `citygrid bench`.
+pub fn main(buildings: usize, render: bool, case: Option<&str>, file: Option<&Path>) -> ExitCode {
+    match case {
+        Some("load") => return load_case(file),
+        Some(fps @ ("fps-all" | "fps-drill")) => return fps_case(file, fps == "fps-drill"),
+        Some(other) => {
+            eprintln!("unknown bench case {other}");
+            return ExitCode::from(2);
+        }
+        None => {}
+    }
+    println!("citygrid {} bench — {}", crate::build_id(), machine());
+    println!("(debug builds are several times slower than release: bench with --release)");
+    let dir = std::env::temp_dir().join(format!("citygrid-bench-{}", std::process::id()));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("{}: {e}", dir.display());
+        return ExitCode::from(2);
+    }
+    let stress_path = dir.join(format!("stress-{buildings}.ron"));
+    let t = Instant::now();
+    let snapshot = crate::generate::generate(&crate::generate::Options::stress(buildings, 1));
+    let gen_ms = ms(t);
+    let owners: usize = snapshot.buildings.iter().map(|b| b.owners.len()).sum();
+    if let Err(e) = load::save_atomic(&snapshot, &stress_path) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
+    drop(snapshot);
+    let size_mb = std::fs::metadata(&stress_path).map_or(0.0, |m| m.len() as f64 / 1e6);
+    println!(
+        "stress snapshot: {buildings} buildings, {owners} owners, 3,759 metrics, {size_mb:.1} MB RON (generated in {gen_ms:.0} ms)"
+    );
+    println!();
+    println!(
+        "| snapshot | parse ms | validate ms | index ms | load+validate+index ms | peak RSS MiB | target |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let stress_arg = stress_path.display().to_string();
+    for (label, args, target) in [
+        ("demo (embedded)", vec!["bench", "--case", "load"], ""),
+        (
+            "stress",
+            vec!["bench", "--case", "load", "--file", stress_arg.as_str()],
+            "≤ 1000 ms, ≤ 400 MiB",
+        ),
+    ] {
+        match run_case(&args) {
+            Some(line) => println!(
+                "| {label} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {target} |",
+                field(&line, "parse"),
+                field(&line, "validate"),
+                field(&line, "index"),
+                field(&line, "total"),
+                field(&line, "peak"),
+            ),
+            None => println!("| {label} | failed | | | | | {target} |"),
+        }
+    }
+    println!();
+
+    // Map work on the stress snapshot, in this process.
+    let loaded = match load::load_file(&stress_path, DEFAULT_SIZE_LIMIT) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let city = CityData::new(loaded.snapshot);
+    let street = city.index.children[city.index.district]
+        .first()
+        .copied()
+        .unwrap_or(0);
+    let community = city.index.children[street].first().copied().unwrap_or(0);
+    println!("| map work (stress snapshot) | ms | what |");
+    println!("|---|---|---|");
+    let px = 5.0;
+    let mut tris = 0;
+    let t_district = time_ms(5, || {
+        tris = layers::build(&city, Depth::District, Figure::Residents, false, px)
+            .fills
+            .triangles();
+    });
+    println!("| district layers | {t_district:.2} | {tris} fill triangles |");
+    let t_all = time_ms(3, || {
+        tris = layers::build(&city, Depth::District, Figure::Residents, true, px)
+            .buildings
+            .triangles();
+    });
+    println!(
+        "| district + all buildings | {t_all:.1} | {tris} building triangles, merged into one mesh |"
+    );
+    let t_street = time_ms(5, || {
+        let _ = layers::build(
+            &city,
+            Depth::Street(street),
+            Figure::Residents,
+            false,
+            px / 4.0,
+        );
+    });
+    println!("| subdistrict layers | {t_street:.2} | drill step: rebuilt once per tap |");
+    let t_comm = time_ms(5, || {
+        tris = layers::build(
+            &city,
+            Depth::Community(community, None),
+            Figure::Residents,
+            false,
+            px / 20.0,
+        )
+        .buildings
+        .triangles();
+    });
+    println!("| community layers | {t_comm:.2} | {tris} building triangles |");
+    let bounds = city.index.region_bounds[city.index.district];
+    let mut rng = crate::generate::rng::Rng::new(9);
+    let points: Vec<P2> = (0..100_000)
+        .map(|_| {
+            [
+                rng.range(bounds.min[0], bounds.max[0]),
+                rng.range(bounds.min[1], bounds.max[1]),
+            ]
+        })
+        .collect();
+    let mut hits = 0;
+    let t_hit = time_ms(3, || {
+        hits = points
+            .iter()
+            .filter(|p| city.index.building_at(**p).is_some())
+            .count();
+    });
+    println!(
+        "| building hit test | {:.3} µs each | {hits} of 100,000 random points hit a building |",
+        t_hit * 1000.0 / points.len() as f64
+    );
+    let t_region = time_ms(3, || {
+        hits = points
+            .iter()
+            .filter(|p| {
+                city.index
+                    .region_at(&city.snapshot, crate::snapshot::Level::Community, **p)
+                    .is_some()
+            })
+            .count();
+    });
+    println!(
+        "| community hit test | {:.3} µs each | {hits} of 100,000 hit a community |",
+        t_region * 1000.0 / points.len() as f64
+    );
+    if render {
+        println!();
+        render_table(&stress_arg);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    ExitCode::SUCCESS
+}
+
+/// Runs the window on a snapshot and prints the probe's line.
+fn fps_case(file: Option<&Path>, drill: bool) -> ExitCode {
+    let loaded = match crate::cli::load_snapshot(file) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let city = std::sync::Arc::new(CityData::new(loaded.snapshot));
+    let mut options = crate::app::AppOptions::new(city, loaded.origin);
+    options.show_all_buildings = !drill;
+    options.msaa = std::env::var("CITYGRID_BENCH_MSAA").is_ok_and(|v| v == "1");
+    if let Ok(size) = std::env::var("CITYGRID_BENCH_SIZE")
+        && let Some((w, h)) = size.split_once('x')
+        && let (Ok(w), Ok(h)) = (w.parse(), h.parse())
+    {
+        options.size = (w, h);
+    }
+    options.fps_probe = Some((6.0, drill));
+    match crate::app::run(options) {
+        bevy::app::AppExit::Success => ExitCode::SUCCESS,
+        bevy::app::AppExit::Error(c) => ExitCode::from(c.get()),
+    }
+}
+
+/// Frame rates in a real window (needs a display; under Xvfb the renderer is lavapipe).
+fn render_table(stress: &str) {
+    println!(
+        "| window 1920×1080, stress snapshot | fps | frame p50 ms | frame p95 ms | exhibit CPU p50 ms/frame | renderer |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (label, case, msaa) in [
+        ("district, all buildings, MSAA off", "fps-all", "0"),
+        ("district, all buildings, MSAA 4×", "fps-all", "1"),
+        ("drilling in and out, MSAA off", "fps-drill", "0"),
+    ] {
+        let exe = match std::env::current_exe() {
+            Ok(e) => e,
+            Err(_) => return,
+        };
+        let out = Command::new(exe)
+            .args(["bench", "--case", case, "--file", stress])
+            .env("CITYGRID_BENCH_MSAA", msaa)
+            .output();
+        let line = out
+            .ok()
+            .filter(|o| o.status.success())
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|s| {
+                s.lines()
+                    .rev()
+                    .find(|l| l.starts_with("fps="))
+                    .map(str::to_string)
+            });
+        match line {
+            Some(l) => {
+                let renderer = l
+                    .split_whitespace()
+                    .find_map(|kv| kv.strip_prefix("renderer="))
+                    .unwrap_or("?")
+                    .replace('_', " ");
+                println!(
+                    "| {label} | {:.1} | {:.1} | {:.1} | {:.2} | {renderer} |",
+                    field(&l, "fps"),
+                    field(&l, "p50"),
+                    field(&l, "p95"),
+                    field(&l, "cpu50"),
+                );
+            }
+            None => println!("| {label} | failed (no display?) | | | | |"),
+        }
+    }
+}

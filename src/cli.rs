@@ -1,0 +1,275 @@
+//! The command line: run the exhibit, validate and generate snapshots, take screenshots,
+//! and print benchmarks. Output to the terminal lives here and in `bench` only.
+#![allow(clippy::print_stdout)]
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::{self, AppOptions};
+use crate::scene::format::Lang;
+use crate::snapshot::index::CityData;
+use crate::snapshot::{DEFAULT_SIZE_LIMIT, LoadError, Loaded, load_file};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "citygrid",
+    version,
+    about = "Touchscreen exhibit for a city-governance hall: drill-down map and data ring over command-center snapshots"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the exhibit (the default).
+    Run(RunArgs),
+    /// Check snapshot files and print every problem with its place.
+    /// Exit status: 0 valid, 1 invalid, 2 unreadable or usage error.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write a generated snapshot: the Shibei demo, or a stress snapshot.
+    Generate {
+        /// The embedded demo (Shibei, about 7,000 buildings, seven departments).
+        #[arg(long, conflicts_with_all = ["buildings", "seed"])]
+        demo: bool,
+        /// Number of buildings of a stress snapshot (with 242 categories and 3,759 items).
+        #[arg(long)]
+        buildings: Option<usize>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Render the exhibit once it has settled, save a PNG, and exit.
+    Shot {
+        #[command(flatten)]
+        run: RunArgs,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Print performance figures (data loading, map building, hit tests; rendering with
+    /// --render under a display).
+    Bench {
+        /// Buildings in the stress snapshot.
+        #[arg(long, default_value_t = 30_000)]
+        buildings: usize,
+        /// Also measure frames per second in a window (needs a display).
+        #[arg(long)]
+        render: bool,
+        /// Internal: measure one case in this process.
+        #[arg(long, hide = true)]
+        case: Option<String>,
+        #[arg(long, hide = true)]
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug, Clone, Default)]
+struct RunArgs {
+    /// Snapshot file to show instead of the embedded demo.
+    #[arg(long, global = true)]
+    snapshot: Option<PathBuf>,
+    /// Start language.
+    #[arg(long, value_parser = ["zh", "en"], global = true)]
+    lang: Option<String>,
+    /// Window size in logical pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = parse_size, global = true)]
+    size: Option<(u32, u32)>,
+    /// Start focused on a region or building id.
+    #[arg(long, global = true)]
+    focus: Option<String>,
+    /// Show every building on the district view.
+    #[arg(long, global = true)]
+    all_buildings: bool,
+    /// Turn multisampling off (faster on software renderers).
+    #[arg(long, global = true)]
+    no_msaa: bool,
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("{s:?} is not WIDTHxHEIGHT"))?;
+    let w: u32 = w
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad width in {s:?}"))?;
+    let h: u32 = h
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad height in {s:?}"))?;
+    if !(320..=16_384).contains(&w) || !(240..=16_384).contains(&h) {
+        return Err(format!("{s}: each side must be 320–16384 px (height 240+)"));
+    }
+    Ok((w, h))
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => run(&cli.run, None),
+        Some(Command::Run(args)) => run(&merge(&cli.run, &args), None),
+        Some(Command::Shot { run: args, output }) => run(&merge(&cli.run, &args), Some(output)),
+        Some(Command::Validate { files }) => validate(&files),
+        Some(Command::Generate {
+            demo,
+            buildings,
+            seed,
+            output,
+        }) => generate(demo, buildings, seed, &output),
+        Some(Command::Bench {
+            buildings,
+            render,
+            case,
+            file,
+        }) => crate::bench::main(buildings, render, case.as_deref(), file.as_deref()),
+    }
+}
+
+fn merge(a: &RunArgs, b: &RunArgs) -> RunArgs {
+    RunArgs {
+        snapshot: b.snapshot.clone().or(a.snapshot.clone()),
+        lang: b.lang.clone().or(a.lang.clone()),
+        size: b.size.or(a.size),
+        focus: b.focus.clone().or(a.focus.clone()),
+        all_buildings: a.all_buildings || b.all_buildings,
+        no_msaa: a.no_msaa || b.no_msaa,
+    }
+}
+
+/// Loads the snapshot to show: the given file, else the embedded demo.
+pub fn load_snapshot(file: Option<&Path>) -> Result<Loaded, LoadError> {
+    match file {
+        Some(f) => load_file(f, DEFAULT_SIZE_LIMIT),
+        None => crate::demo::load_demo(),
+    }
+}
+
+fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
+    let loaded = match load_snapshot(args.snapshot.as_deref()) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("citygrid: {e}");
+            if let LoadError::Invalid { report, .. } = &e {
+                for issue in report.issues.iter().take(20) {
+                    eprintln!("  {issue}");
+                }
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let city = Arc::new(CityData::new(loaded.snapshot));
+    let mut options = AppOptions::new(city.clone(), loaded.origin);
+    options.lang = args
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_default();
+    if let Some(size) = args.size {
+        options.size = size;
+    }
+    if let Some(id) = &args.focus {
+        if app::Focus::from_id(&city, id).is_none() {
+            eprintln!("citygrid: --focus {id}: no region or building has this id");
+            return ExitCode::from(2);
+        }
+        options.focus = Some(id.clone());
+    }
+    options.show_all_buildings = args.all_buildings;
+    options.msaa = !args.no_msaa;
+    options.shot = shot;
+    match app::run(options) {
+        bevy::app::AppExit::Success => ExitCode::SUCCESS,
+        bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),
+    }
+}
+
+fn validate(files: &[PathBuf]) -> ExitCode {
+    let mut worst = 0u8;
+    for f in files {
+        match load_file(f, DEFAULT_SIZE_LIMIT) {
+            Ok(loaded) => {
+                let s = &loaded.snapshot;
+                let warnings = loaded.report.warnings().count();
+                println!(
+                    "{}: valid — schema {}, exported {}, {} regions, {} buildings, {} departments, {} metrics{}; {} warning(s)",
+                    f.display(),
+                    s.schema,
+                    s.exported_at,
+                    s.regions.len(),
+                    s.buildings.len(),
+                    s.departments.len(),
+                    s.metrics.len(),
+                    if s.demo { ", demo data" } else { "" },
+                    warnings
+                );
+                for w in loaded.report.warnings() {
+                    println!("  {w}");
+                }
+            }
+            Err(LoadError::Invalid { file, report }) => {
+                println!(
+                    "{file}: invalid — {} error(s), {} warning(s)",
+                    report.errors().count(),
+                    report.warnings().count()
+                );
+                for issue in report.errors().chain(report.warnings()) {
+                    println!("  {issue}");
+                }
+                worst = worst.max(1);
+            }
+            Err(e @ (LoadError::Io { .. } | LoadError::TooLarge { .. })) => {
+                println!("{e}");
+                worst = 2;
+            }
+            Err(e) => {
+                println!("{}: invalid — {e}", f.display());
+                worst = worst.max(1);
+            }
+        }
+    }
+    ExitCode::from(worst)
+}
+
+fn generate(demo: bool, buildings: Option<usize>, seed: u64, output: &Path) -> ExitCode {
+    let options = match (demo, buildings) {
+        (true, _) => crate::generate::Options::demo(),
+        (false, Some(n)) => crate::generate::Options::stress(n, seed),
+        (false, None) => {
+            eprintln!("citygrid generate: give --demo or --buildings N");
+            return ExitCode::from(2);
+        }
+    };
+    let snapshot = crate::generate::generate(&options);
+    match crate::snapshot::load::save_atomic(&snapshot, output) {
+        Ok(()) => {
+            println!(
+                "{}: {} regions, {} buildings, {} owners, {} metrics",
+                output.display(),
+                snapshot.regions.len(),
+                snapshot.buildings.len(),
+                snapshot
+                    .buildings
+                    .iter()
+                    .map(|b| b.owners.len())
+                    .sum::<usize>(),
+                snapshot.metrics.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("citygrid generate: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

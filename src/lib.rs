@@ -1,0 +1,28 @@
+//! citygrid: a touchscreen exhibit for a city-governance experience hall — a drill-down map
+//! and a panoramic ring of department widgets over snapshots exported by a city command
+//! center.
+//!
+//! Layers, dependencies pointing down only:
+//! - [`cli`]: the commands (run, validate, generate, shot, bench).
+//! - [`app`]: the Bevy plugins (map, ui, automation).
+//! - [`scene`]: snapshot → render-ready data (meshes, labels, camera fitting, gestures).
+//! - [`snapshot`], [`geo`], [`generate`]: the data core, plain Rust.
+
+pub mod app;
+pub mod bench;
+pub mod cli;
+pub mod demo;
+pub mod generate;
+pub mod geo;
+pub mod palette;
+pub mod scene;
+pub mod snapshot;
+
+/// Version and commit of this build.
+pub fn build_id() -> String {
+    format!(
+        "{} ({})",
+        env!("CARGO_PKG_VERSION"),
+        env!("CITYGRID_COMMIT")
+    )
+}

@@ -1,0 +1,88 @@
+//! Which map labels fit: labels are placed in priority order and a label that would
+//! overlap one already placed, or leave the free area, is hidden rather than drawn over it.
+
+/// A label that wants a place on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Centre in screen pixels.
+    pub center: [f64; 2],
+    /// Size in screen pixels.
+    pub size: [f64; 2],
+    /// Higher goes first.
+    pub priority: f64,
+}
+
+/// Estimated size of a one-line label: CJK glyphs are square, Latin about half as wide.
+pub fn text_size(text: &str, font_px: f64) -> [f64; 2] {
+    let width: f64 = text
+        .chars()
+        .map(|c| if (c as u32) < 0x2E80 { 0.56 } else { 1.0 })
+        .sum::<f64>()
+        * font_px;
+    [width + font_px * 0.4, font_px * 1.3]
+}
+
+/// Returns which candidates to show. `area` is the free screen rectangle
+/// (min x, min y, max x, max y); a margin of `gap` pixels is kept between labels.
+pub fn place(candidates: &[Candidate], area: [f64; 4], gap: f64) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by(|&a, &b| candidates[b].priority.total_cmp(&candidates[a].priority));
+    let mut placed: Vec<[f64; 4]> = Vec::new();
+    let mut shown = vec![false; candidates.len()];
+    for i in order {
+        let c = &candidates[i];
+        let r = [
+            c.center[0] - c.size[0] * 0.5 - gap,
+            c.center[1] - c.size[1] * 0.5 - gap,
+            c.center[0] + c.size[0] * 0.5 + gap,
+            c.center[1] + c.size[1] * 0.5 + gap,
+        ];
+        let inside = r[0] + gap >= area[0]
+            && r[1] + gap >= area[1]
+            && r[2] - gap <= area[2]
+            && r[3] - gap <= area[3];
+        let free = placed
+            .iter()
+            .all(|p| r[2] <= p[0] || r[0] >= p[2] || r[3] <= p[1] || r[1] >= p[3]);
+        if inside && free {
+            placed.push(r);
+            shown[i] = true;
+        }
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_lower_priority_label_is_hidden() {
+        let c = |x: f64, p: f64| Candidate {
+            center: [x, 100.0],
+            size: [80.0, 20.0],
+            priority: p,
+        };
+        let shown = place(
+            &[c(100.0, 1.0), c(150.0, 2.0), c(400.0, 0.5)],
+            [0.0, 0.0, 1000.0, 1000.0],
+            2.0,
+        );
+        assert_eq!(shown, vec![false, true, true]);
+    }
+
+    #[test]
+    fn labels_leaving_the_area_are_hidden() {
+        let c = Candidate {
+            center: [10.0, 100.0],
+            size: [80.0, 20.0],
+            priority: 1.0,
+        };
+        assert_eq!(place(&[c], [0.0, 0.0, 1000.0, 1000.0], 0.0), vec![false]);
+    }
+
+    #[test]
+    fn cjk_is_wider_than_latin() {
+        assert!(text_size("辽宁路街道", 20.0)[0] > text_size("Liaoning", 20.0)[0] * 0.9);
+    }
+}

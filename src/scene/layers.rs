@@ -1,0 +1,255 @@
+//! What the map draws for a focus: merged fill, building, line and highlight buffers, the
+//! labels that want a place, and the legend's range. Plain Rust: benchmarked headless.
+
+use crate::geo::P2;
+use crate::palette::{self, Srgba};
+use crate::scene::format::Lang;
+use crate::scene::meshes::MeshBuffers;
+use crate::snapshot::Figures;
+use crate::snapshot::index::CityData;
+
+/// What the map's regions are colored by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Figure {
+    #[default]
+    Residents,
+    ResidentialBuildings,
+    FloorArea,
+    Households,
+    /// A metric with values per region (index into the snapshot's metrics).
+    Metric(usize),
+}
+
+impl Figure {
+    /// The figure's value for a region, if it has one.
+    pub fn value(self, city: &CityData, region: usize) -> Option<f64> {
+        let f: Figures = city.figures(region);
+        match self {
+            Figure::Residents => Some(f.residents as f64),
+            Figure::ResidentialBuildings => Some(f.residential_buildings as f64),
+            Figure::FloorArea => Some(f.floor_area_m2),
+            Figure::Households => Some(f.households as f64),
+            Figure::Metric(m) => city.index.metric_value(region, m),
+        }
+    }
+
+    /// The figure's name.
+    pub fn name(self, city: &CityData, lang: Lang) -> String {
+        use crate::scene::format::{Text, text};
+        match self {
+            Figure::Residents => text(Text::Residents, lang).into(),
+            Figure::ResidentialBuildings => text(Text::ResidentialBuildings, lang).into(),
+            Figure::FloorArea => text(Text::FloorArea, lang).into(),
+            Figure::Households => text(Text::Households, lang).into(),
+            Figure::Metric(m) => city
+                .snapshot
+                .metrics
+                .get(m)
+                .map(|x| lang.pick(&x.name, &x.name_en).to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Metrics that can color the map: those with a value for every subdistrict.
+    pub fn metric_choices(city: &CityData) -> Vec<Figure> {
+        let streets = &city.index.children[city.index.district];
+        (0..city.snapshot.metrics.len())
+            .filter(|&m| {
+                !streets.is_empty()
+                    && streets
+                        .iter()
+                        .all(|&s| city.index.metric_value(s, m).is_some())
+            })
+            .map(Figure::Metric)
+            .collect()
+    }
+}
+
+/// A label that wants a place on the map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapLabel {
+    pub anchor: P2,
+    pub zh: String,
+    pub en: String,
+    pub priority: f64,
+}
+
+/// The color scale's range over the regions on show.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Legend {
+    pub figure: Figure,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Everything the map draws for one focus.
+#[derive(Debug, Clone, Default)]
+pub struct Layers {
+    /// Region fills (choropleth and context), bottom.
+    pub fills: MeshBuffers,
+    /// Building footprints.
+    pub buildings: MeshBuffers,
+    /// Region borders.
+    pub lines: MeshBuffers,
+    /// The selected region or building, on top.
+    pub highlight: MeshBuffers,
+    pub labels: Vec<MapLabel>,
+    pub legend: Option<Legend>,
+}
+
+/// Which level is being explored, derived from the focus's depth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    District,
+    Street(usize),
+    /// A community, with an optional selected building.
+    Community(usize, Option<usize>),
+}
+
+/// Builds the layers. `px` is metres per screen pixel at the view the map settles on, so
+/// that lines come out at the same width on screen at every level.
+pub fn build(
+    city: &CityData,
+    depth: Depth,
+    figure: Figure,
+    all_buildings: bool,
+    px: f64,
+) -> Layers {
+    let s = &city.snapshot;
+    let idx = &city.index;
+    let mut out = Layers::default();
+    let district = idx.district;
+    let streets = &idx.children[district];
+
+    let ramp_over = |regions: &[usize]| -> (Vec<Option<f64>>, Option<Legend>) {
+        let values: Vec<Option<f64>> = regions.iter().map(|&r| figure.value(city, r)).collect();
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for v in values.iter().flatten() {
+            lo = lo.min(*v);
+            hi = hi.max(*v);
+        }
+        let legend = (lo <= hi).then_some(Legend {
+            figure,
+            min: lo,
+            max: hi,
+        });
+        (values, legend)
+    };
+    let norm = |v: Option<f64>, legend: &Option<Legend>| -> Srgba {
+        match (v, legend) {
+            (Some(v), Some(l)) if l.max > l.min => palette::ramp((v - l.min) / (l.max - l.min)),
+            (Some(_), Some(_)) => palette::ramp(0.5),
+            _ => palette::CONTEXT_FILL,
+        }
+    };
+    let label = |r: usize, priority: f64| {
+        let region = &s.regions[r];
+        let shapes = &idx.region_shapes[r];
+        // The label goes on the largest part of the region.
+        let main = shapes.iter().max_by(|a, b| a.area().total_cmp(&b.area()));
+        MapLabel {
+            anchor: main.map_or(idx.region_bounds[r].center(), |p| p.label_point()),
+            zh: region.name.clone(),
+            en: short_en(&region.name_en),
+            priority,
+        }
+    };
+    let fill_region = |buf: &mut MeshBuffers, r: usize, color: Srgba| {
+        for poly in &idx.region_shapes[r] {
+            buf.fill(poly, color);
+        }
+    };
+    let stroke_region = |buf: &mut MeshBuffers, r: usize, width_px: f64, color: Srgba| {
+        for poly in &idx.region_shapes[r] {
+            buf.stroke_polygon(poly, width_px * px, color);
+        }
+    };
+
+    match depth {
+        Depth::District => {
+            let (values, legend) = ramp_over(streets);
+            for (&r, v) in streets.iter().zip(&values) {
+                fill_region(&mut out.fills, r, norm(*v, &legend));
+                stroke_region(&mut out.lines, r, 1.5, palette::BORDER.with_alpha(200));
+                out.labels.push(label(
+                    r,
+                    idx.region_shapes[r].iter().map(|p| p.area()).sum(),
+                ));
+            }
+            stroke_region(&mut out.lines, district, 3.0, palette::DISTRICT_EDGE);
+            out.legend = legend;
+            if all_buildings {
+                for (b, building) in s.buildings.iter().enumerate() {
+                    let color = palette::building(building.usage.is_residential(), building.floors);
+                    out.buildings.fill(&idx.building_shapes[b], color);
+                }
+            }
+        }
+        Depth::Street(street) => {
+            let communities = &idx.children[street];
+            for &r in streets.iter().filter(|&&r| r != street) {
+                fill_region(&mut out.fills, r, palette::CONTEXT_FILL);
+                stroke_region(&mut out.lines, r, 1.0, palette::CONTEXT_BORDER);
+                out.labels.push(MapLabel {
+                    priority: -1.0,
+                    ..label(r, 0.0)
+                });
+            }
+            let (values, legend) = ramp_over(communities);
+            for (&r, v) in communities.iter().zip(&values) {
+                fill_region(&mut out.fills, r, norm(*v, &legend));
+                stroke_region(&mut out.lines, r, 1.2, palette::BORDER.with_alpha(200));
+                out.labels.push(label(
+                    r,
+                    1.0 + idx.region_shapes[r].iter().map(|p| p.area()).sum::<f64>(),
+                ));
+            }
+            stroke_region(&mut out.highlight, street, 3.0, palette::HIGHLIGHT);
+            out.legend = legend;
+        }
+        Depth::Community(community, selected) => {
+            let street = idx.parent[community].unwrap_or(district);
+            for &r in streets.iter().filter(|&&r| r != street) {
+                fill_region(&mut out.fills, r, palette::CONTEXT_FILL);
+                stroke_region(&mut out.lines, r, 1.0, palette::CONTEXT_BORDER);
+            }
+            for &r in idx.children[street].iter().filter(|&&r| r != community) {
+                fill_region(
+                    &mut out.fills,
+                    r,
+                    palette::CONTEXT_FILL.mix(palette::COMMUNITY_GROUND, 0.5),
+                );
+                stroke_region(&mut out.lines, r, 1.0, palette::CONTEXT_BORDER);
+                out.labels.push(MapLabel {
+                    priority: -1.0,
+                    ..label(r, 0.0)
+                });
+            }
+            fill_region(&mut out.fills, community, palette::COMMUNITY_GROUND);
+            for &b in &idx.buildings_of[community] {
+                let building = &s.buildings[b];
+                let color = palette::building(building.usage.is_residential(), building.floors);
+                out.buildings.fill(&idx.building_shapes[b], color);
+                out.buildings.stroke_polygon(
+                    &idx.building_shapes[b],
+                    0.8 * px,
+                    palette::BACKGROUND.with_alpha(160),
+                );
+            }
+            stroke_region(&mut out.highlight, community, 2.5, palette::HIGHLIGHT);
+            if let Some(b) = selected {
+                let shape = &idx.building_shapes[b];
+                out.highlight.fill(shape, palette::HIGHLIGHT);
+                out.highlight.stroke_polygon(shape, 2.0 * px, palette::TEXT);
+            }
+        }
+    }
+    out
+}
+
+/// English names without the level word, to keep map labels short.
+fn short_en(name: &str) -> String {
+    name.trim_end_matches(" Subdistrict")
+        .trim_end_matches(" Community")
+        .to_string()
+}

@@ -1,0 +1,10 @@
+//! Snapshot → what the screen needs, in plain Rust: the view (camera fitting and easing),
+//! touch gestures, merged mesh buffers, label placement, and text formatting in zh/en.
+//! Nothing here depends on Bevy, so it is tested and benchmarked without a window.
+
+pub mod format;
+pub mod gesture;
+pub mod labels;
+pub mod layers;
+pub mod meshes;
+pub mod view;

@@ -1,0 +1,253 @@
+//! The snapshot file format, schema v1: serde types for the RON export of a city command center.
+//!
+//! Tables are flat and id-keyed like a database export. Every optional field has a serde
+//! default so that older or hand-written files stay short; `docs/snapshot-format.md` is the
+//! reference for curators and the command center's exporters.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A point as written in the file: (x, y) = (longitude, latitude) in degrees for the
+/// geographic reference systems, (east, north) in metres for [`Crs::Metres`].
+pub type Point = (f64, f64);
+
+/// One complete export of the command center.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Schema version of the file; this build reads [`SCHEMA_VERSION`].
+    pub schema: u32,
+    /// When the command center exported the data (ISO 8601, e.g. `2026-11-27T18:00:00+08:00`).
+    pub exported_at: String,
+    /// Who exported it (system name, department).
+    pub source: String,
+    /// The coordinate reference system of every point in the file.
+    pub crs: Crs,
+    /// Synthetic data: the exhibit shows a "demo data" badge while this is set.
+    #[serde(default)]
+    pub demo: bool,
+    pub regions: Vec<Region>,
+    #[serde(default)]
+    pub buildings: Vec<Building>,
+    #[serde(default)]
+    pub departments: Vec<Department>,
+    #[serde(default)]
+    pub metrics: Vec<Metric>,
+    /// Placement of the panoramic ring's widgets; automatic when absent.
+    #[serde(default)]
+    pub ring: Option<RingLayout>,
+}
+
+/// Coordinate reference systems a snapshot may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Crs {
+    /// WGS 84 longitude/latitude in degrees (EPSG:4326).
+    Wgs84,
+    /// China Geodetic Coordinate System 2000 longitude/latitude in degrees (EPSG:4490).
+    Cgcs2000,
+    /// GCJ-02 ("Mars coordinates") longitude/latitude in degrees, as used by Chinese web maps.
+    Gcj02,
+    /// A projected system in metres (east, north).
+    Metres,
+}
+
+impl Crs {
+    /// True for the longitude/latitude systems.
+    pub fn is_geographic(self) -> bool {
+        !matches!(self, Crs::Metres)
+    }
+}
+
+/// Administrative level of a region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Level {
+    /// 区 — the district, root of the hierarchy.
+    District,
+    /// 街道 — a subdistrict.
+    Street,
+    /// 社区 — a community (residents' committee).
+    Community,
+}
+
+impl Level {
+    /// The level whose regions have this level as parent.
+    pub fn child(self) -> Option<Level> {
+        match self {
+            Level::District => Some(Level::Street),
+            Level::Street => Some(Level::Community),
+            Level::Community => None,
+        }
+    }
+}
+
+/// A polygon: one exterior ring and any number of holes. Rings are closed as in GeoJSON: the
+/// last point repeats the first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Polygon {
+    pub exterior: Vec<Point>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holes: Vec<Vec<Point>>,
+}
+
+/// Figures a region or building carries (official statistics for regions).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    /// Number of residential buildings.
+    pub residential_buildings: i64,
+    /// Total floor area of residential buildings, m².
+    pub floor_area_m2: f64,
+    pub residents: i64,
+    pub households: i64,
+}
+
+/// A district, subdistrict or community.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    /// Statistical division code: 6 digits district, +3 subdistrict, +3 community.
+    pub id: String,
+    /// The parent region's id; `None` only for the district.
+    #[serde(default)]
+    pub parent: Option<String>,
+    pub level: Level,
+    /// Chinese name.
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    /// Outline as a multipolygon.
+    pub outline: Vec<Polygon>,
+    /// Official figures; when absent the exhibit shows the sums of the region's buildings.
+    #[serde(default)]
+    pub figures: Option<Figures>,
+}
+
+/// What a building is used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BuildingUse {
+    Residential,
+    /// Shops below, flats above; counts as residential.
+    Mixed,
+    Commercial,
+    Office,
+    /// Schools, clinics, community centres.
+    Public,
+    Industrial,
+}
+
+impl BuildingUse {
+    /// Whether the building counts towards residential figures.
+    pub fn is_residential(self) -> bool {
+        matches!(self, BuildingUse::Residential | BuildingUse::Mixed)
+    }
+}
+
+/// One building.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Building {
+    /// The community code plus 4 digits.
+    pub id: String,
+    pub community: String,
+    /// Street address or local name shown on the building card, in Chinese.
+    #[serde(default)]
+    pub name: String,
+    /// The same in English.
+    #[serde(default)]
+    pub name_en: String,
+    pub footprint: Polygon,
+    pub floors: i64,
+    #[serde(rename = "use")]
+    pub usage: BuildingUse,
+    pub floor_area_m2: f64,
+    #[serde(default)]
+    pub residents: i64,
+    #[serde(default)]
+    pub households: i64,
+    #[serde(default)]
+    pub year_built: Option<i32>,
+    /// Owners of record (personal data: masked on screen unless configured otherwise).
+    #[serde(default)]
+    pub owners: Vec<String>,
+}
+
+/// A department of the command center, with its color on the ring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Department {
+    pub id: String,
+    pub name: String,
+    pub name_en: String,
+    /// `#rrggbb`.
+    pub color: String,
+}
+
+/// How a metric's values are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MetricKind {
+    /// Whole things: cases, inspections, vehicles. Children add up to their parent.
+    Count,
+    /// A share in percent (0–100).
+    Percent,
+    /// A score or index without unit arithmetic.
+    Index,
+    /// A measured amount (tonnes, µg/m³, minutes…).
+    Amount,
+}
+
+/// One indicator of one department.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    pub id: String,
+    pub department: String,
+    /// Grouping within the department (the command center's data category).
+    #[serde(default)]
+    pub category: String,
+    pub name: String,
+    pub name_en: String,
+    /// Unit in Chinese (起, 件, %, 辆…), may be empty.
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub unit_en: String,
+    pub kind: MetricKind,
+    /// Dated series for the whole district, oldest first: (`YYYY-MM-DD`, value).
+    #[serde(default)]
+    pub series: Vec<(String, f64)>,
+    /// Latest value per region id.
+    #[serde(default)]
+    pub by_region: BTreeMap<String, f64>,
+    /// Target value, e.g. for a gauge.
+    #[serde(default)]
+    pub target: Option<f64>,
+}
+
+/// Widget kinds of the panoramic ring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WidgetKind {
+    Kpi,
+    Sparkline,
+    Bars,
+    Donut,
+    Gauge,
+    Ranking,
+    HeatStrip,
+    Ticker,
+}
+
+/// A hand-made placement of the ring's widgets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RingLayout {
+    /// Angular span of the ring screen, degrees (the hall's is 301).
+    pub span_deg: f64,
+    pub widgets: Vec<RingWidget>,
+}
+
+/// One widget on the ring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RingWidget {
+    pub kind: WidgetKind,
+    pub metric: String,
+    /// Start angle, degrees from the left edge of the span.
+    pub angle_deg: f64,
+    pub width_deg: f64,
+}
