@@ -322,9 +322,8 @@ fn render_table(stress: &str) {
         ("district, all buildings, MSAA 4×", "fps-all", "1"),
         ("drilling in and out, MSAA off", "fps-drill", "0"),
     ] {
-        let exe = match std::env::current_exe() {
-            Ok(e) => e,
-            Err(_) => return,
+        let Ok(exe) = std::env::current_exe() else {
+            return;
         };
         let out = Command::new(exe)
             .args(["bench", "--case", case, "--file", stress])

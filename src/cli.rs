@@ -38,7 +38,7 @@ enum Command {
     },
     /// Write a generated snapshot: the Shibei demo, or a stress snapshot.
     Generate {
-        /// The embedded demo (Shibei, about 7,000 buildings, seven departments).
+        /// The embedded demo (Shibei, 10,000 buildings, seven departments).
         #[arg(long, conflicts_with_all = ["buildings", "seed"])]
         demo: bool,
         /// Number of buildings of a stress snapshot (with 242 categories and 3,759 items).

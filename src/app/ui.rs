@@ -395,7 +395,8 @@ fn card(city: &CityData, focus: Focus, lang: Lang, full_names: bool) -> impl Bun
             format!("{}{}", format::count(f.households, lang), unit(" 户")),
         ));
     }
-    let owners_row = rows.len() > 4 && matches!(focus, Focus::Building(_));
+    let owners_row = matches!(focus, Focus::Building(b) if city.snapshot.buildings.get(b).is_some_and(|x| !x.owners.is_empty()));
+    let last_row = rows.len().saturating_sub(1);
     (
         Name::new("Card"),
         Node {
@@ -422,10 +423,8 @@ fn card(city: &CityData, focus: Focus, lang: Lang, full_names: bool) -> impl Bun
                 BackgroundColor(theme::color(palette::PANEL_BORDER)),
             )),
             SpawnIter(rows.into_iter().enumerate().map(move |(i, (k, v))| {
-                // The owners' list is long: body size, wrapping.
-                let value_size = if owners_row && k.contains(text(Words::Owners, Lang::Zh))
-                    || i >= 5 && owners_row
-                {
+                // The owners' list comes last and is long: body size, wrapping.
+                let value_size = if owners_row && i == last_row {
                     size::BODY
                 } else {
                     size::FIGURE

@@ -539,7 +539,7 @@ fn make_metric(
     last_day: i64,
 ) -> Metric {
     let mut series = Vec::with_capacity(SERIES_DAYS as usize);
-    let phase = rng.range(0.0, 6.28);
+    let phase = rng.range(0.0, std::f64::consts::TAU);
     let trend = rng.range(-0.1, 0.1);
     let round = |kind: MetricKind, v: f64| match kind {
         Count => v.round().max(0.0),
@@ -570,22 +570,46 @@ fn make_metric(
         series.push((date_from_days(day), round(def.kind, v)));
     }
     let mut by_region = BTreeMap::new();
-    let mut values = vec![0.0; regions.ids.len()];
-    for i in 0..regions.ids.len() {
-        let v = match regions.parent[i] {
-            None => def.base,
-            Some(p) => {
-                let pv = values[p];
-                match def.kind {
-                    Count => (pv * regions.share[i] * rng.range(0.85, 1.15)).max(0.0),
-                    Percent => (pv + rng.range(-3.0, 3.0)).clamp(0.0, 100.0),
-                    Index | Amount => pv * rng.range(0.85, 1.15),
-                }
+    let n = regions.ids.len();
+    let mut values = vec![0.0; n];
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for i in 0..n {
+        if let Some(p) = regions.parent[i] {
+            children[p].push(i);
+        }
+    }
+    // Parents come before their children, so each value is known before it is spread.
+    for i in 0..n {
+        if regions.parent[i].is_none() {
+            values[i] = round(def.kind, def.base);
+        }
+        let kids = &children[i];
+        if kids.is_empty() {
+            continue;
+        }
+        let pv = values[i];
+        if def.kind == Count {
+            // Counts add up exactly: children share the parent's count.
+            let weights: Vec<f64> = kids
+                .iter()
+                .map(|&k| regions.share[k] * rng.range(0.85, 1.15))
+                .collect();
+            for (&k, v) in kids.iter().zip(super::apportion(pv as i64, &weights)) {
+                values[k] = v as f64;
             }
-        };
-        values[i] = round(def.kind, v);
-        if regions.detailed[i] {
-            by_region.insert(regions.ids[i].clone(), values[i]);
+        } else {
+            for &k in kids {
+                let v = match def.kind {
+                    Percent => (pv + rng.range(-3.0, 3.0)).clamp(0.0, 100.0),
+                    _ => pv * rng.range(0.85, 1.15),
+                };
+                values[k] = round(def.kind, v);
+            }
+        }
+    }
+    for ((id, detailed), v) in regions.ids.iter().zip(&regions.detailed).zip(&values) {
+        if *detailed {
+            by_region.insert(id.clone(), *v);
         }
     }
     Metric {

@@ -34,11 +34,11 @@ pub struct Options {
 }
 
 impl Options {
-    /// The embedded demo: about 7,000 buildings and the seven hall departments.
+    /// The embedded demo: 10,000 buildings and the seven hall departments.
     pub fn demo() -> Self {
         Self {
             seed: 370_203,
-            buildings: 7_000,
+            buildings: 10_000,
             owners_per_household: 0.12,
             command_center: None,
         }
@@ -131,7 +131,7 @@ fn owner_name(rng: &mut Rng) -> String {
 }
 
 /// Distributes `total` over weights as integers that add up exactly (largest remainder).
-fn apportion(total: i64, weights: &[f64]) -> Vec<i64> {
+pub(crate) fn apportion(total: i64, weights: &[f64]) -> Vec<i64> {
     let sum: f64 = weights.iter().sum();
     if weights.is_empty() || sum <= 0.0 {
         return vec![0; weights.len()];

@@ -115,7 +115,7 @@ pub fn thousands(n: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -158,8 +158,7 @@ pub fn area(m2: f64, lang: Lang) -> String {
         Lang::Zh => format!("{} m²", count(m2.round() as i64, Lang::Zh)),
         Lang::En => {
             if m2 >= 1e6 {
-                format!("{} km²", trim_zeros(format!("{:.2}", m2 / 1e6)))
-                    .replace(" km²", " million m²")
+                format!("{} million m²", trim_zeros(format!("{:.2}", m2 / 1e6)))
             } else {
                 format!("{} m²", thousands(m2.round() as i64))
             }
@@ -201,7 +200,8 @@ mod tests {
     #[test]
     fn areas_read_naturally() {
         assert_eq!(area(2_905_000.0, Lang::Zh), "290.5万 m²");
-        assert_eq!(area(2_905_000.0, Lang::En), "2.91 million m²");
+        assert_eq!(area(2_905_000.0, Lang::En), "2.9 million m²");
+        assert_eq!(area(2_915_000.0, Lang::En), "2.92 million m²");
         assert_eq!(area(4_320.4, Lang::En), "4,320 m²");
     }
 

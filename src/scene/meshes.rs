@@ -40,7 +40,7 @@ impl MeshBuffers {
     /// with mitred corners (bevelled where the corner is very sharp).
     pub fn stroke(&mut self, ring: &[P2], width: f64, color: Srgba) {
         let n = ring.len();
-        if n < 2 || !(width > 0.0) {
+        if n < 2 || width.is_nan() || width <= 0.0 {
             return;
         }
         let c = color.linear();

@@ -72,6 +72,27 @@ pub struct Pointers {
     cursor: Option<Vec2>,
     /// Touches that began on a panel: ignored by the map until they lift.
     on_panel: Vec<u64>,
+    /// The plane point under each finger when it went down: a tap selects what the visitor
+    /// touched, even while the camera is still moving.
+    pressed_at: Vec<(u64, P2)>,
+}
+
+impl Pointers {
+    fn press(&mut self, id: u64, pos: [f64; 2], now: f64, view: &View) {
+        self.recognizer.press(id, pos, now);
+        self.pressed_at.retain(|(i, _)| *i != id);
+        self.pressed_at.push((id, view.to_world(pos)));
+    }
+
+    /// Releases a finger; a tap comes back with the plane point it was pressed on.
+    fn release(&mut self, id: u64, pos: [f64; 2], now: f64) -> Option<(Gesture, Option<P2>)> {
+        let at = self
+            .pressed_at
+            .iter()
+            .position(|(i, _)| *i == id)
+            .map(|k| self.pressed_at.swap_remove(k).1);
+        self.recognizer.release(id, pos, now).map(|g| (g, at))
+    }
 }
 
 /// Bounds of what a focus shows, in local metres.
@@ -109,6 +130,8 @@ pub(crate) fn plugin(app: &mut App) {
     })
     .init_resource::<UiBlockers>()
     .init_resource::<Pointers>()
+    // Registered here too so the logic also runs headless, without the window plugin.
+    .add_message::<CursorMoved>()
     .add_systems(
         Update,
         (
@@ -158,7 +181,9 @@ fn read_pointers(
     mut requests: MessageWriter<MapRequest>,
 ) {
     let now = time.elapsed_secs_f64();
-    let mut gestures: Vec<Gesture> = Vec::new();
+    // Gestures with, for taps, the plane point the finger went down on.
+    let mut gestures: Vec<(Gesture, Option<P2>)> = Vec::new();
+    let view = map.view;
     let p = &mut *pointers;
     for t in touches.read() {
         let pos = [t.position.x as f64, t.position.y as f64];
@@ -167,23 +192,24 @@ fn read_pointers(
                 if blockers.blocks(t.position) {
                     p.on_panel.push(t.id);
                 } else {
-                    p.recognizer.press(t.id, pos, now);
+                    p.press(t.id, pos, now, &view);
                 }
             }
             TouchPhase::Moved => {
                 if !p.on_panel.contains(&t.id) {
-                    gestures.extend(p.recognizer.motion(t.id, pos));
+                    gestures.extend(p.recognizer.motion(t.id, pos).map(|g| (g, None)));
                 }
             }
             TouchPhase::Ended => {
                 if let Some(i) = p.on_panel.iter().position(|id| *id == t.id) {
                     p.on_panel.swap_remove(i);
                 } else {
-                    gestures.extend(p.recognizer.release(t.id, pos, now));
+                    gestures.extend(p.release(t.id, pos, now));
                 }
             }
             TouchPhase::Canceled => {
                 p.on_panel.retain(|id| *id != t.id);
+                p.pressed_at.retain(|(id, _)| *id != t.id);
                 p.recognizer.cancel(t.id);
             }
         }
@@ -191,7 +217,7 @@ fn read_pointers(
     for c in cursor.read() {
         p.cursor = Some(c.position);
         let pos = [c.position.x as f64, c.position.y as f64];
-        gestures.extend(p.recognizer.motion(MOUSE_ID, pos));
+        gestures.extend(p.recognizer.motion(MOUSE_ID, pos).map(|g| (g, None)));
     }
     for b in buttons.read() {
         if b.button != MouseButton::Left {
@@ -202,9 +228,9 @@ fn read_pointers(
         };
         let pos = [c.x as f64, c.y as f64];
         match b.state {
-            ButtonState::Pressed if !blockers.blocks(c) => p.recognizer.press(MOUSE_ID, pos, now),
+            ButtonState::Pressed if !blockers.blocks(c) => p.press(MOUSE_ID, pos, now, &view),
             ButtonState::Pressed => {}
-            ButtonState::Released => gestures.extend(p.recognizer.release(MOUSE_ID, pos, now)),
+            ButtonState::Released => gestures.extend(p.release(MOUSE_ID, pos, now)),
         }
     }
     let (min_scale, max_scale) = scale_limits(&city.0);
@@ -227,7 +253,7 @@ fn read_pointers(
             max_scale,
         );
     }
-    for g in gestures {
+    for (g, pressed_world) in gestures {
         match g {
             Gesture::Pan(d) => {
                 map.transition = None;
@@ -243,6 +269,15 @@ fn read_pointers(
                 map.view.zoom_about(center, factor, min_scale, max_scale);
             }
             Gesture::DoubleTap(pos) => {
+                // A quick second tap on something new selects it (a visitor tapping the
+                // building that just appeared); on the same thing it zooms in.
+                let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
+                if let Some(next) = hit(&city.0, *focus, world)
+                    && next != *focus
+                {
+                    requests.write(MapRequest::Focus(next));
+                    continue;
+                }
                 let mut to = map.view;
                 to.zoom_about(pos, 2.0, min_scale, max_scale);
                 map.transition = Some(Transition {
@@ -253,7 +288,7 @@ fn read_pointers(
                 });
             }
             Gesture::Tap(pos) => {
-                let world = map.view.to_world(pos);
+                let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
                 if let Some(next) = hit(&city.0, *focus, world) {
                     requests.write(MapRequest::Focus(next));
                 }
