@@ -231,7 +231,17 @@ fn top_bar(city: &CityData, focus: Focus, lang: Lang) -> impl Bundle {
         },
         Pickable::IGNORE,
         Children::spawn((
-            Spawn(label(title, size::TITLE, palette::TEXT)),
+            Spawn((
+                Node {
+                    padding: UiRect::axes(px(16), px(6)),
+                    border_radius: BorderRadius::all(px(10)),
+                    align_self: AlignSelf::FlexStart,
+                    ..default()
+                },
+                BackgroundColor(theme::color(palette::PANEL.with_alpha(220))),
+                BlocksMap,
+                children![label(title, size::TITLE, palette::TEXT)],
+            )),
             Spawn((
                 Node {
                     flex_direction: FlexDirection::Row,

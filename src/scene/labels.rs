@@ -22,31 +22,40 @@ pub fn text_size(text: &str, font_px: f64) -> [f64; 2] {
     [width + font_px * 0.4, font_px * 1.3]
 }
 
-/// Returns which candidates to show. `area` is the free screen rectangle
-/// (min x, min y, max x, max y); a margin of `gap` pixels is kept between labels.
-pub fn place(candidates: &[Candidate], area: [f64; 4], gap: f64) -> Vec<bool> {
+/// Sizes a label may shrink to, as a fraction of its size, before it is hidden.
+pub const SHRINK_STEPS: [f64; 3] = [1.0, 0.85, 0.7];
+
+/// Returns, for each candidate, the scale it is shown at (one of [`SHRINK_STEPS`]) or
+/// `None` where it is hidden. Labels go in priority order; each takes the largest size that
+/// stays inside `area` (min x, min y, max x, max y) and keeps `gap` pixels from the labels
+/// already placed.
+pub fn place(candidates: &[Candidate], area: [f64; 4], gap: f64) -> Vec<Option<f64>> {
     let mut order: Vec<usize> = (0..candidates.len()).collect();
     order.sort_by(|&a, &b| candidates[b].priority.total_cmp(&candidates[a].priority));
     let mut placed: Vec<[f64; 4]> = Vec::new();
-    let mut shown = vec![false; candidates.len()];
+    let mut shown = vec![None; candidates.len()];
     for i in order {
         let c = &candidates[i];
-        let r = [
-            c.center[0] - c.size[0] * 0.5 - gap,
-            c.center[1] - c.size[1] * 0.5 - gap,
-            c.center[0] + c.size[0] * 0.5 + gap,
-            c.center[1] + c.size[1] * 0.5 + gap,
-        ];
-        let inside = r[0] + gap >= area[0]
-            && r[1] + gap >= area[1]
-            && r[2] - gap <= area[2]
-            && r[3] - gap <= area[3];
-        let free = placed
-            .iter()
-            .all(|p| r[2] <= p[0] || r[0] >= p[2] || r[3] <= p[1] || r[1] >= p[3]);
-        if inside && free {
-            placed.push(r);
-            shown[i] = true;
+        for scale in SHRINK_STEPS {
+            let (w, h) = (c.size[0] * scale, c.size[1] * scale);
+            let r = [
+                c.center[0] - w * 0.5 - gap,
+                c.center[1] - h * 0.5 - gap,
+                c.center[0] + w * 0.5 + gap,
+                c.center[1] + h * 0.5 + gap,
+            ];
+            let inside = r[0] + gap >= area[0]
+                && r[1] + gap >= area[1]
+                && r[2] - gap <= area[2]
+                && r[3] - gap <= area[3];
+            let free = placed
+                .iter()
+                .all(|p| r[2] <= p[0] || r[0] >= p[2] || r[3] <= p[1] || r[1] >= p[3]);
+            if inside && free {
+                placed.push(r);
+                shown[i] = Some(scale);
+                break;
+            }
         }
     }
     shown
@@ -68,7 +77,25 @@ mod tests {
             [0.0, 0.0, 1000.0, 1000.0],
             2.0,
         );
-        assert_eq!(shown, vec![false, true, true]);
+        assert_eq!(shown, vec![None, Some(1.0), Some(1.0)]);
+    }
+
+    #[test]
+    fn a_crowded_label_shrinks_before_it_hides() {
+        let a = Candidate {
+            center: [100.0, 100.0],
+            size: [100.0, 20.0],
+            priority: 2.0,
+        };
+        let b = Candidate {
+            center: [192.0, 100.0],
+            size: [100.0, 20.0],
+            priority: 1.0,
+        };
+        // At full size b overlaps a by 8 px; at 0.7 it clears it.
+        let shown = place(&[a, b], [0.0, 0.0, 1000.0, 1000.0], 0.0);
+        assert_eq!(shown[0], Some(1.0));
+        assert_eq!(shown[1], Some(0.7));
     }
 
     #[test]
@@ -78,7 +105,7 @@ mod tests {
             size: [80.0, 20.0],
             priority: 1.0,
         };
-        assert_eq!(place(&[c], [0.0, 0.0, 1000.0, 1000.0], 0.0), vec![false]);
+        assert_eq!(place(&[c], [0.0, 0.0, 1000.0, 1000.0], 0.0), vec![None]);
     }
 
     #[test]

@@ -99,14 +99,16 @@ impl Pointers {
 pub fn focus_bounds(city: &CityData, focus: Focus) -> Rect {
     match focus {
         Focus::Building(b) => {
-            // Show the building within its community, not filling the screen.
-            let c = city
-                .index
-                .community_of
-                .get(b)
-                .copied()
-                .unwrap_or(city.index.district);
-            city.index.region_bounds[c]
+            // Close enough to see the building, wide enough to see its neighbours.
+            let Some(bb) = city.index.building_bounds.get(b) else {
+                return city.index.region_bounds[city.index.district];
+            };
+            let half = (bb.width().max(bb.height()) * 5.0).max(180.0);
+            let center = bb.center();
+            Rect {
+                min: [center[0] - half, center[1] - half],
+                max: [center[0] + half, center[1] + half],
+            }
         }
         other => city.index.region_bounds[other.region(city)],
     }

@@ -27,8 +27,11 @@ pub struct MapLayer;
 #[derive(Component, Debug, Clone)]
 pub struct MapLabelNode {
     pub anchor: [f64; 2],
+    /// Size at full font size, logical px.
     pub size: [f64; 2],
     pub priority: f64,
+    /// Full font size, logical px.
+    pub font: f32,
 }
 
 /// The legend of the map's current color scale, for the UI.
@@ -156,6 +159,7 @@ fn rebuild_layers(
                 anchor: l.anchor,
                 size: sz,
                 priority: l.priority,
+                font,
             },
             Node {
                 position_type: PositionType::Absolute,
@@ -203,28 +207,22 @@ fn follow_view(
 
 fn place_labels(
     map: Res<MapView>,
-    mut nodes: Query<(&MapLabelNode, &mut Node, &mut Visibility)>,
+    mut nodes: Query<(&MapLabelNode, &mut Node, &mut Visibility, &Children)>,
+    mut fonts: Query<&mut TextFont>,
     added: Query<(), Added<MapLabelNode>>,
 ) {
     if !map.is_changed() && added.is_empty() {
         return;
     }
     let v = &map.view;
-    let entries: Vec<(Candidate, [f64; 2])> = nodes
+    let candidates: Vec<Candidate> = nodes
         .iter()
-        .map(|(l, _, _)| {
-            let c = v.to_screen(l.anchor);
-            (
-                Candidate {
-                    center: c,
-                    size: l.size,
-                    priority: l.priority,
-                },
-                c,
-            )
+        .map(|(l, _, _, _)| Candidate {
+            center: v.to_screen(l.anchor),
+            size: l.size,
+            priority: l.priority,
         })
         .collect();
-    let candidates: Vec<Candidate> = entries.iter().map(|(c, _)| c.clone()).collect();
     let area = [
         8.0,
         MAP_INSETS.top - 10.0,
@@ -232,15 +230,28 @@ fn place_labels(
         v.viewport[1] - MAP_INSETS.bottom + 10.0,
     ];
     let shown = labels::place(&candidates, area, 4.0);
-    for ((l, mut node, mut vis), (show, (_, c))) in
-        nodes.iter_mut().zip(shown.into_iter().zip(entries))
+    for ((l, mut node, mut vis, children), (scale, c)) in
+        nodes.iter_mut().zip(shown.into_iter().zip(&candidates))
     {
-        node.left = px((c[0] - l.size[0] * 0.5) as f32);
-        node.top = px((c[1] - l.size[1] * 0.5) as f32);
-        *vis = if show {
+        let visible = scale.is_some();
+        let scale = scale.unwrap_or(1.0);
+        let (w, h) = (l.size[0] * scale, l.size[1] * scale);
+        node.left = px((c.center[0] - w * 0.5) as f32);
+        node.top = px((c.center[1] - h * 0.5) as f32);
+        node.width = px(w as f32);
+        node.height = px(h as f32);
+        *vis = if visible {
             Visibility::Inherited
         } else {
             Visibility::Hidden
         };
+        let size = FontSize::Px((l.font as f64 * scale).round() as f32);
+        for child in children.iter() {
+            if let Ok(mut f) = fonts.get_mut(child)
+                && f.font_size != size
+            {
+                f.font_size = size;
+            }
+        }
     }
 }
