@@ -199,6 +199,28 @@ impl LocalPolygon {
     }
 }
 
+impl LocalPolygon {
+    /// Further label positions inside the polygon: the middle of the widest inside span on
+    /// horizontal lines at the given fractions of its height.
+    pub fn interior_points(&self, fractions: &[f64]) -> Vec<P2> {
+        let b = self.bounds();
+        let mut out = Vec::new();
+        for f in fractions {
+            let y = b.min[1] + b.height() * f;
+            let xs = ring_crossings(y, &self.exterior);
+            let best = xs
+                .chunks_exact(2)
+                .map(|p| (p[1] - p[0], [(p[0] + p[1]) * 0.5, y]))
+                .filter(|(_, m)| self.contains(*m))
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((_, m)) = best {
+                out.push(m);
+            }
+        }
+        out
+    }
+}
+
 fn ring_crossings(y: f64, ring: &[P2]) -> Vec<f64> {
     let mut xs = Vec::new();
     for i in 0..ring.len() {

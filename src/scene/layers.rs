@@ -69,6 +69,8 @@ impl Figure {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapLabel {
     pub anchor: P2,
+    /// Other places inside the region where the label may go if the anchor is crowded.
+    pub alternates: Vec<P2>,
     pub zh: String,
     pub en: String,
     pub priority: f64,
@@ -149,6 +151,7 @@ pub fn build(
         let main = shapes.iter().max_by(|a, b| a.area().total_cmp(&b.area()));
         MapLabel {
             anchor: main.map_or(idx.region_bounds[r].center(), |p| p.label_point()),
+            alternates: main.map_or(Vec::new(), |p| p.interior_points(&[0.3, 0.7, 0.15, 0.85])),
             zh: region.name.clone(),
             en: short_en(&region.name_en),
             priority,

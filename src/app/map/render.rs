@@ -27,6 +27,7 @@ pub struct MapLayer;
 #[derive(Component, Debug, Clone)]
 pub struct MapLabelNode {
     pub anchor: [f64; 2],
+    pub alternates: Vec<[f64; 2]>,
     /// Size at full font size, logical px.
     pub size: [f64; 2],
     pub priority: f64,
@@ -157,6 +158,7 @@ fn rebuild_layers(
             MapLayer,
             MapLabelNode {
                 anchor: l.anchor,
+                alternates: l.alternates.clone(),
                 size: sz,
                 priority: l.priority,
                 font,
@@ -219,6 +221,7 @@ fn place_labels(
         .iter()
         .map(|(l, _, _, _)| Candidate {
             center: v.to_screen(l.anchor),
+            alternates: l.alternates.iter().map(|a| v.to_screen(*a)).collect(),
             size: l.size,
             priority: l.priority,
         })
@@ -230,14 +233,12 @@ fn place_labels(
         v.viewport[1] - MAP_INSETS.bottom + 10.0,
     ];
     let shown = labels::place(&candidates, area, 4.0);
-    for ((l, mut node, mut vis, children), (scale, c)) in
-        nodes.iter_mut().zip(shown.into_iter().zip(&candidates))
-    {
-        let visible = scale.is_some();
-        let scale = scale.unwrap_or(1.0);
+    for ((l, mut node, mut vis, children), placed) in nodes.iter_mut().zip(shown) {
+        let visible = placed.is_some();
+        let (center, scale) = placed.map_or(([0.0, 0.0], 1.0), |p| (p.center, p.scale));
         let (w, h) = (l.size[0] * scale, l.size[1] * scale);
-        node.left = px((c.center[0] - w * 0.5) as f32);
-        node.top = px((c.center[1] - h * 0.5) as f32);
+        node.left = px((center[0] - w * 0.5) as f32);
+        node.top = px((center[1] - h * 0.5) as f32);
         node.width = px(w as f32);
         node.height = px(h as f32);
         *vis = if visible {
