@@ -27,6 +27,7 @@ pub fn tiny() -> Snapshot {
     s.metrics.truncate(3);
     for m in &mut s.metrics {
         m.by_region.retain(|k, _| keep.contains(k));
+        m.series_by_region.retain(|k, _| keep.contains(k));
     }
     s
 }

@@ -525,6 +525,8 @@ pub struct RegionShares {
     pub share: Vec<f64>,
     /// Whether by_region values go down to this region.
     pub detailed: Vec<bool>,
+    /// Whether the region is a subdistrict (daily series are made for those).
+    pub streets: Vec<bool>,
 }
 
 /// Number of daily points in generated series.
@@ -612,6 +614,30 @@ fn make_metric(
             by_region.insert(id.clone(), *v);
         }
     }
+    // Daily values for the subdistricts: their share of the district's day, or its level
+    // with an offset, so each region keeps its own character across the month.
+    let mut series_by_region = BTreeMap::new();
+    if def.kind != Count || def.base < 1_000.0 {
+        for i in 0..n {
+            if regions.parent[i].is_none() || !regions.streets[i] || !regions.detailed[i] {
+                continue;
+            }
+            let ratio = if values[0].abs() > 1e-9 { values[i] / values[0] } else { 0.0 };
+            let offset = values[i] - values[0];
+            let daily: Vec<f64> = series
+                .iter()
+                .map(|(_, d)| {
+                    let v = match def.kind {
+                        Count => d * ratio * rng.range(0.7, 1.3),
+                        Percent => d + offset + rng.range(-1.5, 1.5),
+                        Index | Amount => d * ratio * rng.range(0.92, 1.08),
+                    };
+                    round(def.kind, v)
+                })
+                .collect();
+            series_by_region.insert(regions.ids[i].clone(), daily);
+        }
+    }
     Metric {
         id: def.id.to_string(),
         department: dept.to_string(),
@@ -623,6 +649,7 @@ fn make_metric(
         kind: def.kind,
         series,
         by_region,
+        series_by_region,
         target: def.target,
     }
 }
@@ -729,9 +756,11 @@ pub fn command_center(
             target: None,
         };
         let category = format!("c{cat:03}");
-        metrics.push(make_metric(
-            rng, dept_id, &category, &def, regions, last_day,
-        ));
+        let mut metric = make_metric(rng, dept_id, &category, &def, regions, last_day);
+        // Daily values per region for 3,759 items would triple the file; the command
+        // center's own exports carry them only for the ring's heat strips.
+        metric.series_by_region.clear();
+        metrics.push(metric);
     }
     (departments, metrics)
 }

@@ -578,6 +578,7 @@ pub fn generate(opts: &Options) -> Snapshot {
         parent: Vec::new(),
         share: Vec::new(),
         detailed: Vec::new(),
+        streets: Vec::new(),
     };
     let detailed_communities = opts.command_center.is_none();
     for (i, r) in regions.iter().enumerate() {
@@ -595,6 +596,7 @@ pub fn generate(opts: &Options) -> Snapshot {
         shares
             .detailed
             .push(r.level != Level::Community || detailed_communities);
+        shares.streets.push(r.level == Level::Street);
         let _ = i;
     }
     let (departments, metrics) = match opts.command_center {

@@ -216,6 +216,10 @@ pub struct Metric {
     /// Latest value per region id.
     #[serde(default)]
     pub by_region: BTreeMap<String, f64>,
+    /// Daily values per region id, aligned with the dates of `series` (optional; feeds the
+    /// ring's region × day heat strips).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub series_by_region: BTreeMap<String, Vec<f64>>,
     /// Target value, e.g. for a gauge.
     #[serde(default)]
     pub target: Option<f64>,

@@ -456,6 +456,25 @@ fn check_departments_and_metrics(s: &Snapshot, r: &mut Report) {
             }
             check_metric_value(r, &vplace, m.kind, *v);
         }
+        for (region, values) in &m.series_by_region {
+            let vplace = format!("{place}.series_by_region[{region}]");
+            if !regions.contains(region.as_str()) {
+                r.error(&vplace, format!("region {region} does not exist"));
+            }
+            if values.len() != m.series.len() {
+                r.error(
+                    &vplace,
+                    format!(
+                        "{} values for {} dates in series (one value per date)",
+                        values.len(),
+                        m.series.len()
+                    ),
+                );
+            }
+            for (k, v) in values.iter().enumerate() {
+                check_metric_value(r, &format!("{vplace}[{k}]"), m.kind, *v);
+            }
+        }
         if let Some(t) = m.target
             && !t.is_finite()
         {
