@@ -93,6 +93,13 @@ struct RunArgs {
     /// Turn multisampling off (faster on software renderers).
     #[arg(long, global = true)]
     no_msaa: bool,
+    /// What the window shows: the touchscreen map, the ring seen from the hall's centre,
+    /// or the ring's canvas for the LED wall.
+    #[arg(long, value_parser = ["map", "hall", "ring"], global = true)]
+    view: Option<String>,
+    /// Also open a window of this size (WIDTHxHEIGHT) for the LED ring, e.g. 7680x1080.
+    #[arg(long, value_parser = parse_size, global = true)]
+    ring_window: Option<(u32, u32)>,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -144,6 +151,8 @@ fn merge(a: &RunArgs, b: &RunArgs) -> RunArgs {
         focus: b.focus.clone().or(a.focus.clone()),
         all_buildings: a.all_buildings || b.all_buildings,
         no_msaa: a.no_msaa || b.no_msaa,
+        view: b.view.clone().or(a.view.clone()),
+        ring_window: b.ring_window.or(a.ring_window),
     }
 }
 
@@ -187,6 +196,12 @@ fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
     }
     options.show_all_buildings = args.all_buildings;
     options.msaa = !args.no_msaa;
+    options.view = args
+        .view
+        .as_deref()
+        .and_then(app::MainView::parse)
+        .unwrap_or_default();
+    options.ring_window = args.ring_window;
     options.shot = shot;
     match app::run(options) {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,

@@ -85,6 +85,12 @@ pub const CONTEXT_BORDER: Srgba = Srgba::rgb(0x2b, 0x4d, 0x75);
 /// The ground of a focused community, under its buildings.
 pub const COMMUNITY_GROUND: Srgba = Srgba::rgb(0x14, 0x2a, 0x47);
 
+/// The ring's sky, above the panels (fading into the background).
+pub const RING_TOP: Srgba = Srgba::rgb(0x0b, 0x1a, 0x33);
+/// Trend arrows on the ring: rising and falling (neutral hues: a rise is not always good).
+pub const TREND_UP: Srgba = Srgba::rgb(0xff, 0xa2, 0x6b);
+pub const TREND_DOWN: Srgba = Srgba::rgb(0x6b, 0xd3, 0xff);
+
 /// Choropleth ramp, low to high.
 pub const RAMP: [Srgba; 5] = [
     Srgba::rgb(0x0f, 0x27, 0x48),
@@ -136,9 +142,13 @@ mod tests {
                 TEXT.contrast(bg)
             );
         }
-        for bg in [BACKGROUND, PANEL] {
+        for bg in [BACKGROUND, PANEL, RING_TOP] {
             assert!(TEXT_MUTED.contrast(bg) >= 4.5, "muted on {bg:?}");
             assert!(ACCENT.contrast(bg) >= 4.5, "accent on {bg:?}");
+            assert!(HIGHLIGHT.contrast(bg) >= 4.5, "highlight on {bg:?}");
+            assert!(TREND_UP.contrast(bg) >= 4.5, "trend up on {bg:?}");
+            assert!(TREND_DOWN.contrast(bg) >= 4.5, "trend down on {bg:?}");
+            assert!(TEXT.contrast(bg) >= 4.5, "text on {bg:?}");
         }
         assert!(DEMO_BADGE_TEXT.contrast(DEMO_BADGE) >= 4.5);
     }

@@ -108,12 +108,12 @@ fn every_level_renders_differently() {
         );
         // The demo badge sits in the top-right corner while the snapshot says demo.
         assert!(
-            count_color(img, badge, 6, Some((1000, 0, 1280, 90))) > 300,
+            count_color(img, badge, 6, Some((640, 0, 1280, 90))) > 300,
             "{name} lacks the demo badge"
         );
     }
     assert_eq!(
-        count_color(&district, highlight, 6, Some((0, 120, 960, 640))),
+        count_color(&district, highlight, 6, Some((0, 120, 900, 415))),
         0,
         "nothing selected on the district view"
     );
@@ -123,7 +123,7 @@ fn every_level_renders_differently() {
         ("building", &building),
     ] {
         assert!(
-            count_color(img, highlight, 8, Some((0, 120, 960, 640))) > 200,
+            count_color(img, highlight, 8, Some((0, 120, 900, 415))) > 200,
             "{name} highlights its selection"
         );
     }
@@ -136,6 +136,28 @@ fn every_level_renders_differently() {
     for (name, a, b) in pairs {
         let d = mean_difference(a, b);
         assert!(d > 0.5, "{name} look the same (mean difference {d:.2})");
+    }
+    // The ring: the LED canvas and the hall view render and differ from the map.
+    let ring = shot(&dir, "ring", &["--view", "ring"]);
+    let hall = shot(&dir, "hall", &["--view", "hall", "--focus", "370203016"]);
+    for (name, img) in [("ring", &ring), ("hall", &hall)] {
+        assert!(distinct_colors(img) > 100, "{name} has too few colors");
+        assert!(
+            mean_difference(img, &district) > 5.0,
+            "{name} looks like the map"
+        );
+    }
+    // Every department's color shows on the ring.
+    for rgb in [
+        [0xe5, 0x48, 0x4d],
+        [0xf5, 0xa5, 0x24],
+        [0x3e, 0x9b, 0xff],
+        [0x30, 0xc2, 0x6b],
+    ] {
+        assert!(
+            count_color(&ring, rgb, 10, None) > 100,
+            "department color {rgb:?} missing on the ring"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

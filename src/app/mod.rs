@@ -4,6 +4,7 @@
 pub mod automation;
 pub mod fps;
 pub mod map;
+pub mod ring;
 pub mod state;
 pub mod theme;
 pub mod ui;
@@ -16,7 +17,7 @@ use bevy::window::{PresentMode, WindowResolution};
 use crate::scene::format::Lang;
 use crate::snapshot::index::CityData;
 
-pub use state::{City, Focus, MapFigure, Settings, ShowAllBuildings};
+pub use state::{City, Focus, MainView, MapFigure, Settings, ShowAllBuildings};
 
 /// How the exhibit is started.
 #[derive(Debug, Clone)]
@@ -39,6 +40,10 @@ pub struct AppOptions {
     pub fps_probe: Option<(f64, bool)>,
     /// Show owner names in full (a curator's explicit choice); masked by default.
     pub full_owner_names: bool,
+    /// What the main window shows.
+    pub view: MainView,
+    /// Open an extra window of this size for the LED wall.
+    pub ring_window: Option<(u32, u32)>,
 }
 
 impl AppOptions {
@@ -54,6 +59,8 @@ impl AppOptions {
             shot: None,
             fps_probe: None,
             full_owner_names: false,
+            view: MainView::Map,
+            ring_window: None,
         }
     }
 }
@@ -94,9 +101,10 @@ pub fn build(options: AppOptions) -> App {
             }),
     );
     app.insert_resource(ClearColor(theme::color(crate::palette::BACKGROUND)))
-        .insert_resource(map::render::MapMsaa(options.msaa));
+        .insert_resource(map::render::MapMsaa(options.msaa))
+        .insert_resource(ring::RingWindow(options.ring_window));
     add_exhibit(&mut app, &options);
-    app.add_plugins((theme::plugin, map::render::plugin, ui::plugin));
+    app.add_plugins((theme::plugin, map::render::plugin, ring::plugin, ui::plugin));
     if let Some(path) = &options.shot {
         app.add_plugins(automation::plugin(path.clone()));
     }
@@ -120,7 +128,7 @@ pub fn add_exhibit(app: &mut App, options: &AppOptions) {
             .chain(),
     );
     state::insert(app, options);
-    app.add_plugins(map::logic::plugin);
+    app.add_plugins((map::logic::plugin, ring::logic_plugin));
 }
 
 /// Runs the exhibit until the window closes.

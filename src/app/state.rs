@@ -116,6 +116,29 @@ pub struct CurrentLang(pub Lang);
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MapFigure(pub Figure);
 
+/// What the main window shows.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MainView {
+    /// The touchscreen: map, cards and the ring's strip preview.
+    #[default]
+    Map,
+    /// The ring seen from the hall's centre; drag to look around.
+    Hall,
+    /// The ring's canvas itself, for the LED wall.
+    Ring,
+}
+
+impl MainView {
+    pub fn parse(s: &str) -> Option<MainView> {
+        match s {
+            "map" => Some(MainView::Map),
+            "hall" => Some(MainView::Hall),
+            "ring" => Some(MainView::Ring),
+            _ => None,
+        }
+    }
+}
+
 /// Whether the district view shows every building at once.
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ShowAllBuildings(pub bool);
@@ -137,6 +160,8 @@ pub enum MapRequest {
     ToggleLang,
     SetFigure(Figure),
     ToggleAllBuildings,
+    SetView(MainView),
+    CycleView,
 }
 
 pub(super) fn insert(app: &mut App, options: &AppOptions) {
@@ -150,6 +175,7 @@ pub(super) fn insert(app: &mut App, options: &AppOptions) {
         .insert_resource(CurrentLang(options.lang))
         .insert_resource(MapFigure::default())
         .insert_resource(ShowAllBuildings(options.show_all_buildings))
+        .insert_resource(options.view)
         .insert_resource(Settings {
             full_owner_names: options.full_owner_names,
             origin: options.origin.clone(),

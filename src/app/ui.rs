@@ -8,7 +8,10 @@ use bevy::prelude::*;
 use super::AppSystems;
 use super::map::logic::UiBlockers;
 use super::map::render::CurrentLegend;
-use super::state::{City, CurrentLang, Focus, MapFigure, MapRequest, Settings, ShowAllBuildings};
+use super::ring::{RingCanvas, RingState};
+use super::state::{
+    City, CurrentLang, Focus, MainView, MapFigure, MapRequest, Settings, ShowAllBuildings,
+};
 use super::theme::{self, size};
 use crate::palette;
 use crate::scene::format::{self, Lang, Text as Words, text};
@@ -32,24 +35,27 @@ pub struct OnPress(pub MapRequest);
 struct ButtonLook(Color);
 
 pub(crate) fn plugin(app: &mut App) {
-    app.add_observer(press_button).add_systems(
-        Update,
-        (
-            rebuild_ui
-                .in_set(AppSystems::Rebuild)
-                .after(super::map::render::RebuildLayers)
-                .run_if(
-                    resource_changed::<Focus>
-                        .or_else(resource_changed::<CurrentLang>)
-                        .or_else(resource_changed::<MapFigure>)
-                        .or_else(resource_changed::<ShowAllBuildings>)
-                        .or_else(resource_changed::<CurrentLegend>),
-                ),
-            (button_feedback, collect_blockers)
-                .in_set(AppSystems::Input)
-                .before(super::map::logic::ReadPointers),
-        ),
-    );
+    app.add_observer(press_button)
+        .add_observer(tap_strip)
+        .add_systems(
+            Update,
+            (
+                rebuild_ui
+                    .in_set(AppSystems::Rebuild)
+                    .after(super::map::render::RebuildLayers)
+                    .run_if(
+                        resource_changed::<Focus>
+                            .or_else(resource_changed::<CurrentLang>)
+                            .or_else(resource_changed::<MapFigure>)
+                            .or_else(resource_changed::<ShowAllBuildings>)
+                            .or_else(resource_changed::<CurrentLegend>)
+                            .or_else(resource_changed::<MainView>),
+                    ),
+                (button_feedback, collect_blockers)
+                    .in_set(AppSystems::Input)
+                    .before(super::map::logic::ReadPointers),
+            ),
+        );
 }
 
 fn press_button(
@@ -148,12 +154,18 @@ fn rebuild_ui(
     all: Res<ShowAllBuildings>,
     legend: Res<CurrentLegend>,
     settings: Res<Settings>,
+    view: Res<MainView>,
+    canvas: Option<Res<RingCanvas>>,
 ) {
     for e in &old {
         commands.entity(e).despawn();
     }
     let city = &*city.0;
     let lang = lang.0;
+    if *view == MainView::Ring {
+        // The LED wall shows the ring alone.
+        return;
+    }
     let root = commands
         .spawn((
             Name::new("UI root"),
@@ -167,17 +179,25 @@ fn rebuild_ui(
             Pickable::IGNORE,
         ))
         .id();
+    let corner = commands.spawn(top_right(city, lang, *view)).id();
+    commands.entity(root).add_child(corner);
+    if *view == MainView::Hall {
+        let hint = commands.spawn(hall_hint(lang)).id();
+        commands.entity(root).add_child(hint);
+        return;
+    }
     let top = commands.spawn(top_bar(city, *focus, lang)).id();
-    let corner = commands.spawn(top_right(city, lang)).id();
     let card = commands
         .spawn(card(city, *focus, lang, settings.full_owner_names))
         .id();
     let bottom = commands
         .spawn(bottom_bar(city, *focus, lang, figure.0, all.0))
         .id();
-    commands
-        .entity(root)
-        .add_children(&[top, corner, card, bottom]);
+    commands.entity(root).add_children(&[top, card, bottom]);
+    if let Some(canvas) = canvas {
+        let strip = commands.spawn(strip_preview(canvas.0.clone())).id();
+        commands.entity(root).add_child(strip);
+    }
     if let Some(l) = legend.0
         && focus.depth() <= 1
     {
@@ -267,8 +287,12 @@ fn top_bar(city: &CityData, focus: Focus, lang: Lang) -> impl Bundle {
     )
 }
 
-fn top_right(city: &CityData, lang: Lang) -> impl Bundle {
+fn top_right(city: &CityData, lang: Lang, view: MainView) -> impl Bundle {
     let demo = city.snapshot.demo;
+    let (caption, next) = match view {
+        MainView::Map => (lang.pick("环幕视角", "Ring view"), MainView::Hall),
+        _ => (lang.pick("返回地图", "Map"), MainView::Map),
+    };
     (
         Name::new("Language and badge"),
         Node {
@@ -297,6 +321,7 @@ fn top_right(city: &CityData, lang: Lang) -> impl Bundle {
                     palette::DEMO_BADGE_TEXT
                 )],
             )),
+            Spawn(button(caption, false, MapRequest::SetView(next))),
             Spawn(button(
                 text(Words::LanguageToggle, lang),
                 false,
@@ -590,5 +615,86 @@ fn bottom_bar(city: &CityData, focus: Focus, lang: Lang, figure: Figure, all: bo
                 .into_iter()
                 .map(|(caption, active, req)| button(caption, active, req)),
         )),
+    )
+}
+
+/// Height of the ring's strip preview on the touchscreen, logical px (its width follows the
+/// ring's 7680 × 1080 proportions).
+pub const STRIP_HEIGHT: f32 = 190.0;
+
+/// Marks the strip preview, whose ranking rows can be tapped.
+#[derive(Component)]
+struct StripPreview;
+
+fn strip_preview(image: Handle<Image>) -> impl Bundle {
+    (
+        Name::new("Ring strip preview"),
+        StripPreview,
+        BlocksMap,
+        Node {
+            position_type: PositionType::Absolute,
+            left: px(24),
+            bottom: px(104),
+            height: px(STRIP_HEIGHT),
+            aspect_ratio: Some(
+                (crate::scene::ring::draw::CANVAS[0] / crate::scene::ring::draw::CANVAS[1]) as f32,
+            ),
+            border: UiRect::all(px(2)),
+            ..default()
+        },
+        BorderColor::all(theme::color(palette::PANEL_BORDER)),
+        ImageNode::new(image),
+    )
+}
+
+/// A tap on a ranking row in the strip preview selects that region on the map.
+fn tap_strip(
+    click: On<Pointer<Click>>,
+    strips: Query<(&ComputedNode, &UiGlobalTransform), With<StripPreview>>,
+    ring: Res<RingState>,
+    city: Res<City>,
+    mut requests: MessageWriter<MapRequest>,
+) {
+    let Ok((node, transform)) = strips.get(click.entity) else {
+        return;
+    };
+    let inv = node.inverse_scale_factor();
+    let size = node.size() * inv;
+    let center = transform.translation * inv;
+    let p = click.pointer_location.position;
+    let u = ((p.x - (center.x - size.x * 0.5)) / size.x) as f64;
+    let v = ((p.y - (center.y - size.y * 0.5)) / size.y) as f64;
+    let canvas = [
+        u * crate::scene::ring::draw::CANVAS[0],
+        v * crate::scene::ring::draw::CANVAS[1],
+    ];
+    if let Some((_, region)) = ring.hotspots.iter().find(|(r, _)| {
+        canvas[0] >= r[0] && canvas[0] <= r[2] && canvas[1] >= r[1] && canvas[1] <= r[3]
+    }) {
+        requests.write(MapRequest::Focus(Focus::of_region(&city.0, *region)));
+    }
+}
+
+fn hall_hint(lang: Lang) -> impl Bundle {
+    (
+        Name::new("Hall hint"),
+        Node {
+            position_type: PositionType::Absolute,
+            bottom: px(28),
+            left: percent(50),
+            margin: UiRect::left(px(-200)),
+            width: px(400),
+            justify_content: JustifyContent::Center,
+            padding: UiRect::axes(px(16), px(8)),
+            border_radius: BorderRadius::all(px(10)),
+            ..default()
+        },
+        BackgroundColor(theme::color(palette::PANEL.with_alpha(220))),
+        Pickable::IGNORE,
+        children![label(
+            lang.pick("拖动画面环视全景", "Drag to look around the ring"),
+            size::BODY,
+            palette::TEXT
+        )],
     )
 }

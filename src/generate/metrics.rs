@@ -622,7 +622,11 @@ fn make_metric(
             if regions.parent[i].is_none() || !regions.streets[i] || !regions.detailed[i] {
                 continue;
             }
-            let ratio = if values[0].abs() > 1e-9 { values[i] / values[0] } else { 0.0 };
+            let ratio = if values[0].abs() > 1e-9 {
+                values[i] / values[0]
+            } else {
+                0.0
+            };
             let offset = values[i] - values[0];
             let daily: Vec<f64> = series
                 .iter()

@@ -7,4 +7,5 @@ pub mod gesture;
 pub mod labels;
 pub mod layers;
 pub mod meshes;
+pub mod ring;
 pub mod view;

@@ -243,7 +243,14 @@ pub enum WidgetKind {
 pub struct RingLayout {
     /// Angular span of the ring screen, degrees (the hall's is 301).
     pub span_deg: f64,
+    /// Rows of widgets, top to bottom.
+    #[serde(default = "default_rows")]
+    pub rows: u32,
     pub widgets: Vec<RingWidget>,
+}
+
+fn default_rows() -> u32 {
+    2
 }
 
 /// One widget on the ring.
@@ -254,4 +261,7 @@ pub struct RingWidget {
     /// Start angle, degrees from the left edge of the span.
     pub angle_deg: f64,
     pub width_deg: f64,
+    /// Row, 0 at the top.
+    #[serde(default)]
+    pub row: u32,
 }

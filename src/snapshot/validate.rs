@@ -482,6 +482,12 @@ fn check_departments_and_metrics(s: &Snapshot, r: &mut Report) {
         }
     }
     if let Some(ring) = &s.ring {
+        if !(1..=6).contains(&ring.rows) {
+            r.error(
+                "ring.rows",
+                format!("{} rows; 1 to 6 fit the screen", ring.rows),
+            );
+        }
         if !(ring.span_deg > 0.0 && ring.span_deg <= 360.0) {
             r.error(
                 "ring.span_deg",
@@ -492,6 +498,22 @@ fn check_departments_and_metrics(s: &Snapshot, r: &mut Report) {
             let place = format!("ring.widgets[{i}]");
             if !metrics.contains(w.metric.as_str()) {
                 r.error(&place, format!("metric {} does not exist", w.metric));
+            }
+            if w.row >= ring.rows {
+                r.error(
+                    &place,
+                    format!("row {} is outside the {} rows", w.row, ring.rows),
+                );
+            }
+            if let Some((j, _)) = ring.widgets.iter().enumerate().take(i).find(|(_, o)| {
+                o.row == w.row
+                    && o.angle_deg < w.angle_deg + w.width_deg
+                    && w.angle_deg < o.angle_deg + o.width_deg
+            }) {
+                r.error(
+                    &place,
+                    format!("overlaps ring.widgets[{j}] in row {}", w.row),
+                );
             }
             let inside = w.angle_deg.is_finite()
                 && w.width_deg.is_finite()

@@ -8,7 +8,9 @@ use bevy::prelude::*;
 use bevy::window::{CursorMoved, PrimaryWindow};
 
 use super::super::AppSystems;
-use super::super::state::{City, CurrentLang, Focus, MapFigure, MapRequest, ShowAllBuildings};
+use super::super::state::{
+    City, CurrentLang, Focus, MainView, MapFigure, MapRequest, ShowAllBuildings,
+};
 use crate::geo::{P2, Rect};
 use crate::scene::gesture::{Gesture, Recognizer};
 use crate::scene::view::{Insets, Transition, View};
@@ -32,8 +34,8 @@ const MOUSE_ID: u64 = u64::MAX;
 pub const MAP_INSETS: Insets = Insets {
     left: 40.0,
     right: 460.0,
-    top: 150.0,
-    bottom: 130.0,
+    top: 130.0,
+    bottom: 310.0,
 };
 
 /// The map's current view and the transition towards the focus, if one is running.
@@ -141,7 +143,8 @@ pub(crate) fn plugin(app: &mut App) {
             read_pointers
                 .in_set(AppSystems::Input)
                 .in_set(ReadPointers)
-                .after(track_viewport),
+                .after(track_viewport)
+                .run_if(resource_equals(MainView::Map)),
             read_keys.in_set(AppSystems::Input),
             apply_requests.in_set(AppSystems::Apply),
             ease_view.in_set(AppSystems::Animate).in_set(EaseView),
@@ -338,6 +341,9 @@ fn read_keys(keys: Res<ButtonInput<KeyCode>>, mut requests: MessageWriter<MapReq
     if keys.just_pressed(KeyCode::KeyB) {
         requests.write(MapRequest::ToggleAllBuildings);
     }
+    if keys.just_pressed(KeyCode::KeyV) {
+        requests.write(MapRequest::CycleView);
+    }
 }
 
 /// Applies requests in order; a new focus starts the camera's transition at once.
@@ -350,6 +356,7 @@ fn apply_requests(
     mut figure: ResMut<MapFigure>,
     mut all: ResMut<ShowAllBuildings>,
     mut map: ResMut<MapView>,
+    mut view: ResMut<MainView>,
 ) {
     for r in requests.read() {
         match *r {
@@ -361,6 +368,14 @@ fn apply_requests(
             MapRequest::ToggleLang => lang.0 = lang.0.other(),
             MapRequest::SetFigure(f) => figure.0 = f,
             MapRequest::ToggleAllBuildings => all.0 = !all.0,
+            MapRequest::SetView(v) => *view = v,
+            MapRequest::CycleView => {
+                *view = match *view {
+                    MainView::Map => MainView::Hall,
+                    MainView::Hall => MainView::Ring,
+                    MainView::Ring => MainView::Map,
+                }
+            }
         }
     }
 }

@@ -19,6 +19,10 @@ use crate::scene::meshes::MeshBuffers;
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RebuildLayers;
 
+/// The camera that draws the map (and, on the map view, the panels).
+#[derive(Component)]
+pub struct MapCamera;
+
 /// Marks every entity of the current map layers (despawned on rebuild).
 #[derive(Component)]
 pub struct MapLayer;
@@ -83,6 +87,8 @@ fn setup(
     };
     commands.spawn((
         Name::new("Map camera"),
+        MapCamera,
+        bevy::ui::IsDefaultUiCamera,
         Camera2d,
         msaa,
         Transform::from_xyz(map.view.center[0] as f32, map.view.center[1] as f32, 0.0),
@@ -193,7 +199,7 @@ fn rebuild_layers(
 
 fn follow_view(
     map: Res<MapView>,
-    mut camera: Query<(&mut Transform, &mut Projection), With<Camera2d>>,
+    mut camera: Query<(&mut Transform, &mut Projection), With<MapCamera>>,
 ) {
     if !map.is_changed() {
         return;
@@ -209,11 +215,19 @@ fn follow_view(
 
 fn place_labels(
     map: Res<MapView>,
+    view: Res<super::super::state::MainView>,
     mut nodes: Query<(&MapLabelNode, &mut Node, &mut Visibility, &Children)>,
     mut fonts: Query<&mut TextFont>,
     added: Query<(), Added<MapLabelNode>>,
 ) {
-    if !map.is_changed() && added.is_empty() {
+    if !map.is_changed() && added.is_empty() && !view.is_changed() {
+        return;
+    }
+    if *view != super::super::state::MainView::Map {
+        // Map labels are panels of the touchscreen's map only.
+        for (_, _, mut vis, _) in &mut nodes {
+            *vis = Visibility::Hidden;
+        }
         return;
     }
     let v = &map.view;

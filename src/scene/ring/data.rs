@@ -1,0 +1,384 @@
+//! What each ring widget shows for the region the map has selected. Values come from the
+//! snapshot only: where a metric has no value for the region, the widget shows the
+//! district's and says so; where there is no earlier value, no trend is claimed.
+
+use super::layout::Slot;
+use crate::scene::format::Lang;
+use crate::snapshot::index::CityData;
+use crate::snapshot::{MetricKind, WidgetKind};
+
+/// A region's name in both languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    pub region: usize,
+    pub zh: String,
+    pub en: String,
+}
+
+impl Named {
+    pub fn of(city: &CityData, region: usize) -> Named {
+        let r = &city.snapshot.regions[region];
+        Named {
+            region,
+            zh: r.name.clone(),
+            en: r
+                .name_en
+                .trim_end_matches(" Subdistrict")
+                .trim_end_matches(" Community")
+                .to_string(),
+        }
+    }
+
+    pub fn pick(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
+/// The body of a widget.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    /// A number with the day before, if known.
+    Kpi {
+        value: f64,
+        previous: Option<f64>,
+        series: Vec<f64>,
+    },
+    /// A daily series, oldest first, and its first and last dates.
+    Series {
+        values: Vec<f64>,
+        first: String,
+        last: String,
+    },
+    /// The last days as bars: (MM-DD, value).
+    Bars { days: Vec<(String, f64)> },
+    /// A share out of 100.
+    Share { value: f64 },
+    /// A value against its target.
+    Gauge { value: f64, target: f64 },
+    /// Regions by value, highest first; `highlight` is the selected one.
+    Ranking {
+        entries: Vec<(Named, f64)>,
+        highlight: Option<usize>,
+    },
+    /// Regions × days.
+    Heat {
+        rows: Vec<(Named, Vec<f64>)>,
+        highlight: Option<usize>,
+        first: String,
+        last: String,
+    },
+    /// Alerts in both languages.
+    Ticker { items: Vec<(String, String)> },
+    /// The snapshot has nothing to show here.
+    Empty,
+}
+
+/// A widget's title, unit, scope and body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WidgetData {
+    pub kind: WidgetKind,
+    pub title_zh: String,
+    pub title_en: String,
+    pub unit_zh: String,
+    pub unit_en: String,
+    pub metric_kind: MetricKind,
+    /// The region the numbers are for (the district when the metric has no value for the
+    /// selected region).
+    pub scope: Named,
+    /// Whether the scope is the selected region itself.
+    pub exact: bool,
+    pub content: Content,
+}
+
+/// The region the ring follows for a map focus region: buildings follow their community.
+pub fn ring_region(city: &CityData, region: usize) -> usize {
+    region.min(city.snapshot.regions.len().saturating_sub(1))
+}
+
+/// Regions to compare the selected one with: its children, or its siblings if it has none.
+fn peers(city: &CityData, region: usize) -> (Vec<usize>, Option<usize>) {
+    let children = &city.index.children[region];
+    if !children.is_empty() {
+        return (children.clone(), None);
+    }
+    match city.index.parent[region] {
+        Some(p) => (city.index.children[p].clone(), Some(region)),
+        None => (vec![region], Some(region)),
+    }
+}
+
+fn month_day(date: &str) -> String {
+    date.get(5..10).unwrap_or(date).to_string()
+}
+
+/// Alerts for the selected region: targets missed and sharp day-on-day changes.
+pub fn alerts(city: &CityData, region: usize) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let district = city.index.district;
+    for (mi, m) in city.snapshot.metrics.iter().enumerate() {
+        let dept = city
+            .snapshot
+            .departments
+            .iter()
+            .find(|d| d.id == m.department)
+            .map_or(("", ""), |d| (d.name.as_str(), d.name_en.as_str()));
+        let value = city.index.metric_value(region, mi).or_else(|| {
+            (region == district)
+                .then(|| m.series.last().map(|x| x.1))
+                .flatten()
+        });
+        let Some(value) = value else {
+            continue;
+        };
+        if let Some(t) = m.target
+            && m.kind == MetricKind::Percent
+            && value < t
+        {
+            out.push((
+                format!("{}｜{} {:.1}% 低于目标 {:.0}%", dept.0, m.name, value, t),
+                format!(
+                    "{} | {} {:.1}% below the {:.0}% target",
+                    dept.1, m.name_en, value, t
+                ),
+            ));
+        }
+        if region == district && m.kind == MetricKind::Count && m.series.len() >= 2 {
+            let prev = m.series[m.series.len() - 2].1;
+            if prev >= 5.0 && value > prev * 1.25 {
+                let pct = (value / prev - 1.0) * 100.0;
+                out.push((
+                    format!(
+                        "{}｜{} 今日 {:.0}{}，较昨日 +{:.0}%",
+                        dept.0, m.name, value, m.unit, pct
+                    ),
+                    format!(
+                        "{} | {} today {:.0} {}, +{:.0}% on yesterday",
+                        dept.1, m.name_en, value, m.unit_en, pct
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// What a widget shows for the selected region.
+pub fn widget(city: &CityData, slot: &Slot, region: usize) -> WidgetData {
+    let s = &city.snapshot;
+    let m = &s.metrics[slot.metric];
+    let district = city.index.district;
+    let own = city.index.metric_value(region, slot.metric);
+    let (scope, exact, value) = match own {
+        Some(v) => (region, true, Some(v)),
+        None => (
+            district,
+            region == district,
+            city.index
+                .metric_value(district, slot.metric)
+                .or_else(|| m.series.last().map(|x| x.1)),
+        ),
+    };
+    let region_series = m.series_by_region.get(&s.regions[scope].id);
+    let series: Vec<f64> = match region_series {
+        Some(v) => v.clone(),
+        None if scope == district => m.series.iter().map(|x| x.1).collect(),
+        None => Vec::new(),
+    };
+    let previous = (series.len() >= 2).then(|| series[series.len() - 2]);
+    let first = m.series.first().map(|x| x.0.clone()).unwrap_or_default();
+    let last = m.series.last().map(|x| x.0.clone()).unwrap_or_default();
+    let content = match (slot.kind, value) {
+        (WidgetKind::Ticker, _) => Content::Ticker {
+            items: alerts(city, region),
+        },
+        (WidgetKind::Ranking, _) => {
+            let (regions, highlight) = peers(city, region);
+            let mut entries: Vec<(Named, f64)> = regions
+                .iter()
+                .filter_map(|&r| {
+                    city.index
+                        .metric_value(r, slot.metric)
+                        .map(|v| (Named::of(city, r), v))
+                })
+                .collect();
+            entries.sort_by(|a, b| b.1.total_cmp(&a.1));
+            // Keep the selected region in view even when it is not in the top five.
+            if let Some(h) = highlight
+                && let Some(pos) = entries.iter().position(|(n, _)| n.region == h)
+                && pos >= 5
+            {
+                let e = entries.remove(pos);
+                entries.truncate(4);
+                entries.push(e);
+            }
+            entries.truncate(5);
+            if entries.is_empty() {
+                Content::Empty
+            } else {
+                Content::Ranking { entries, highlight }
+            }
+        }
+        (WidgetKind::HeatStrip, _) => {
+            let (regions, highlight) = peers(city, region);
+            let mut rows: Vec<(Named, Vec<f64>)> = regions
+                .iter()
+                .filter_map(|&r| {
+                    m.series_by_region
+                        .get(&s.regions[r].id)
+                        .map(|v| (Named::of(city, r), v.clone()))
+                })
+                .collect();
+            if rows.is_empty() && !series.is_empty() {
+                rows.push((Named::of(city, scope), series.clone()));
+            }
+            rows.sort_by(|a, b| {
+                let last = |v: &Vec<f64>| v.last().copied().unwrap_or(0.0);
+                last(&b.1).total_cmp(&last(&a.1))
+            });
+            if let Some(h) = highlight
+                && let Some(pos) = rows.iter().position(|(n, _)| n.region == h)
+                && pos >= 8
+            {
+                let e = rows.remove(pos);
+                rows.truncate(7);
+                rows.push(e);
+            }
+            rows.truncate(8);
+            if rows.is_empty() {
+                Content::Empty
+            } else {
+                Content::Heat {
+                    rows,
+                    highlight,
+                    first,
+                    last,
+                }
+            }
+        }
+        (_, None) => Content::Empty,
+        (WidgetKind::Kpi, Some(v)) => Content::Kpi {
+            value: v,
+            previous,
+            series,
+        },
+        (WidgetKind::Sparkline, Some(_)) if series.len() >= 2 => Content::Series {
+            values: series,
+            first,
+            last,
+        },
+        (WidgetKind::Sparkline, Some(v)) => Content::Kpi {
+            value: v,
+            previous: None,
+            series: Vec::new(),
+        },
+        (WidgetKind::Bars, Some(v)) => {
+            let days: Vec<(String, f64)> = if series.len() >= 2 {
+                let dates: Vec<String> = m.series.iter().map(|x| month_day(&x.0)).collect();
+                let n = series.len().min(dates.len());
+                let start = n.saturating_sub(7);
+                (start..n).map(|i| (dates[i].clone(), series[i])).collect()
+            } else {
+                vec![(month_day(&last), v)]
+            };
+            Content::Bars { days }
+        }
+        (WidgetKind::Donut, Some(v)) => Content::Share {
+            value: v.clamp(0.0, 100.0),
+        },
+        (WidgetKind::Gauge, Some(v)) => Content::Gauge {
+            value: v,
+            target: m.target.unwrap_or(100.0),
+        },
+    };
+    WidgetData {
+        kind: slot.kind,
+        title_zh: m.name.clone(),
+        title_en: m.name_en.clone(),
+        unit_zh: m.unit.clone(),
+        unit_en: m.unit_en.clone(),
+        metric_kind: m.kind,
+        scope: Named::of(city, scope),
+        exact,
+        content,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::ring::layout::{DEFAULT_SPAN_DEG, automatic};
+
+    fn city() -> CityData {
+        CityData::new(crate::demo::load_demo().map(|l| l.snapshot).expect("demo"))
+    }
+
+    #[test]
+    fn selecting_a_region_changes_the_values() {
+        let city = city();
+        let layout = automatic(&city.snapshot, DEFAULT_SPAN_DEG);
+        let street = city.index.region_by_id["370203005"];
+        let mut changed = 0;
+        for slot in &layout.slots {
+            let a = widget(&city, slot, city.index.district);
+            let b = widget(&city, slot, street);
+            assert_eq!(a.scope.region, city.index.district);
+            if b.exact {
+                assert_eq!(b.scope.region, street);
+            }
+            if a.content != b.content {
+                changed += 1;
+            }
+        }
+        assert!(
+            changed >= layout.slots.len() * 3 / 4,
+            "{changed} of {} changed",
+            layout.slots.len()
+        );
+    }
+
+    #[test]
+    fn ranking_lists_children_and_keeps_the_selection() {
+        let city = city();
+        let layout = automatic(&city.snapshot, DEFAULT_SPAN_DEG);
+        let slot = layout
+            .slots
+            .iter()
+            .find(|s| s.kind == WidgetKind::Ranking)
+            .expect("a ranking");
+        let Content::Ranking { entries, highlight } =
+            widget(&city, slot, city.index.district).content
+        else {
+            panic!("ranking content");
+        };
+        assert_eq!(entries.len(), 5);
+        assert!(
+            entries.windows(2).all(|w| w[0].1 >= w[1].1),
+            "highest first"
+        );
+        assert_eq!(highlight, None);
+        // A community has no children: it is ranked among its siblings, and always shown.
+        for &c in &city.index.children[city.index.region_by_id["370203016"]] {
+            let Content::Ranking { entries, highlight } = widget(&city, slot, c).content else {
+                panic!("ranking content");
+            };
+            assert_eq!(highlight, Some(c));
+            assert!(entries.iter().any(|(n, _)| n.region == c));
+        }
+    }
+
+    #[test]
+    fn no_trend_is_invented() {
+        let city = city();
+        let layout = automatic(&city.snapshot, DEFAULT_SPAN_DEG);
+        let community = city.index.children[city.index.region_by_id["370203005"]][0];
+        for slot in layout.slots.iter().filter(|s| s.kind == WidgetKind::Kpi) {
+            if let Content::Kpi {
+                previous, series, ..
+            } = widget(&city, slot, community).content
+            {
+                // Communities have no daily series in the demo: no previous day, no line.
+                assert!(previous.is_none() && series.is_empty());
+            }
+        }
+    }
+}

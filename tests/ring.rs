@@ -1,0 +1,116 @@
+//! The ring follows the map: selecting a region refocuses every widget that has values for
+//! it, the numbers ease to their new values, and going back restores the district.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bevy::input::InputPlugin;
+use bevy::prelude::*;
+use citygrid::app::ring::RingState;
+use citygrid::app::state::MapRequest;
+use citygrid::app::{AppOptions, Focus, add_exhibit};
+use citygrid::scene::ring::data::Content;
+use citygrid::scene::ring::draw::primary_value;
+use citygrid::snapshot::index::CityData;
+
+fn app() -> (App, Arc<CityData>) {
+    let loaded = citygrid::demo::load_demo().expect("demo loads");
+    let city = Arc::new(CityData::new(loaded.snapshot));
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, InputPlugin));
+    add_exhibit(&mut app, &AppOptions::new(city.clone(), "test".into()));
+    app.update();
+    (app, city)
+}
+
+fn settle(app: &mut App) {
+    for _ in 0..300 {
+        app.update();
+        if !app.world().resource::<RingState>().animating() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("the ring never settled");
+}
+
+#[test]
+fn selection_refocuses_the_ring_and_back_restores_it() {
+    let (mut app, city) = app();
+    settle(&mut app);
+    let district = city.index.district;
+    let before: Vec<f64> = {
+        let ring = app.world().resource::<RingState>();
+        assert_eq!(ring.region, district);
+        ring.anims.iter().map(|a| a.shown).collect()
+    };
+
+    let street = city.index.region_by_id["370203005"];
+    app.world_mut()
+        .write_message(MapRequest::Focus(Focus::Street(street)));
+    app.update();
+    {
+        let ring = app.world().resource::<RingState>();
+        assert_eq!(ring.region, street, "the ring follows in the same frame");
+        assert!(ring.animating(), "and eases to the new values");
+        let exact = ring
+            .widgets
+            .iter()
+            .filter(|w| w.exact && w.scope.region == street)
+            .count();
+        assert!(
+            exact >= ring.widgets.len() * 3 / 4,
+            "{exact} of {} widgets show the subdistrict",
+            ring.widgets.len()
+        );
+    }
+    settle(&mut app);
+    {
+        let ring = app.world().resource::<RingState>();
+        let mut changed = 0;
+        for ((w, a), b) in ring.widgets.iter().zip(&ring.anims).zip(&before) {
+            assert!(
+                (a.shown - primary_value(w)).abs() < 1e-9,
+                "eased to the data"
+            );
+            assert!((a.reveal - 1.0).abs() < 1e-9);
+            if (a.shown - b).abs() > 1e-9 {
+                changed += 1;
+            }
+        }
+        assert!(
+            changed > ring.widgets.len() / 2,
+            "only {changed} values changed"
+        );
+        // Rankings list the subdistrict's communities.
+        let ranking = ring.widgets.iter().find_map(|w| match &w.content {
+            Content::Ranking { entries, .. } => Some(entries.clone()),
+            _ => None,
+        });
+        let entries = ranking.expect("a ranking widget");
+        assert!(
+            entries
+                .iter()
+                .all(|(n, _)| city.index.parent[n.region] == Some(street))
+        );
+    }
+
+    app.world_mut().write_message(MapRequest::Back);
+    settle(&mut app);
+    let ring = app.world().resource::<RingState>();
+    assert_eq!(ring.region, district);
+    let after: Vec<f64> = ring.anims.iter().map(|a| a.shown).collect();
+    assert_eq!(after, before, "going back restores the district's values");
+}
+
+#[test]
+fn a_building_focus_shows_its_community() {
+    let (mut app, city) = app();
+    let street = city.index.region_by_id["370203016"];
+    let community = city.index.children[street][0];
+    let building = city.index.buildings_of[community][0];
+    app.world_mut()
+        .write_message(MapRequest::Focus(Focus::Building(building)));
+    app.update();
+    assert_eq!(app.world().resource::<RingState>().region, community);
+}
