@@ -277,6 +277,8 @@ pub fn main(buildings: usize, render: bool, case: Option<&str>, file: Option<&Pa
         "| community hit test | {:.3} µs each | {hits} of 100,000 hit a community |",
         t_region * 1000.0 / points.len() as f64
     );
+    println!();
+    ring_table();
     if render {
         println!();
         render_table(&stress_arg);
@@ -357,4 +359,82 @@ fn render_table(stress: &str) {
             None => println!("| {label} | failed (no display?) | | | | |"),
         }
     }
+}
+
+/// The ring's CPU work per frame with 7 departments × 8 metrics = 56 widgets: the widget
+/// data for a new selection (once per tap) and a full redraw (every frame while values
+/// ease and lines draw in; idle frames redraw nothing).
+fn ring_table() {
+    use crate::scene::ring::{data, draw, layout};
+    let Ok(loaded) = crate::demo::load_demo() else {
+        return;
+    };
+    let mut s = loaded.snapshot;
+    // Pad every department to 8 metrics by repeating its own.
+    let mut extra = Vec::new();
+    for d in &s.departments {
+        let own: Vec<&crate::snapshot::Metric> =
+            s.metrics.iter().filter(|m| m.department == d.id).collect();
+        for k in own.len()..8 {
+            if let Some(m) = own.get(k % own.len().max(1)) {
+                let mut m = (*m).clone();
+                m.id = format!("{}.copy{k}", m.id);
+                extra.push(m);
+            }
+        }
+    }
+    s.metrics.extend(extra);
+    let city = CityData::new(s);
+    let l = layout::automatic(&city.snapshot, layout::DEFAULT_SPAN_DEG);
+    let street = city.index.children[city.index.district]
+        .first()
+        .copied()
+        .unwrap_or(0);
+    let mut widgets = Vec::new();
+    let t_data = time_ms(9, || {
+        widgets = l
+            .slots
+            .iter()
+            .map(|slot| data::widget(&city, slot, street))
+            .collect();
+    });
+    let anims: Vec<draw::WidgetAnim> = widgets
+        .iter()
+        .map(|w| draw::WidgetAnim {
+            reveal: 0.5,
+            shown: draw::primary_value(w),
+        })
+        .collect();
+    let depts: Vec<(String, String, crate::palette::Srgba)> = city
+        .snapshot
+        .departments
+        .iter()
+        .map(|d| {
+            (
+                d.name.clone(),
+                d.name_en.clone(),
+                crate::palette::Srgba::from_hex(&d.color).unwrap_or(crate::palette::ACCENT),
+            )
+        })
+        .collect();
+    let mut tris = 0;
+    let mut texts = 0;
+    let t_draw = time_ms(9, || {
+        let f = draw::draw(
+            &l,
+            &depts,
+            &widgets,
+            &anims,
+            crate::scene::format::Lang::Zh,
+            ("辽宁路街道", "Liaoning Road"),
+        );
+        tris = f.mesh.triangles();
+        texts = f.texts.len();
+    });
+    println!("| ring, {} widgets | ms | what |", l.slots.len());
+    println!("|---|---|---|");
+    println!("| widget data for a new selection | {t_data:.2} | once per tap |");
+    println!(
+        "| redraw of every widget | {t_draw:.2} | {tris} triangles, {texts} texts; each frame while animating (0.9 s after a tap) |"
+    );
 }

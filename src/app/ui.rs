@@ -51,7 +51,8 @@ pub(crate) fn plugin(app: &mut App) {
                             .or_else(resource_changed::<CurrentLegend>)
                             .or_else(resource_changed::<MainView>),
                     ),
-                (button_feedback, collect_blockers)
+                (fit_ui_scale, button_feedback, collect_blockers)
+                    .chain()
                     .in_set(AppSystems::Input)
                     .before(super::map::logic::ReadPointers),
             ),
@@ -79,16 +80,41 @@ fn button_feedback(
     }
 }
 
+/// Panels are designed for 1920 × 1080 and scale with the window, so a 4K wall gets twice
+/// the size and a small window still fits everything.
+pub fn fit_ui_scale(
+    window: Option<Single<&Window, With<bevy::window::PrimaryWindow>>>,
+    mut scale: ResMut<UiScale>,
+) {
+    let Some(window) = window else {
+        return;
+    };
+    let k = (window.width() / 1920.0)
+        .min(window.height() / 1080.0)
+        .clamp(0.5, 3.0);
+    if (scale.0 - k).abs() > 1e-4 {
+        scale.0 = k;
+    }
+}
+
+/// Window pixels per physical pixel.
+fn window_inverse_scale(
+    window: &Option<Single<&Window, With<bevy::window::PrimaryWindow>>>,
+) -> f32 {
+    window.as_ref().map_or(1.0, |w| 1.0 / w.scale_factor())
+}
+
 fn collect_blockers(
     panels: Query<(&ComputedNode, &UiGlobalTransform, &InheritedVisibility), With<BlocksMap>>,
+    window: Option<Single<&Window, With<bevy::window::PrimaryWindow>>>,
     mut blockers: ResMut<UiBlockers>,
 ) {
     blockers.0.clear();
+    let inv = window_inverse_scale(&window);
     for (node, t, vis) in &panels {
         if !vis.get() {
             continue;
         }
-        let inv = node.inverse_scale_factor();
         let c = t.translation * inv;
         let half = node.size() * inv * 0.5;
         blockers
@@ -618,9 +644,9 @@ fn bottom_bar(city: &CityData, focus: Focus, lang: Lang, figure: Figure, all: bo
     )
 }
 
-/// Height of the ring's strip preview on the touchscreen, logical px (its width follows the
-/// ring's 7680 × 1080 proportions).
-pub const STRIP_HEIGHT: f32 = 190.0;
+/// Greatest height of the ring's strip preview on the touchscreen, logical px; it spans the
+/// width left of the card in the ring's 7680 × 1080 proportions.
+pub const STRIP_HEIGHT: f32 = 205.0;
 
 /// Marks the strip preview, whose ranking rows can be tapped.
 #[derive(Component)]
@@ -634,8 +660,9 @@ fn strip_preview(image: Handle<Image>) -> impl Bundle {
         Node {
             position_type: PositionType::Absolute,
             left: px(24),
+            right: px(468),
             bottom: px(104),
-            height: px(STRIP_HEIGHT),
+            max_height: px(STRIP_HEIGHT),
             aspect_ratio: Some(
                 (crate::scene::ring::draw::CANVAS[0] / crate::scene::ring::draw::CANVAS[1]) as f32,
             ),
@@ -651,6 +678,7 @@ fn strip_preview(image: Handle<Image>) -> impl Bundle {
 fn tap_strip(
     click: On<Pointer<Click>>,
     strips: Query<(&ComputedNode, &UiGlobalTransform), With<StripPreview>>,
+    window: Option<Single<&Window, With<bevy::window::PrimaryWindow>>>,
     ring: Res<RingState>,
     city: Res<City>,
     mut requests: MessageWriter<MapRequest>,
@@ -658,7 +686,7 @@ fn tap_strip(
     let Ok((node, transform)) = strips.get(click.entity) else {
         return;
     };
-    let inv = node.inverse_scale_factor();
+    let inv = window_inverse_scale(&window);
     let size = node.size() * inv;
     let center = transform.translation * inv;
     let p = click.pointer_location.position;

@@ -35,8 +35,24 @@ pub const MAP_INSETS: Insets = Insets {
     left: 40.0,
     right: 460.0,
     top: 130.0,
-    bottom: 310.0,
+    bottom: 325.0,
 };
+
+/// The panels' insets at a UI scale (panels grow with the screen, see `ui::fit_ui_scale`).
+pub fn map_insets(ui_scale: f32) -> Insets {
+    let k = ui_scale as f64;
+    Insets {
+        left: MAP_INSETS.left * k,
+        right: MAP_INSETS.right * k,
+        top: MAP_INSETS.top * k,
+        bottom: MAP_INSETS.bottom * k,
+    }
+}
+
+/// The UI scale in force (1 where there is no UI, as in headless tests).
+pub fn ui_scale(scale: &Option<Res<bevy::ui::UiScale>>) -> f32 {
+    scale.as_ref().map_or(1.0, |s| s.0)
+}
 
 /// The map's current view and the transition towards the focus, if one is running.
 #[derive(Resource, Debug, Clone)]
@@ -45,6 +61,8 @@ pub struct MapView {
     pub transition: Option<Transition>,
     /// The view that fits the current focus (where transitions land).
     pub target: View,
+    /// The UI scale the insets were fitted with.
+    pub ui_scale: f32,
 }
 
 impl MapView {
@@ -131,6 +149,7 @@ pub(crate) fn plugin(app: &mut App) {
         view: target,
         transition: None,
         target,
+        ui_scale: 1.0,
     })
     .init_resource::<UiBlockers>()
     .init_resource::<Pointers>()
@@ -155,6 +174,7 @@ pub(crate) fn plugin(app: &mut App) {
 /// Follows the window's size, refitting the focus when it changes.
 fn track_viewport(
     window: Option<Single<&Window, With<PrimaryWindow>>>,
+    scale: Option<Res<bevy::ui::UiScale>>,
     mut map: ResMut<MapView>,
     city: Res<City>,
     focus: Res<Focus>,
@@ -163,13 +183,15 @@ fn track_viewport(
         return;
     };
     let size = [window.width() as f64, window.height() as f64];
-    if size[0] < 1.0 || size[1] < 1.0 || size == map.view.viewport {
+    let k = ui_scale(&scale);
+    if size[0] < 1.0 || size[1] < 1.0 || (size == map.view.viewport && k == map.ui_scale) {
         return;
     }
-    let target = View::fit(&focus_bounds(&city.0, *focus), size, MAP_INSETS);
+    let target = View::fit(&focus_bounds(&city.0, *focus), size, map_insets(k));
     map.view = target;
     map.target = target;
     map.transition = None;
+    map.ui_scale = k;
 }
 
 fn read_pointers(
@@ -385,7 +407,11 @@ fn set_focus(city: &CityData, focus: &mut ResMut<Focus>, map: &mut ResMut<MapVie
     if **focus != to {
         **focus = to;
     }
-    let target = View::fit(&focus_bounds(city, to), map.view.viewport, MAP_INSETS);
+    let target = View::fit(
+        &focus_bounds(city, to),
+        map.view.viewport,
+        map_insets(map.ui_scale),
+    );
     map.target = target;
     map.transition = Some(Transition {
         from: map.view,

@@ -9,7 +9,7 @@ use bevy::prelude::*;
 use super::super::AppSystems;
 use super::super::state::{City, CurrentLang, Focus, MapFigure, ShowAllBuildings};
 use super::super::theme::{self, size};
-use super::logic::{MAP_INSETS, MapView};
+use super::logic::{MapView, map_insets};
 use crate::palette;
 use crate::scene::labels::{self, Candidate};
 use crate::scene::layers::{self, Layers, Legend};
@@ -231,28 +231,31 @@ fn place_labels(
         return;
     }
     let v = &map.view;
+    // Label sizes are in UI units; the screen is in window pixels.
+    let k = map.ui_scale as f64;
     let candidates: Vec<Candidate> = nodes
         .iter()
         .map(|(l, _, _, _)| Candidate {
             center: v.to_screen(l.anchor),
             alternates: l.alternates.iter().map(|a| v.to_screen(*a)).collect(),
-            size: l.size,
+            size: [l.size[0] * k, l.size[1] * k],
             priority: l.priority,
         })
         .collect();
+    let insets = map_insets(map.ui_scale);
     let area = [
         8.0,
-        MAP_INSETS.top - 10.0,
-        v.viewport[0] - MAP_INSETS.right + 20.0,
-        v.viewport[1] - MAP_INSETS.bottom + 10.0,
+        insets.top - 10.0,
+        v.viewport[0] - insets.right + 20.0,
+        v.viewport[1] - insets.bottom + 10.0,
     ];
     let shown = labels::place(&candidates, area, 4.0);
     for ((l, mut node, mut vis, children), placed) in nodes.iter_mut().zip(shown) {
         let visible = placed.is_some();
         let (center, scale) = placed.map_or(([0.0, 0.0], 1.0), |p| (p.center, p.scale));
         let (w, h) = (l.size[0] * scale, l.size[1] * scale);
-        node.left = px((center[0] - w * 0.5) as f32);
-        node.top = px((center[1] - h * 0.5) as f32);
+        node.left = px(((center[0] / k) - w * 0.5) as f32);
+        node.top = px(((center[1] / k) - h * 0.5) as f32);
         node.width = px(w as f32);
         node.height = px(h as f32);
         *vis = if visible {
