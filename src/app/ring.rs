@@ -610,6 +610,55 @@ fn hall_mesh(
     }
 }
 
+/// How the hall view projects the ring's wall onto the window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HallLens {
+    /// Focal length, window px.
+    pub f: f64,
+    /// Half the horizontal field of view, radians.
+    pub half_fov: f64,
+    /// The wall's top and bottom relative to the eye, in radii.
+    pub top: f64,
+    pub bottom: f64,
+}
+
+impl HallLens {
+    pub fn new(span: f64, size: [f32; 2]) -> Self {
+        let half_fov = (HALL_FOV_DEG * 0.5).to_radians();
+        // The wall's height is fixed by the canvas: 301° of circumference over 7680 px is
+        // 0.74 radius for 1080 px.
+        let height = span.to_radians() * CANVAS[1] / CANVAS[0];
+        // Wide enough for the field of view, small enough that the wall's middle fits the
+        // window's height; the wall is centred vertically.
+        let f = (size[0] as f64 * 0.5 / half_fov.tan()).min(size[1] as f64 * 0.8 / height);
+        Self {
+            f,
+            half_fov: (size[0] as f64 * 0.5 / f).atan(),
+            top: height * 0.5,
+            bottom: -height * 0.5,
+        }
+    }
+
+    /// The canvas point (px) seen at a window position (px, origin top-left), if the wall
+    /// is there.
+    pub fn canvas_at(
+        &self,
+        yaw: f64,
+        span: f64,
+        size: [f32; 2],
+        screen: [f64; 2],
+    ) -> Option<[f64; 2]> {
+        let wx = screen[0] - size[0] as f64 * 0.5;
+        let wy = size[1] as f64 * 0.5 - screen[1];
+        let phi = (wx / self.f).atan();
+        let u = (yaw + phi.to_degrees()) / span;
+        let h = wy * phi.cos() / self.f;
+        let v = (self.top - h) / (self.top - self.bottom);
+        ((0.0..=1.0).contains(&u) && (0.0..=1.0).contains(&v))
+            .then(|| [u * CANVAS[0], v * CANVAS[1]])
+    }
+}
+
 /// Positions (window px, centre origin), texture coordinates and indices of the wall seen
 /// from the centre looking at `yaw` degrees: a column at angle φ off the view axis lands at
 /// x = f·tan φ and is 1/cos φ taller, as a cylinder's wall does.
@@ -618,15 +667,12 @@ pub fn hall_geometry(
     span: f64,
     size: [f32; 2],
 ) -> (Vec<[f32; 3]>, Vec<[f32; 2]>, Vec<u32>) {
-    let half_fov = (HALL_FOV_DEG * 0.5).to_radians();
-    // The wall's height is fixed by the canvas: 301° of circumference over 7680 px is
-    // 0.74 radius for 1080 px. The eye sits a third of the way up.
-    let height = span.to_radians() * CANVAS[1] / CANVAS[0];
-    // Wide enough for the field of view, small enough that the wall's middle fits the
-    // window's height; the wall is centred vertically.
-    let f = (size[0] as f64 * 0.5 / half_fov.tan()).min(size[1] as f64 * 0.8 / height);
-    let half_fov = (size[0] as f64 * 0.5 / f).atan();
-    let (top, bottom) = (height * 0.5, -height * 0.5);
+    let HallLens {
+        f,
+        half_fov,
+        top,
+        bottom,
+    } = HallLens::new(span, size);
     let columns = 120;
     let mut pos = Vec::new();
     let mut uv = Vec::new();
@@ -655,7 +701,8 @@ pub fn hall_geometry(
     (pos, uv, idx)
 }
 
-/// Dragging in the hall view turns the view around the ring.
+/// Dragging in the hall view turns the view around the ring; tapping a ranking row on the
+/// wall selects that region, as on the touchscreen's strip.
 fn hall_drag(
     view: Res<MainView>,
     mut touches: MessageReader<bevy::input::touch::TouchInput>,
@@ -665,29 +712,47 @@ fn hall_drag(
     time: Res<Time<Real>>,
     window: Option<Single<&Window, With<PrimaryWindow>>>,
     mut yaw: ResMut<HallYaw>,
-    mut last: Local<Vec<(u64, Vec2)>>,
+    mut fingers: Local<Vec<(u64, Vec2, Vec2)>>,
+    mut mouse_start: Local<Option<Vec2>>,
     ring: Res<RingState>,
+    city: Res<City>,
+    mut requests: MessageWriter<super::state::MapRequest>,
 ) {
     if *view != MainView::Hall {
         touches.clear();
         motion.clear();
         return;
     }
-    let width = window.map_or(1920.0, |w| w.width()) as f64;
-    let deg_per_px = HALL_FOV_DEG / width;
+    let size = window
+        .as_ref()
+        .map_or([1920.0, 1080.0], |w| [w.width(), w.height()]);
+    let cursor = window.as_ref().and_then(|w| w.cursor_position());
+    let deg_per_px = HALL_FOV_DEG / size[0] as f64;
+    let span = ring.layout.span_deg;
     let mut dx = 0.0;
+    let mut taps: Vec<Vec2> = Vec::new();
     for t in touches.read() {
         use bevy::input::touch::TouchPhase;
         match t.phase {
-            TouchPhase::Started => last.push((t.id, t.position)),
+            TouchPhase::Started => fingers.push((t.id, t.position, t.position)),
             TouchPhase::Moved => {
-                if let Some(e) = last.iter_mut().find(|e| e.0 == t.id) {
-                    dx += (t.position.x - e.1.x) as f64;
-                    e.1 = t.position;
+                if let Some(e) = fingers.iter_mut().find(|e| e.0 == t.id) {
+                    dx += (t.position.x - e.2.x) as f64;
+                    e.2 = t.position;
                 }
             }
-            TouchPhase::Ended | TouchPhase::Canceled => last.retain(|e| e.0 != t.id),
+            TouchPhase::Ended | TouchPhase::Canceled => {
+                if let Some(k) = fingers.iter().position(|e| e.0 == t.id) {
+                    let (_, start, _) = fingers.swap_remove(k);
+                    if t.phase == TouchPhase::Ended && start.distance(t.position) < 14.0 {
+                        taps.push(t.position);
+                    }
+                }
+            }
         }
+    }
+    if mouse.just_pressed(MouseButton::Left) {
+        *mouse_start = cursor;
     }
     if mouse.pressed(MouseButton::Left) {
         for m in motion.read() {
@@ -696,6 +761,27 @@ fn hall_drag(
     } else {
         motion.clear();
     }
+    if mouse.just_released(MouseButton::Left)
+        && let (Some(start), Some(end)) = (mouse_start.take(), cursor)
+        && start.distance(end) < 14.0
+    {
+        taps.push(end);
+    }
+    let lens = HallLens::new(span, size);
+    for tap in taps {
+        let Some(c) = lens.canvas_at(yaw.0, span, size, [tap.x as f64, tap.y as f64]) else {
+            continue;
+        };
+        if let Some((_, region)) = ring
+            .hotspots
+            .iter()
+            .find(|(r, _)| c[0] >= r[0] && c[0] <= r[2] && c[1] >= r[1] && c[1] <= r[3])
+        {
+            requests.write(super::state::MapRequest::Focus(Focus::of_region(
+                &city.0, *region,
+            )));
+        }
+    }
     let keys_dx = if keys.pressed(KeyCode::ArrowLeft) {
         -1.0
     } else if keys.pressed(KeyCode::ArrowRight) {
@@ -703,7 +789,6 @@ fn hall_drag(
     } else {
         0.0
     };
-    let span = ring.layout.span_deg;
     let next = (yaw.0 - dx * deg_per_px + keys_dx * 40.0 * time.delta_secs_f64()).clamp(0.0, span);
     if (next - yaw.0).abs() > 1e-9 {
         yaw.0 = next;
@@ -774,6 +859,19 @@ mod tests {
         let h = |i: usize| pos[2 * i][1] - pos[2 * i + 1][1];
         assert!(h(0) > h(pos.len() / 4));
         assert!(uv.iter().all(|t| (0.0..=1.0).contains(&t[0])));
+        // A point on the wall maps back to the canvas where the texture puts it.
+        let lens = HallLens::new(301.0, [1920.0, 1080.0]);
+        let mid = lens.canvas_at(150.0, 301.0, [1920.0, 1080.0], [960.0, 540.0]);
+        let mid = mid.expect("the wall is in front");
+        assert!(
+            (mid[0] - 150.0 / 301.0 * CANVAS[0]).abs() < 1e-6
+                && (mid[1] - CANVAS[1] * 0.5).abs() < 1e-6
+        );
+        assert!(
+            lens.canvas_at(150.0, 301.0, [1920.0, 1080.0], [960.0, 5.0])
+                .is_none(),
+            "above the wall"
+        );
         // Looking at the gap behind the visitor shows nothing there.
         let (pos, _, _) = hall_geometry(-120.0, 301.0, [1920.0, 1080.0]);
         assert!(pos.is_empty());
