@@ -100,6 +100,24 @@ struct RunArgs {
     /// Also open a window of this size (WIDTHxHEIGHT) for the LED ring, e.g. 7680x1080.
     #[arg(long, value_parser = parse_size, global = true)]
     ring_window: Option<(u32, u32)>,
+    /// Angular span of the ring screen in degrees (default 301); a snapshot's own ring
+    /// layout sets its own.
+    #[arg(long, value_parser = parse_span, global = true)]
+    ring_span: Option<f64>,
+}
+
+fn parse_span(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of degrees"))?;
+    if v.is_finite() && v > 30.0 && v <= 360.0 {
+        Ok(v)
+    } else {
+        Err(format!(
+            "{s}: the span must be more than 30 and at most 360 degrees"
+        ))
+    }
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -153,6 +171,7 @@ fn merge(a: &RunArgs, b: &RunArgs) -> RunArgs {
         no_msaa: a.no_msaa || b.no_msaa,
         view: b.view.clone().or(a.view.clone()),
         ring_window: b.ring_window.or(a.ring_window),
+        ring_span: b.ring_span.or(a.ring_span),
     }
 }
 
@@ -202,6 +221,9 @@ fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
         .and_then(app::MainView::parse)
         .unwrap_or_default();
     options.ring_window = args.ring_window;
+    if let Some(span) = args.ring_span {
+        options.ring_span_deg = span;
+    }
     options.shot = shot;
     match app::run(options) {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,

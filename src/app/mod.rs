@@ -44,6 +44,8 @@ pub struct AppOptions {
     pub view: MainView,
     /// Open an extra window of this size for the LED wall.
     pub ring_window: Option<(u32, u32)>,
+    /// Angular span of the ring screen, degrees (the snapshot's ring layout wins).
+    pub ring_span_deg: f64,
 }
 
 impl AppOptions {
@@ -61,6 +63,7 @@ impl AppOptions {
             full_owner_names: false,
             view: MainView::Map,
             ring_window: None,
+            ring_span_deg: crate::scene::ring::layout::DEFAULT_SPAN_DEG,
         }
     }
 }

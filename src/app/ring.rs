@@ -100,7 +100,11 @@ struct RingMaterials {
 /// headless tests.
 pub(crate) fn logic_plugin(app: &mut App) {
     let city = app.world().resource::<City>().0.clone();
-    let layout = layout::layout(&city.snapshot, DEFAULT_SPAN_DEG);
+    let span = app
+        .world()
+        .get_resource::<super::state::RingSpan>()
+        .map_or(DEFAULT_SPAN_DEG, |s| s.0);
+    let layout = layout::layout(&city.snapshot, span);
     let departments = city
         .snapshot
         .departments
@@ -114,6 +118,7 @@ pub(crate) fn logic_plugin(app: &mut App) {
         })
         .collect();
     let n = layout.slots.len();
+    app.insert_resource(HallYaw(layout.span_deg * 0.5));
     app.insert_resource(RingState {
         layout,
         widgets: Vec::new(),
@@ -131,7 +136,6 @@ pub(crate) fn logic_plugin(app: &mut App) {
         hotspots: Vec::new(),
         redraw: true,
     })
-    .init_resource::<HallYaw>()
     .add_systems(
         Update,
         (
@@ -160,12 +164,6 @@ pub(crate) fn plugin(app: &mut App) {
             .in_set(AppSystems::Animate)
             .in_set(RingDraw),
     );
-}
-
-impl Default for HallYaw {
-    fn default() -> Self {
-        HallYaw(DEFAULT_SPAN_DEG * 0.5)
-    }
 }
 
 fn setup(

@@ -152,6 +152,10 @@ pub struct Settings {
     pub origin: String,
 }
 
+/// Angular span of the ring screen, degrees.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct RingSpan(pub f64);
+
 /// A request to change what the map shows; written by touch, buttons, keys and automation.
 #[derive(Message, Debug, Clone, Copy, PartialEq)]
 pub enum MapRequest {
@@ -176,6 +180,7 @@ pub(super) fn insert(app: &mut App, options: &AppOptions) {
         .insert_resource(MapFigure::default())
         .insert_resource(ShowAllBuildings(options.show_all_buildings))
         .insert_resource(options.view)
+        .insert_resource(RingSpan(options.ring_span_deg))
         .insert_resource(Settings {
             full_owner_names: options.full_owner_names,
             origin: options.origin.clone(),

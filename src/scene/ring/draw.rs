@@ -398,11 +398,31 @@ fn draw_widget(
                 palette::TEXT,
                 Align::Left,
             );
-            let area = [c[0], c[1] + 70.0, c[2], c[3] - 26.0];
+            // A value axis: the lowest and highest day, with faint grid lines.
+            let axis_w = 52.0;
+            let area = [c[0] + axis_w, c[1] + 70.0, c[2], c[3] - 26.0];
+            let (lo, hi) = values
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                    (a.min(*v), b.max(*v))
+                });
+            let inner = area[3] - area[1];
+            for (v, y) in [(hi, area[1] + inner * 0.08), (lo, area[3] - inner * 0.08)] {
+                pen.rect([area[0], y - 0.5, area[2], y + 0.5], palette::PANEL_BORDER);
+                let label = value_text(v, d.metric_kind, lang);
+                text(
+                    texts,
+                    [area[0] - 6.0, y],
+                    label,
+                    15.0,
+                    palette::TEXT_MUTED,
+                    Align::Right,
+                );
+            }
             sparkline(pen, pulses, area, values, reveal, color, true);
             text(
                 texts,
-                [c[0], c[3] - 8.0],
+                [area[0], c[3] - 8.0],
                 first.get(5..).unwrap_or(first),
                 16.0,
                 palette::TEXT_MUTED,
