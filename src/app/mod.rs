@@ -98,7 +98,7 @@ pub fn build(options: AppOptions) -> App {
                 ..default()
             })
             .set(bevy::log::LogPlugin {
-                filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn,citygrid=info"
+                filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn,winit=error,citygrid=info"
                     .into(),
                 ..default()
             }),
