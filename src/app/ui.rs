@@ -229,7 +229,104 @@ fn rebuild_ui(
     {
         let legend = commands.spawn(legend_panel(city, lang, l)).id();
         commands.entity(root).add_child(legend);
+    } else if focus.depth() >= 2 {
+        let legend = commands.spawn(building_legend(lang)).id();
+        commands.entity(root).add_child(legend);
     }
+}
+
+/// How buildings are colored: hue by use, lightness by height.
+fn building_legend(lang: Lang) -> impl Bundle {
+    let ramp = |residential: bool| {
+        (
+            Node {
+                flex_direction: FlexDirection::Row,
+                height: px(16),
+                flex_grow: 1.0,
+                ..default()
+            },
+            Pickable::IGNORE,
+            Children::spawn(SpawnIter([1, 3, 6, 12, 24, 33].into_iter().map(
+                move |floors| {
+                    (
+                        Node {
+                            flex_grow: 1.0,
+                            ..default()
+                        },
+                        BackgroundColor(theme::color(palette::building(residential, floors))),
+                    )
+                },
+            ))),
+        )
+    };
+    let row = |name: &'static str, residential: bool| {
+        (
+            Node {
+                flex_direction: FlexDirection::Row,
+                align_items: AlignItems::Center,
+                column_gap: px(12),
+                ..default()
+            },
+            Pickable::IGNORE,
+            children![
+                (
+                    Node {
+                        width: px(110),
+                        ..default()
+                    },
+                    Pickable::IGNORE,
+                    children![label(name, size::SMALL, palette::TEXT_MUTED)],
+                ),
+                ramp(residential),
+            ],
+        )
+    };
+    (
+        Name::new("Building legend"),
+        Node {
+            position_type: PositionType::Absolute,
+            right: px(24),
+            bottom: px(24),
+            width: px(420),
+            flex_direction: FlexDirection::Column,
+            padding: UiRect::all(px(16)),
+            row_gap: px(8),
+            border: UiRect::all(px(2)),
+            border_radius: BorderRadius::all(px(14)),
+            ..default()
+        },
+        panel(),
+        Children::spawn((
+            Spawn(label(
+                text(Words::Buildings, lang),
+                size::BODY,
+                palette::TEXT,
+            )),
+            Spawn(row(text(Words::Residential, lang), true)),
+            Spawn(row(text(Words::OtherUse, lang), false)),
+            Spawn((
+                Node {
+                    flex_direction: FlexDirection::Row,
+                    justify_content: JustifyContent::SpaceBetween,
+                    margin: UiRect::left(px(122)),
+                    ..default()
+                },
+                Pickable::IGNORE,
+                children![
+                    label(
+                        lang.pick("低层", "low-rise"),
+                        size::SMALL,
+                        palette::TEXT_MUTED
+                    ),
+                    label(
+                        lang.pick("高层", "high-rise"),
+                        size::SMALL,
+                        palette::TEXT_MUTED
+                    ),
+                ],
+            )),
+        )),
+    )
 }
 
 fn region_name(city: &CityData, r: usize, lang: Lang) -> String {
