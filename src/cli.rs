@@ -9,9 +9,11 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 
 use crate::app::{self, AppOptions};
+use crate::config::{Config, PinHash};
 use crate::scene::format::Lang;
 use crate::snapshot::index::CityData;
 use crate::snapshot::{DEFAULT_SIZE_LIMIT, LoadError, Loaded, load_file};
+use crate::store::{Startup, Store};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -56,6 +58,12 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Validate a snapshot and make it the one the exhibit starts with (atomically; the
+    /// running snapshot is kept if this one is refused).
+    Accept { file: PathBuf },
+    /// Make the hash of a curator PIN for the configuration's `pin_hash` (reads the PIN
+    /// from standard input).
+    Pin,
     /// Print performance figures (data loading, map building, hit tests; rendering with
     /// --render under a display).
     Bench {
@@ -104,6 +112,16 @@ struct RunArgs {
     /// layout sets its own.
     #[arg(long, value_parser = parse_span, global = true)]
     ring_span: Option<f64>,
+    /// Fullscreen kiosk: no cursor, no exit shortcuts, idle reset and attract mode.
+    #[arg(long, global = true)]
+    kiosk: bool,
+    /// Configuration file (default: citygrid.ron in the data directory, if there).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Data directory: the accepted snapshot and the configuration
+    /// (default: $XDG_DATA_HOME/citygrid or ~/.local/share/citygrid).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
 }
 
 fn parse_span(s: &str) -> Result<f64, String> {
@@ -146,6 +164,8 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run(&merge(&cli.run, &args), None),
         Some(Command::Shot { run: args, output }) => run(&merge(&cli.run, &args), Some(output)),
         Some(Command::Validate { files }) => validate(&files),
+        Some(Command::Accept { file }) => accept(&cli.run, &file),
+        Some(Command::Pin) => pin(),
         Some(Command::Generate {
             demo,
             buildings,
@@ -172,6 +192,9 @@ fn merge(a: &RunArgs, b: &RunArgs) -> RunArgs {
         view: b.view.clone().or(a.view.clone()),
         ring_window: b.ring_window.or(a.ring_window),
         ring_span: b.ring_span.or(a.ring_span),
+        kiosk: a.kiosk || b.kiosk,
+        config: b.config.clone().or(a.config.clone()),
+        data_dir: b.data_dir.clone().or(a.data_dir.clone()),
     }
 }
 
@@ -183,8 +206,51 @@ pub fn load_snapshot(file: Option<&Path>) -> Result<Loaded, LoadError> {
     }
 }
 
+/// The data directory in force.
+fn data_dir(args: &RunArgs) -> PathBuf {
+    args.data_dir
+        .clone()
+        .unwrap_or_else(crate::config::default_data_dir)
+}
+
+/// The configuration: the given file, else the data directory's, else the defaults.
+fn load_config(args: &RunArgs) -> Result<Config, crate::config::ConfigError> {
+    match &args.config {
+        Some(path) => Config::load(path),
+        None => {
+            let path = data_dir(args).join("citygrid.ron");
+            if path.exists() {
+                Config::load(&path)
+            } else {
+                Ok(Config::default())
+            }
+        }
+    }
+}
+
 fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
-    let loaded = match load_snapshot(args.snapshot.as_deref()) {
+    let config = match load_config(args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("citygrid: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = match &args.snapshot {
+        Some(_) => load_snapshot(args.snapshot.as_deref()),
+        None => Store::new(data_dir(args)).startup().map(|s| match s {
+            Startup::Accepted(l) => l,
+            Startup::Demo(l, reason) => {
+                if let Some(e) = reason {
+                    eprintln!(
+                        "citygrid: the accepted snapshot cannot be used, showing the demo: {e}"
+                    );
+                }
+                l
+            }
+        }),
+    };
+    let loaded = match loaded {
         Ok(l) => l,
         Err(e) => {
             eprintln!("citygrid: {e}");
@@ -201,8 +267,13 @@ fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
     options.lang = args
         .lang
         .as_deref()
+        .or(Some(config.language.as_str()))
         .and_then(Lang::parse)
         .unwrap_or_default();
+    options.full_owner_names = config.owner_names == crate::config::OwnerNames::Full;
+    options.kiosk = args.kiosk || config.kiosk;
+    options.ring_window = config.ring.window;
+    options.ring_span_deg = config.ring.span_deg;
     if let Some(size) = args.size {
         options.size = size;
     }
@@ -220,7 +291,10 @@ fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
         .as_deref()
         .and_then(app::MainView::parse)
         .unwrap_or_default();
-    options.ring_window = args.ring_window;
+    if args.ring_window.is_some() {
+        options.ring_window = args.ring_window;
+    }
+    options.config = config;
     if let Some(span) = args.ring_span {
         options.ring_span_deg = span;
     }
@@ -309,4 +383,60 @@ fn generate(demo: bool, buildings: Option<usize>, seed: u64, output: &Path) -> E
             ExitCode::from(2)
         }
     }
+}
+
+fn accept(args: &RunArgs, file: &Path) -> ExitCode {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("citygrid accept: {}: cannot read: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let name = file.display().to_string();
+    match crate::snapshot::load_bytes(&name, &bytes, DEFAULT_SIZE_LIMIT) {
+        Ok(loaded) => {
+            let store = Store::new(data_dir(args));
+            match store.accept(&bytes) {
+                Ok(()) => {
+                    println!(
+                        "{name}: accepted into {} ({} regions, {} buildings, {} warning(s))",
+                        store.accepted_path().display(),
+                        loaded.snapshot.regions.len(),
+                        loaded.snapshot.buildings.len(),
+                        loaded.report.warnings().count()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("citygrid accept: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("citygrid accept: refused, the current snapshot is kept: {e}");
+            if let LoadError::Invalid { report, .. } = &e {
+                for issue in report.errors().take(20) {
+                    eprintln!("  {issue}");
+                }
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn pin() -> ExitCode {
+    let mut line = String::new();
+    if std::io::stdin().read_line(&mut line).is_err() {
+        eprintln!("citygrid pin: cannot read the PIN from standard input");
+        return ExitCode::from(2);
+    }
+    let pin = line.trim();
+    if pin.len() < 4 || !pin.chars().all(|c| c.is_ascii_digit()) {
+        eprintln!("citygrid pin: a PIN is at least 4 digits");
+        return ExitCode::from(2);
+    }
+    println!("pin_hash: Some(\"{}\"),", PinHash::new(pin));
+    ExitCode::SUCCESS
 }

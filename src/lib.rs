@@ -11,12 +11,14 @@
 pub mod app;
 pub mod bench;
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod generate;
 pub mod geo;
 pub mod palette;
 pub mod scene;
 pub mod snapshot;
+pub mod store;
 
 /// Version and commit of this build.
 pub fn build_id() -> String {

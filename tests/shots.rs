@@ -25,6 +25,8 @@ fn shot(dir: &Path, name: &str, args: &[&str]) -> RgbImage {
         .arg("shot")
         .args(["--size", "1280x720", "-o"])
         .arg(&out)
+        // A private data directory: no accepted snapshot or configuration of this machine.
+        .env("XDG_DATA_HOME", dir)
         .args(args)
         .output()
         .expect("citygrid runs");

@@ -3,6 +3,7 @@
 
 pub mod automation;
 pub mod fps;
+pub mod kiosk;
 pub mod map;
 pub mod ring;
 pub mod state;
@@ -12,7 +13,7 @@ pub mod ui;
 use std::sync::Arc;
 
 use bevy::prelude::*;
-use bevy::window::{PresentMode, WindowResolution};
+use bevy::window::{CursorOptions, MonitorSelection, PresentMode, WindowMode, WindowResolution};
 
 use crate::scene::format::Lang;
 use crate::snapshot::index::CityData;
@@ -46,6 +47,10 @@ pub struct AppOptions {
     pub ring_window: Option<(u32, u32)>,
     /// Angular span of the ring screen, degrees (the snapshot's ring layout wins).
     pub ring_span_deg: f64,
+    /// Fullscreen kiosk without cursor or exit shortcuts.
+    pub kiosk: bool,
+    /// The hall's configuration.
+    pub config: crate::config::Config,
 }
 
 impl AppOptions {
@@ -64,6 +69,8 @@ impl AppOptions {
             view: MainView::Map,
             ring_window: None,
             ring_span_deg: crate::scene::ring::layout::DEFAULT_SPAN_DEG,
+            kiosk: false,
+            config: crate::config::Config::default(),
         }
     }
 }
@@ -93,8 +100,20 @@ pub fn build(options: AppOptions) -> App {
                     resolution: WindowResolution::new(options.size.0, options.size.1)
                         .with_scale_factor_override(1.0),
                     present_mode: PresentMode::AutoVsync,
+                    mode: if options.kiosk {
+                        WindowMode::BorderlessFullscreen(MonitorSelection::Current)
+                    } else {
+                        WindowMode::Windowed
+                    },
                     ..default()
                 }),
+                primary_cursor_options: Some(CursorOptions {
+                    visible: !options.kiosk,
+                    ..default()
+                }),
+                // A kiosk ignores close requests (Alt+F4, the window manager); only the
+                // hall's staff end it.
+                close_when_requested: !options.kiosk,
                 ..default()
             })
             .set(bevy::log::LogPlugin {
@@ -107,7 +126,13 @@ pub fn build(options: AppOptions) -> App {
         .insert_resource(map::render::MapMsaa(options.msaa))
         .insert_resource(ring::RingWindow(options.ring_window));
     add_exhibit(&mut app, &options);
-    app.add_plugins((theme::plugin, map::render::plugin, ring::plugin, ui::plugin));
+    app.add_plugins((
+        theme::plugin,
+        map::render::plugin,
+        ring::plugin,
+        ui::plugin,
+        kiosk::overlay_plugin,
+    ));
     if let Some(path) = &options.shot {
         app.add_plugins(automation::plugin(path.clone()));
     }
@@ -131,7 +156,8 @@ pub fn add_exhibit(app: &mut App, options: &AppOptions) {
             .chain(),
     );
     state::insert(app, options);
-    app.add_plugins((map::logic::plugin, ring::logic_plugin));
+    app.insert_resource(kiosk::HallConfig(options.config.clone()));
+    app.add_plugins((map::logic::plugin, ring::logic_plugin, kiosk::plugin));
 }
 
 /// Runs the exhibit until the window closes.

@@ -23,12 +23,16 @@ pub const TRANSITION_SECONDS: f64 = 0.4;
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ReadPointers;
 
+/// The system set that applies map requests.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApplyRequests;
+
 /// The system set that moves the view; rendering follows after it.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EaseView;
 
 /// Pointer id used for the mouse, apart from every finger.
-const MOUSE_ID: u64 = u64::MAX;
+pub const MOUSE_ID: u64 = u64::MAX;
 
 /// Screen space the panels cover, kept free when fitting a region (logical px).
 pub const MAP_INSETS: Insets = Insets {
@@ -98,6 +102,14 @@ pub struct Pointers {
 }
 
 impl Pointers {
+    /// Takes a finger (or the mouse) away from the map until it lifts.
+    pub fn swallow(&mut self, id: u64) {
+        if !self.on_panel.contains(&id) {
+            self.on_panel.push(id);
+        }
+        self.recognizer.cancel(id);
+    }
+
     fn press(&mut self, id: u64, pos: [f64; 2], now: f64, view: &View) {
         self.recognizer.press(id, pos, now);
         self.pressed_at.retain(|(i, _)| *i != id);
@@ -165,7 +177,9 @@ pub(crate) fn plugin(app: &mut App) {
                 .after(track_viewport)
                 .run_if(resource_equals(MainView::Map)),
             read_keys.in_set(AppSystems::Input),
-            apply_requests.in_set(AppSystems::Apply),
+            apply_requests
+                .in_set(AppSystems::Apply)
+                .in_set(ApplyRequests),
             ease_view.in_set(AppSystems::Animate).in_set(EaseView),
         ),
     );
@@ -215,6 +229,7 @@ fn read_pointers(
     for t in touches.read() {
         let pos = [t.position.x as f64, t.position.y as f64];
         match t.phase {
+            TouchPhase::Started if p.on_panel.contains(&t.id) => {}
             TouchPhase::Started => {
                 if blockers.blocks(t.position) {
                     p.on_panel.push(t.id);
@@ -255,8 +270,12 @@ fn read_pointers(
         };
         let pos = [c.x as f64, c.y as f64];
         match b.state {
+            ButtonState::Pressed if p.on_panel.contains(&MOUSE_ID) => {}
             ButtonState::Pressed if !blockers.blocks(c) => p.press(MOUSE_ID, pos, now, &view),
             ButtonState::Pressed => {}
+            ButtonState::Released if p.on_panel.contains(&MOUSE_ID) => {
+                p.on_panel.retain(|id| *id != MOUSE_ID);
+            }
             ButtonState::Released => gestures.extend(p.release(MOUSE_ID, pos, now)),
         }
     }

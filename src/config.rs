@@ -1,0 +1,400 @@
+//! The hall's configuration: one documented RON file (`docs/configuration.md`). Missing
+//! fields take their defaults; unknown fields, wrong types and values out of range stop
+//! startup with a message naming the file, the place and the field.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Whether owner names are shown in full. Personal data: masked unless the hall's staff
+/// explicitly choose otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum OwnerNames {
+    #[default]
+    Masked,
+    Full,
+}
+
+/// The touchscreen's physical size, for touch targets of a real size.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Screen {
+    /// Diagonal in inches.
+    pub diagonal_in: f64,
+    pub width_px: u32,
+    pub height_px: u32,
+}
+
+impl Default for Screen {
+    fn default() -> Self {
+        Self {
+            diagonal_in: 55.0,
+            width_px: 1920,
+            height_px: 1080,
+        }
+    }
+}
+
+impl Screen {
+    /// Pixels per millimetre.
+    pub fn px_per_mm(&self) -> f64 {
+        let diag_px = (self.width_px as f64).hypot(self.height_px as f64);
+        diag_px / (self.diagonal_in * 25.4)
+    }
+
+    /// Smallest touch target in pixels: 15 mm.
+    pub fn min_target_px(&self) -> f64 {
+        (15.0 * self.px_per_mm()).ceil()
+    }
+}
+
+/// The ring's screen.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RingConfig {
+    /// Angular span, degrees.
+    pub span_deg: f64,
+    /// A window of this size for the LED wall, if any.
+    pub window: Option<(u32, u32)>,
+}
+
+impl Default for RingConfig {
+    fn default() -> Self {
+        Self {
+            span_deg: 301.0,
+            window: None,
+        }
+    }
+}
+
+/// Everything the hall's staff can set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Language at start and after every idle reset: "zh" or "en".
+    pub language: String,
+    /// Seconds without a touch before the attract mode starts (10–86400).
+    pub idle_timeout_s: f64,
+    /// Run the attract mode when idle (else only reset).
+    pub attract: bool,
+    /// Fullscreen, no cursor, no exit shortcuts.
+    pub kiosk: bool,
+    /// The curator PIN's salted hash, made with `citygrid pin`.
+    pub pin_hash: Option<String>,
+    /// Where new snapshots arrive (file sync, USB copies).
+    pub watch_folder: Option<PathBuf>,
+    /// Apply a valid new snapshot from the watch folder without a curator's approval.
+    pub auto_apply: bool,
+    pub owner_names: OwnerNames,
+    pub screen: Screen,
+    /// Keep every control in the lower part of the screen, within a wheelchair user's reach.
+    pub reach_mode: bool,
+    pub ring: RingConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            language: "zh".into(),
+            idle_timeout_s: 60.0,
+            attract: true,
+            kiosk: false,
+            pin_hash: None,
+            watch_folder: None,
+            auto_apply: false,
+            owner_names: OwnerNames::Masked,
+            screen: Screen::default(),
+            reach_mode: false,
+            ring: RingConfig::default(),
+        }
+    }
+}
+
+/// Why a configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}:{col}: {message}")]
+    Syntax {
+        file: String,
+        line: usize,
+        col: usize,
+        message: String,
+    },
+    #[error("{file}: field `{field}`: {message}")]
+    Field {
+        file: String,
+        field: &'static str,
+        message: String,
+    },
+}
+
+/// Largest configuration file read (it is a few hundred bytes).
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+impl Config {
+    /// Reads and checks a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let file = path.display().to_string();
+        let io = |source| ConfigError::Io {
+            file: file.clone(),
+            source,
+        };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        if meta.len() > MAX_CONFIG_BYTES {
+            return Err(ConfigError::Syntax {
+                file,
+                line: 1,
+                col: 1,
+                message: format!("{} bytes is not a configuration file", meta.len()),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
+        Config::parse(&file, &bytes)
+    }
+
+    /// Parses and checks configuration text; `file` names it in messages.
+    pub fn parse(file: &str, bytes: &[u8]) -> Result<Config, ConfigError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| ConfigError::Syntax {
+            file: file.to_string(),
+            line: bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1,
+            col: 1,
+            message: "not UTF-8 text".into(),
+        })?;
+        let config: Config = ron::Options::default()
+            .with_recursion_limit(32)
+            .from_str(text)
+            .map_err(|e| ConfigError::Syntax {
+                file: file.to_string(),
+                line: e.span.start.line,
+                col: e.span.start.col,
+                message: e.code.to_string(),
+            })?;
+        config.check(file)?;
+        Ok(config)
+    }
+
+    fn check(&self, file: &str) -> Result<(), ConfigError> {
+        let field = |field: &'static str, message: String| ConfigError::Field {
+            file: file.to_string(),
+            field,
+            message,
+        };
+        if !matches!(self.language.as_str(), "zh" | "en") {
+            return Err(field(
+                "language",
+                format!("{:?} is not \"zh\" or \"en\"", self.language),
+            ));
+        }
+        if !(10.0..=86_400.0).contains(&self.idle_timeout_s) {
+            return Err(field(
+                "idle_timeout_s",
+                format!("{} is outside 10–86400 seconds", self.idle_timeout_s),
+            ));
+        }
+        if let Some(h) = &self.pin_hash
+            && PinHash::parse(h).is_none()
+        {
+            return Err(field(
+                "pin_hash",
+                "is not a hash made by `citygrid pin` (blake3:<salt>:<hash>)".into(),
+            ));
+        }
+        let s = &self.screen;
+        if !(s.diagonal_in.is_finite() && (7.0..=400.0).contains(&s.diagonal_in)) {
+            return Err(field(
+                "screen.diagonal_in",
+                format!("{} inches is not plausible", s.diagonal_in),
+            ));
+        }
+        if !(320..=16_384).contains(&s.width_px) || !(240..=16_384).contains(&s.height_px) {
+            return Err(field(
+                "screen",
+                format!("{}×{} px is not a screen size", s.width_px, s.height_px),
+            ));
+        }
+        if !(self.ring.span_deg.is_finite()
+            && self.ring.span_deg > 30.0
+            && self.ring.span_deg <= 360.0)
+        {
+            return Err(field(
+                "ring.span_deg",
+                format!("{} is outside (30, 360]", self.ring.span_deg),
+            ));
+        }
+        if let Some((w, h)) = self.ring.window
+            && (!(320..=16_384).contains(&w) || !(120..=16_384).contains(&h))
+        {
+            return Err(field(
+                "ring.window",
+                format!("{w}×{h} px is not a window size"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A salted PIN hash: `blake3:<salt hex>:<hash hex>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinHash {
+    salt: Vec<u8>,
+    hash: [u8; 32],
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+impl PinHash {
+    /// Hashes a PIN with a fresh salt.
+    pub fn new(pin: &str) -> PinHash {
+        let mut seed = blake3::Hasher::new();
+        seed.update(&std::process::id().to_le_bytes());
+        if let Ok(t) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            seed.update(&t.as_nanos().to_le_bytes());
+        }
+        if let Ok(random) = std::fs::read("/proc/sys/kernel/random/uuid") {
+            seed.update(&random);
+        }
+        let salt = seed.finalize().as_bytes()[..16].to_vec();
+        let hash = Self::digest(&salt, pin);
+        PinHash { salt, hash }
+    }
+
+    fn digest(salt: &[u8], pin: &str) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        h.update(salt);
+        h.update(pin.as_bytes());
+        // Slow it down a little against guessing from a copied configuration file.
+        let mut out = *h.finalize().as_bytes();
+        for _ in 0..10_000 {
+            out = *blake3::hash(&out).as_bytes();
+        }
+        out
+    }
+
+    pub fn parse(s: &str) -> Option<PinHash> {
+        let rest = s.strip_prefix("blake3:")?;
+        let (salt, hash) = rest.split_once(':')?;
+        let salt = unhex(salt)?;
+        let hash: [u8; 32] = unhex(hash)?.try_into().ok()?;
+        (!salt.is_empty()).then_some(PinHash { salt, hash })
+    }
+
+    /// Whether `pin` is the PIN this hash was made from.
+    pub fn matches(&self, pin: &str) -> bool {
+        Self::digest(&self.salt, pin) == self.hash
+    }
+}
+
+impl std::fmt::Display for PinHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "blake3:{}:{}", hex(&self.salt), hex(&self.hash))
+    }
+}
+
+/// Where the exhibit keeps its accepted snapshot and logs: `$XDG_DATA_HOME/citygrid`, else
+/// `~/.local/share/citygrid`.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(x).join("citygrid");
+    }
+    match std::env::var_os("HOME") {
+        Some(home) => PathBuf::from(home).join(".local/share/citygrid"),
+        None => PathBuf::from("citygrid-data"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_fields_take_defaults() {
+        let c = Config::parse("c.ron", b"(idle_timeout_s: 90)").expect("valid");
+        assert_eq!(c.idle_timeout_s, 90.0);
+        assert_eq!(c.language, "zh");
+        assert_eq!(c.owner_names, OwnerNames::Masked);
+        assert_eq!(
+            Config::parse("c.ron", b"()").expect("valid"),
+            Config::default()
+        );
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = Config::parse("c.ron", b"(idle_timeout_s: 2)")
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("c.ron: field `idle_timeout_s`: 2 is outside 10–86400 seconds")
+        );
+        let e = Config::parse("c.ron", b"(\n  idle_timout_s: 60,\n)")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.starts_with("c.ron:2:") && e.contains("idle_timout_s"),
+            "{e}"
+        );
+        let e = Config::parse("c.ron", b"(language: \"fr\")")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("field `language`"), "{e}");
+        let e = Config::parse("c.ron", b"(screen: (diagonal_in: \"big\"))")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.starts_with("c.ron:1:"), "{e}");
+        let e = Config::parse("c.ron", b"(pin_hash: Some(\"1234\"))")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("field `pin_hash`"), "{e}");
+        assert!(Config::parse("c.ron", &[0xff, 0xfe]).is_err());
+    }
+
+    #[test]
+    fn pin_hash_round_trips_and_rejects_wrong_pins() {
+        let h = PinHash::new("2468");
+        let parsed = PinHash::parse(&h.to_string()).expect("parses");
+        assert!(parsed.matches("2468"));
+        assert!(!parsed.matches("2469"));
+        assert!(!parsed.matches(""));
+        assert_ne!(PinHash::new("2468").to_string(), h.to_string(), "salted");
+    }
+
+    #[test]
+    fn touch_targets_are_fifteen_millimetres() {
+        let s = Screen::default();
+        // A 55" full-HD panel has about 0.63 mm pixels: 15 mm is 24 px.
+        assert_eq!(s.min_target_px(), 24.0);
+        let small = Screen {
+            diagonal_in: 24.0,
+            width_px: 1920,
+            height_px: 1080,
+        };
+        assert_eq!(small.min_target_px(), 55.0);
+    }
+}

@@ -1,0 +1,100 @@
+//! Kiosk life, headless: idle → reset and attract tour → the first touch returns to the
+//! district view without selecting anything.
+
+use std::sync::Arc;
+
+use bevy::input::InputPlugin;
+use bevy::input::touch::{TouchInput, TouchPhase};
+use bevy::prelude::*;
+use citygrid::app::kiosk::Idle;
+use citygrid::app::map::logic::MapView;
+use citygrid::app::state::{CurrentLang, MapRequest};
+use citygrid::app::{AppOptions, Focus, MainView, add_exhibit};
+use citygrid::scene::format::Lang;
+use citygrid::snapshot::index::CityData;
+
+fn app() -> (App, Arc<CityData>) {
+    let loaded = citygrid::demo::load_demo().expect("demo loads");
+    let city = Arc::new(CityData::new(loaded.snapshot));
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, InputPlugin));
+    add_exhibit(&mut app, &AppOptions::new(city.clone(), "test".into()));
+    app.update();
+    (app, city)
+}
+
+fn touch(app: &mut App, id: u64, phase: TouchPhase, pos: Vec2) {
+    app.world_mut().write_message(TouchInput {
+        phase,
+        position: pos,
+        window: Entity::PLACEHOLDER,
+        force: None,
+        id,
+    });
+}
+
+#[test]
+fn idle_resets_tours_and_the_first_touch_returns() {
+    let (mut app, city) = app();
+    // A visitor leaves the exhibit in English on a subdistrict.
+    let street = city.index.region_by_id["370203016"];
+    app.world_mut()
+        .write_message(MapRequest::Focus(Focus::Street(street)));
+    app.world_mut().write_message(MapRequest::ToggleLang);
+    app.update();
+    assert_eq!(app.world().resource::<CurrentLang>().0, Lang::En);
+
+    // Sixty seconds pass without a touch.
+    app.world_mut().resource_mut::<Idle>().seconds = 61.0;
+    app.update();
+    app.update();
+    assert!(
+        app.world().resource::<Idle>().attract,
+        "the attract mode starts"
+    );
+    assert_eq!(
+        *app.world().resource::<Focus>(),
+        Focus::District,
+        "selection reset"
+    );
+    assert_eq!(
+        app.world().resource::<CurrentLang>().0,
+        Lang::Zh,
+        "language reset"
+    );
+    assert_eq!(*app.world().resource::<MainView>(), MainView::Map);
+
+    // The tour moves on to a subdistrict.
+    app.world_mut().resource_mut::<Idle>().tour_clock = 100.0;
+    app.update();
+    app.update();
+    assert!(
+        matches!(*app.world().resource::<Focus>(), Focus::Street(_)),
+        "the tour shows a subdistrict"
+    );
+
+    // A touch on the map: back to the district, and the touch selects nothing.
+    let view = app.world().resource::<MapView>().view;
+    let s = view.to_screen(city.index.region_shapes[street][0].label_point());
+    let pos = Vec2::new(s[0] as f32, s[1] as f32);
+    touch(&mut app, 9, TouchPhase::Started, pos);
+    app.update();
+    touch(&mut app, 9, TouchPhase::Ended, pos);
+    app.update();
+    assert!(
+        !app.world().resource::<Idle>().attract,
+        "the attract mode ends"
+    );
+    assert_eq!(*app.world().resource::<Focus>(), Focus::District);
+    assert!(app.world().resource::<Idle>().seconds < 1.0);
+
+    // The next touch works as usual.
+    let view = app.world().resource::<MapView>().view;
+    let s = view.to_screen(city.index.region_shapes[street][0].label_point());
+    let pos = Vec2::new(s[0] as f32, s[1] as f32);
+    touch(&mut app, 10, TouchPhase::Started, pos);
+    app.update();
+    touch(&mut app, 10, TouchPhase::Ended, pos);
+    app.update();
+    assert_eq!(*app.world().resource::<Focus>(), Focus::Street(street));
+}
