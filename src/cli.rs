@@ -58,6 +58,18 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Turn a GIS export folder (district/streets/communities/buildings.geojson and
+    /// metrics.json) into a snapshot. Nothing is written unless the import is valid.
+    Import {
+        dir: PathBuf,
+        #[arg(long, value_parser = ["wgs84", "cgcs2000", "gcj02"], default_value = "wgs84")]
+        crs: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Internal: write the example GIS export to a folder.
+    #[command(hide = true)]
+    ExampleExport { dir: PathBuf },
     /// Validate a snapshot and make it the one the exhibit starts with (atomically; the
     /// running snapshot is kept if this one is refused).
     Accept { file: PathBuf },
@@ -166,6 +178,17 @@ pub fn main() -> ExitCode {
         Some(Command::Validate { files }) => validate(&files),
         Some(Command::Accept { file }) => accept(&cli.run, &file),
         Some(Command::Pin) => pin(),
+        Some(Command::Import { dir, crs, output }) => import(&dir, &crs, &output),
+        Some(Command::ExampleExport { dir }) => match crate::import::example_snapshot() {
+            Some(s) => match crate::import::export_dir(&s, &dir) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{}: {e}", dir.display());
+                    ExitCode::from(2)
+                }
+            },
+            None => ExitCode::from(2),
+        },
         Some(Command::Generate {
             demo,
             buildings,
@@ -439,4 +462,44 @@ fn pin() -> ExitCode {
     }
     println!("pin_hash: Some(\"{}\"),", PinHash::new(pin));
     ExitCode::SUCCESS
+}
+
+fn import(dir: &Path, crs: &str, output: &Path) -> ExitCode {
+    let Some(crs) = crate::import::ImportCrs::parse(crs) else {
+        eprintln!("citygrid import: --crs {crs} is not wgs84, cgcs2000 or gcj02");
+        return ExitCode::from(2);
+    };
+    match crate::import::import_dir(dir, crs) {
+        Ok(snapshot) => match crate::snapshot::load::save_atomic(&snapshot, output) {
+            Ok(()) => {
+                let warnings = validate_snapshot_warnings(&snapshot);
+                println!(
+                    "{}: {} regions, {} buildings, {} departments, {} metrics; {warnings} warning(s)",
+                    output.display(),
+                    snapshot.regions.len(),
+                    snapshot.buildings.len(),
+                    snapshot.departments.len(),
+                    snapshot.metrics.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("citygrid import: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Err(e) => {
+            eprintln!("citygrid import: {e}");
+            if let crate::import::ImportError::Invalid(report) = &e {
+                for issue in report.errors().take(20) {
+                    eprintln!("  {issue}");
+                }
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn validate_snapshot_warnings(s: &crate::snapshot::Snapshot) -> usize {
+    crate::snapshot::validate(s).warnings().count()
 }

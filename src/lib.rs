@@ -15,6 +15,7 @@ pub mod config;
 pub mod demo;
 pub mod generate;
 pub mod geo;
+pub mod import;
 pub mod palette;
 pub mod scene;
 pub mod snapshot;

@@ -1,6 +1,8 @@
 //! Plane geometry for outlines and footprints: ring checks, projection to local metres,
 //! areas, centroids, point-in-polygon and triangulation. Plain Rust, no Bevy types.
 
+pub mod gcj02;
+
 use crate::snapshot::model::{Crs, Point, Polygon};
 
 /// A point in local metres (east, north) around the snapshot's reference point.
