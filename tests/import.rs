@@ -114,13 +114,12 @@ fn broken_exports_are_refused_with_file_and_feature() {
     // A feature without its id, and one of the wrong geometry.
     let dir = temp("feature");
     copy_example(&dir, |f, mut v| {
-        if f == "communities.geojson" {
-            if let Some(p) = v
+        if f == "communities.geojson"
+            && let Some(p) = v
                 .pointer_mut("/features/2/properties")
                 .and_then(Value::as_object_mut)
-            {
-                p.remove("id");
-            }
+        {
+            p.remove("id");
         }
         v
     });
@@ -130,10 +129,10 @@ fn broken_exports_are_refused_with_file_and_feature() {
         "{e}"
     );
     copy_example(&dir, |f, mut v| {
-        if f == "buildings.geojson" {
-            if let Some(g) = v.pointer_mut("/features/0/geometry/type") {
-                *g = Value::String("LineString".into());
-            }
+        if f == "buildings.geojson"
+            && let Some(g) = v.pointer_mut("/features/0/geometry/type")
+        {
+            *g = Value::String("LineString".into());
         }
         v
     });
@@ -145,10 +144,10 @@ fn broken_exports_are_refused_with_file_and_feature() {
 
     // Inconsistent: a building in a community that does not exist.
     copy_example(&dir, |f, mut v| {
-        if f == "buildings.geojson" {
-            if let Some(p) = v.pointer_mut("/features/0/properties/parent_id") {
-                *p = Value::String("370203999999".into());
-            }
+        if f == "buildings.geojson"
+            && let Some(p) = v.pointer_mut("/features/0/properties/parent_id")
+        {
+            *p = Value::String("370203999999".into());
         }
         v
     });
