@@ -405,18 +405,7 @@ fn ring_table() {
             shown: draw::primary_value(w),
         })
         .collect();
-    let depts: Vec<(String, String, crate::palette::Srgba)> = city
-        .snapshot
-        .departments
-        .iter()
-        .map(|d| {
-            (
-                d.name.clone(),
-                d.name_en.clone(),
-                crate::palette::Srgba::from_hex(&d.color).unwrap_or(crate::palette::ACCENT),
-            )
-        })
-        .collect();
+    let depts = draw::department_styles(&city.snapshot);
     let mut tris = 0;
     let mut texts = 0;
     let t_draw = time_ms(9, || {

@@ -1,7 +1,14 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+use std::sync::Arc;
+
+use bevy::input::InputPlugin;
+use bevy::input::touch::{TouchInput, TouchPhase};
+use bevy::prelude::*;
+use citygrid::app::{AppOptions, add_exhibit};
 use citygrid::generate::{Options, generate};
+use citygrid::snapshot::index::CityData;
 use citygrid::snapshot::{Level, Snapshot};
 
 /// A small valid snapshot: the district, its first subdistrict and that one's communities,
@@ -35,4 +42,26 @@ pub fn tiny() -> Snapshot {
 /// The text of a snapshot.
 pub fn ron(s: &Snapshot) -> String {
     citygrid::snapshot::to_ron(s).expect("snapshot encodes")
+}
+
+/// The exhibit's logic on the demo, headless (no window, no rendering), after one update.
+pub fn headless_app() -> (App, Arc<CityData>) {
+    let loaded = citygrid::demo::load_demo().expect("demo loads");
+    let city = Arc::new(CityData::new(loaded.snapshot));
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, InputPlugin));
+    add_exhibit(&mut app, &AppOptions::new(city.clone(), "test".into()));
+    app.update();
+    (app, city)
+}
+
+/// Writes one touch message, as the window would.
+pub fn touch(app: &mut App, id: u64, phase: TouchPhase, pos: Vec2) {
+    app.world_mut().write_message(TouchInput {
+        phase,
+        position: pos,
+        window: Entity::PLACEHOLDER,
+        force: None,
+        id,
+    });
 }

@@ -1,41 +1,19 @@
 //! Kiosk life, headless: idle → reset and attract tour → the first touch returns to the
 //! district view without selecting anything.
 
-use std::sync::Arc;
+mod common;
 
-use bevy::input::InputPlugin;
-use bevy::input::touch::{TouchInput, TouchPhase};
+use bevy::input::touch::TouchPhase;
 use bevy::prelude::*;
 use citygrid::app::kiosk::Idle;
 use citygrid::app::map::logic::MapView;
 use citygrid::app::state::{CurrentLang, MapRequest};
-use citygrid::app::{AppOptions, Focus, MainView, add_exhibit};
+use citygrid::app::{Focus, MainView};
 use citygrid::scene::format::Lang;
-use citygrid::snapshot::index::CityData;
-
-fn app() -> (App, Arc<CityData>) {
-    let loaded = citygrid::demo::load_demo().expect("demo loads");
-    let city = Arc::new(CityData::new(loaded.snapshot));
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, InputPlugin));
-    add_exhibit(&mut app, &AppOptions::new(city.clone(), "test".into()));
-    app.update();
-    (app, city)
-}
-
-fn touch(app: &mut App, id: u64, phase: TouchPhase, pos: Vec2) {
-    app.world_mut().write_message(TouchInput {
-        phase,
-        position: pos,
-        window: Entity::PLACEHOLDER,
-        force: None,
-        id,
-    });
-}
 
 #[test]
 fn idle_resets_tours_and_the_first_touch_returns() {
-    let (mut app, city) = app();
+    let (mut app, city) = common::headless_app();
     // A visitor leaves the exhibit in English on a subdistrict.
     let street = city.index.region_by_id["370203016"];
     app.world_mut()
@@ -77,9 +55,9 @@ fn idle_resets_tours_and_the_first_touch_returns() {
     let view = app.world().resource::<MapView>().view;
     let s = view.to_screen(city.index.region_shapes[street][0].label_point());
     let pos = Vec2::new(s[0] as f32, s[1] as f32);
-    touch(&mut app, 9, TouchPhase::Started, pos);
+    common::touch(&mut app, 9, TouchPhase::Started, pos);
     app.update();
-    touch(&mut app, 9, TouchPhase::Ended, pos);
+    common::touch(&mut app, 9, TouchPhase::Ended, pos);
     app.update();
     assert!(
         !app.world().resource::<Idle>().attract,
@@ -92,9 +70,9 @@ fn idle_resets_tours_and_the_first_touch_returns() {
     let view = app.world().resource::<MapView>().view;
     let s = view.to_screen(city.index.region_shapes[street][0].label_point());
     let pos = Vec2::new(s[0] as f32, s[1] as f32);
-    touch(&mut app, 10, TouchPhase::Started, pos);
+    common::touch(&mut app, 10, TouchPhase::Started, pos);
     app.update();
-    touch(&mut app, 10, TouchPhase::Ended, pos);
+    common::touch(&mut app, 10, TouchPhase::Ended, pos);
     app.update();
     assert_eq!(*app.world().resource::<Focus>(), Focus::Street(street));
 }

@@ -1,45 +1,24 @@
 //! The drill-down map driven by touch, headless: district → subdistrict → community →
 //! building → back, pinch and pan, and many fingers at once.
 
-use std::sync::Arc;
+mod common;
 
-use bevy::input::InputPlugin;
-use bevy::input::touch::{TouchInput, TouchPhase};
+use bevy::input::touch::TouchPhase;
 use bevy::prelude::*;
+use citygrid::app::Focus;
 use citygrid::app::map::logic::{MapView, hit};
 use citygrid::app::state::MapRequest;
-use citygrid::app::{AppOptions, Focus, add_exhibit};
 use citygrid::geo::P2;
 use citygrid::snapshot::index::CityData;
-
-fn app() -> (App, Arc<CityData>) {
-    let loaded = citygrid::demo::load_demo().expect("demo loads");
-    let city = Arc::new(CityData::new(loaded.snapshot));
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, InputPlugin));
-    add_exhibit(&mut app, &AppOptions::new(city.clone(), "test".into()));
-    app.update();
-    (app, city)
-}
-
-fn touch(app: &mut App, id: u64, phase: TouchPhase, pos: Vec2) {
-    app.world_mut().write_message(TouchInput {
-        phase,
-        position: pos,
-        window: Entity::PLACEHOLDER,
-        force: None,
-        id,
-    });
-}
 
 /// Taps the screen where the plane point `world` is now shown.
 fn tap_world(app: &mut App, world: P2) {
     let view = app.world().resource::<MapView>().view;
     let s = view.to_screen(world);
     let pos = Vec2::new(s[0] as f32, s[1] as f32);
-    touch(app, 1, TouchPhase::Started, pos);
+    common::touch(app, 1, TouchPhase::Started, pos);
     app.update();
-    touch(app, 1, TouchPhase::Ended, pos);
+    common::touch(app, 1, TouchPhase::Ended, pos);
     app.update();
 }
 
@@ -53,7 +32,7 @@ fn inside(city: &CityData, region: usize) -> P2 {
 
 #[test]
 fn tap_drills_down_and_back_goes_up() {
-    let (mut app, city) = app();
+    let (mut app, city) = common::headless_app();
     assert_eq!(focus(&app), Focus::District);
 
     let street = city.index.region_by_id["370203005"];
@@ -91,7 +70,7 @@ fn tap_drills_down_and_back_goes_up() {
 
 #[test]
 fn camera_settles_on_the_focus() {
-    let (mut app, city) = app();
+    let (mut app, city) = common::headless_app();
     let street = city.index.region_by_id["370203016"];
     tap_world(&mut app, inside(&city, street));
     for _ in 0..200 {
@@ -113,15 +92,15 @@ fn camera_settles_on_the_focus() {
 
 #[test]
 fn drag_pans_without_selecting() {
-    let (mut app, _city) = app();
+    let (mut app, _city) = common::headless_app();
     let before = app.world().resource::<MapView>().view;
-    touch(&mut app, 3, TouchPhase::Started, Vec2::new(600.0, 500.0));
+    common::touch(&mut app, 3, TouchPhase::Started, Vec2::new(600.0, 500.0));
     app.update();
     for x in [620.0, 660.0, 700.0] {
-        touch(&mut app, 3, TouchPhase::Moved, Vec2::new(x, 500.0));
+        common::touch(&mut app, 3, TouchPhase::Moved, Vec2::new(x, 500.0));
         app.update();
     }
-    touch(&mut app, 3, TouchPhase::Ended, Vec2::new(700.0, 500.0));
+    common::touch(&mut app, 3, TouchPhase::Ended, Vec2::new(700.0, 500.0));
     app.update();
     let after = app.world().resource::<MapView>().view;
     assert_eq!(focus(&app), Focus::District, "a drag is no tap");
@@ -134,15 +113,15 @@ fn drag_pans_without_selecting() {
 
 #[test]
 fn pinch_zooms_about_the_fingers() {
-    let (mut app, _city) = app();
+    let (mut app, _city) = common::headless_app();
     let view = app.world().resource::<MapView>().view;
     let mid = [700.0, 500.0];
     let anchor = view.to_world(mid);
-    touch(&mut app, 1, TouchPhase::Started, Vec2::new(600.0, 500.0));
-    touch(&mut app, 2, TouchPhase::Started, Vec2::new(800.0, 500.0));
+    common::touch(&mut app, 1, TouchPhase::Started, Vec2::new(600.0, 500.0));
+    common::touch(&mut app, 2, TouchPhase::Started, Vec2::new(800.0, 500.0));
     app.update();
-    touch(&mut app, 1, TouchPhase::Moved, Vec2::new(500.0, 500.0));
-    touch(&mut app, 2, TouchPhase::Moved, Vec2::new(900.0, 500.0));
+    common::touch(&mut app, 1, TouchPhase::Moved, Vec2::new(500.0, 500.0));
+    common::touch(&mut app, 2, TouchPhase::Moved, Vec2::new(900.0, 500.0));
     app.update();
     let after = app.world().resource::<MapView>().view;
     assert!(
@@ -154,15 +133,15 @@ fn pinch_zooms_about_the_fingers() {
         (still[0] - anchor[0]).abs() < 1e-6 && (still[1] - anchor[1]).abs() < 1e-6,
         "the map stays under the fingers"
     );
-    touch(&mut app, 1, TouchPhase::Ended, Vec2::new(500.0, 500.0));
-    touch(&mut app, 2, TouchPhase::Ended, Vec2::new(900.0, 500.0));
+    common::touch(&mut app, 1, TouchPhase::Ended, Vec2::new(500.0, 500.0));
+    common::touch(&mut app, 2, TouchPhase::Ended, Vec2::new(900.0, 500.0));
     app.update();
     assert_eq!(focus(&app), Focus::District, "a pinch is no tap");
 }
 
 #[test]
 fn two_visitors_and_a_whole_hand_never_break_the_state() {
-    let (mut app, city) = app();
+    let (mut app, city) = common::headless_app();
     let mut rng = citygrid::generate::rng::Rng::new(11);
     for round in 0..300 {
         for id in 0..5u64 {
@@ -178,7 +157,7 @@ fn two_visitors_and_a_whole_hand_never_break_the_state() {
                     }
                 }
             };
-            touch(&mut app, id, phase, pos);
+            common::touch(&mut app, id, phase, pos);
         }
         app.update();
         let f = focus(&app);
@@ -195,7 +174,7 @@ fn two_visitors_and_a_whole_hand_never_break_the_state() {
 
 #[test]
 fn hit_test_picks_the_right_level() {
-    let (_app, city) = app();
+    let (_app, city) = common::headless_app();
     let street = city.index.region_by_id["370203005"];
     let community = city.index.children[street][0];
     let p = inside(&city, community);

@@ -1,27 +1,16 @@
 //! The ring follows the map: selecting a region refocuses every widget that has values for
 //! it, the numbers ease to their new values, and going back restores the district.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
-use bevy::input::InputPlugin;
 use bevy::prelude::*;
+use citygrid::app::Focus;
 use citygrid::app::ring::RingState;
 use citygrid::app::state::MapRequest;
-use citygrid::app::{AppOptions, Focus, add_exhibit};
 use citygrid::scene::ring::data::Content;
 use citygrid::scene::ring::draw::primary_value;
-use citygrid::snapshot::index::CityData;
-
-fn app() -> (App, Arc<CityData>) {
-    let loaded = citygrid::demo::load_demo().expect("demo loads");
-    let city = Arc::new(CityData::new(loaded.snapshot));
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, InputPlugin));
-    add_exhibit(&mut app, &AppOptions::new(city.clone(), "test".into()));
-    app.update();
-    (app, city)
-}
 
 fn settle(app: &mut App) {
     for _ in 0..300 {
@@ -36,7 +25,7 @@ fn settle(app: &mut App) {
 
 #[test]
 fn selection_refocuses_the_ring_and_back_restores_it() {
-    let (mut app, city) = app();
+    let (mut app, city) = common::headless_app();
     settle(&mut app);
     let district = city.index.district;
     let before: Vec<f64> = {
@@ -105,7 +94,7 @@ fn selection_refocuses_the_ring_and_back_restores_it() {
 
 #[test]
 fn a_building_focus_shows_its_community() {
-    let (mut app, city) = app();
+    let (mut app, city) = common::headless_app();
     let street = city.index.region_by_id["370203016"];
     let community = city.index.children[street][0];
     let building = city.index.buildings_of[community][0];

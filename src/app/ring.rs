@@ -15,7 +15,7 @@ use bevy::window::{PrimaryWindow, WindowRef, WindowResolution};
 use super::AppSystems;
 use super::state::{City, CurrentLang, Focus, MainView};
 use super::theme;
-use crate::palette::{self, Srgba};
+use crate::palette;
 use crate::scene::format::Lang;
 use crate::scene::labels;
 use crate::scene::ring::data::{self, Named, WidgetData};
@@ -46,7 +46,7 @@ pub struct RingState {
     /// Seconds since the selection last changed.
     since: f64,
     pub region: usize,
-    departments: Vec<(String, String, Srgba)>,
+    departments: Vec<draw::DepartmentStyle>,
     /// Tappable ranking rows (canvas rectangles) and their regions.
     pub hotspots: Vec<([f64; 4], usize)>,
     redraw: bool,
@@ -105,18 +105,7 @@ pub(crate) fn logic_plugin(app: &mut App) {
         .get_resource::<super::state::RingSpan>()
         .map_or(DEFAULT_SPAN_DEG, |s| s.0);
     let layout = layout::layout(&city.snapshot, span);
-    let departments = city
-        .snapshot
-        .departments
-        .iter()
-        .map(|d| {
-            (
-                d.name.clone(),
-                d.name_en.clone(),
-                Srgba::from_hex(&d.color).unwrap_or(palette::ACCENT),
-            )
-        })
-        .collect();
+    let departments = draw::department_styles(&city.snapshot);
     let n = layout.slots.len();
     app.insert_resource(HallYaw(layout.span_deg * 0.5));
     app.insert_resource(RingState {

@@ -235,6 +235,22 @@ fn rebuild_ui(
     }
 }
 
+/// The legend's place: bottom right, under the card.
+fn legend_box() -> Node {
+    Node {
+        position_type: PositionType::Absolute,
+        right: px(24),
+        bottom: px(24),
+        width: px(420),
+        flex_direction: FlexDirection::Column,
+        padding: UiRect::all(px(16)),
+        row_gap: px(8),
+        border: UiRect::all(px(2)),
+        border_radius: BorderRadius::all(px(14)),
+        ..default()
+    }
+}
+
 /// How buildings are colored: hue by use, lightness by height.
 fn building_legend(lang: Lang) -> impl Bundle {
     let ramp = |residential: bool| {
@@ -283,18 +299,7 @@ fn building_legend(lang: Lang) -> impl Bundle {
     };
     (
         Name::new("Building legend"),
-        Node {
-            position_type: PositionType::Absolute,
-            right: px(24),
-            bottom: px(24),
-            width: px(420),
-            flex_direction: FlexDirection::Column,
-            padding: UiRect::all(px(16)),
-            row_gap: px(8),
-            border: UiRect::all(px(2)),
-            border_radius: BorderRadius::all(px(14)),
-            ..default()
-        },
+        legend_box(),
         panel(),
         Children::spawn((
             Spawn(label(
@@ -631,18 +636,7 @@ fn legend_panel(city: &CityData, lang: Lang, l: crate::scene::layers::Legend) ->
     let hi = legend_value(city, l.figure, l.max, lang);
     (
         Name::new("Legend"),
-        Node {
-            position_type: PositionType::Absolute,
-            right: px(24),
-            bottom: px(24),
-            width: px(420),
-            flex_direction: FlexDirection::Column,
-            padding: UiRect::all(px(16)),
-            row_gap: px(8),
-            border: UiRect::all(px(2)),
-            border_radius: BorderRadius::all(px(14)),
-            ..default()
-        },
+        legend_box(),
         panel(),
         Children::spawn((
             Spawn(label(name, size::BODY, palette::TEXT)),

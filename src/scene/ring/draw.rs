@@ -180,6 +180,24 @@ pub fn value_text(v: f64, kind: MetricKind, lang: Lang) -> String {
     }
 }
 
+/// A department as the ring draws it: Chinese and English names and its color.
+pub type DepartmentStyle = (String, String, Srgba);
+
+/// The departments of a snapshot, in order, with their colors (the accent color where a
+/// color does not parse).
+pub fn department_styles(s: &crate::snapshot::Snapshot) -> Vec<DepartmentStyle> {
+    s.departments
+        .iter()
+        .map(|d| {
+            (
+                d.name.clone(),
+                d.name_en.clone(),
+                Srgba::from_hex(&d.color).unwrap_or(palette::ACCENT),
+            )
+        })
+        .collect()
+}
+
 /// How far each widget's animation has come.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WidgetAnim {
@@ -204,7 +222,7 @@ pub fn primary_value(d: &WidgetData) -> f64 {
 /// Draws the whole ring. `region_name` is the selected region in both languages.
 pub fn draw(
     layout: &Layout,
-    departments: &[(String, String, Srgba)],
+    departments: &[DepartmentStyle],
     widgets: &[WidgetData],
     anims: &[WidgetAnim],
     lang: Lang,
@@ -801,18 +819,7 @@ mod tests {
                 shown: primary_value(w),
             })
             .collect();
-        let depts: Vec<(String, String, Srgba)> = city
-            .snapshot
-            .departments
-            .iter()
-            .map(|d| {
-                (
-                    d.name.clone(),
-                    d.name_en.clone(),
-                    Srgba::from_hex(&d.color).unwrap_or(palette::ACCENT),
-                )
-            })
-            .collect();
+        let depts = department_styles(&city.snapshot);
         for lang in [Lang::Zh, Lang::En] {
             let f = draw(
                 &layout,
