@@ -321,6 +321,10 @@ fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
     if let Some(span) = args.ring_span {
         options.ring_span_deg = span;
     }
+    // The hall's log goes to the data directory; screenshots leave no trace there.
+    if shot.is_none() {
+        options.log_dir = Some(data_dir(args));
+    }
     options.shot = shot;
     match app::run(options) {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@
 pub mod automation;
 pub mod fps;
 pub mod kiosk;
+pub mod logfile;
 pub mod map;
 pub mod ring;
 pub mod state;
@@ -51,6 +52,8 @@ pub struct AppOptions {
     pub kiosk: bool,
     /// The hall's configuration.
     pub config: crate::config::Config,
+    /// Write the log (rotated) into this directory.
+    pub log_dir: Option<std::path::PathBuf>,
 }
 
 impl AppOptions {
@@ -71,6 +74,7 @@ impl AppOptions {
             ring_span_deg: crate::scene::ring::layout::DEFAULT_SPAN_DEG,
             kiosk: false,
             config: crate::config::Config::default(),
+            log_dir: None,
         }
     }
 }
@@ -91,6 +95,9 @@ pub enum AppSystems {
 /// Builds the full windowed exhibit.
 pub fn build(options: AppOptions) -> App {
     let mut app = App::new();
+    if let Some(dir) = &options.log_dir {
+        app.insert_resource(logfile::LogDir(dir.clone()));
+    }
     let title = format!("citygrid — {}", options.city.district().name);
     app.add_plugins(
         DefaultPlugins
@@ -119,6 +126,7 @@ pub fn build(options: AppOptions) -> App {
             .set(bevy::log::LogPlugin {
                 filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn,winit=error,citygrid=info"
                     .into(),
+                custom_layer: logfile::file_layer,
                 ..default()
             }),
     );
