@@ -130,6 +130,7 @@ pub fn build(options: AppOptions) -> App {
                 ..default()
             }),
     );
+    app.add_systems(Startup, log_start);
     app.insert_resource(ClearColor(theme::color(crate::palette::BACKGROUND)))
         .insert_resource(map::render::MapMsaa(options.msaa))
         .insert_resource(ring::RingWindow(options.ring_window));
@@ -148,6 +149,22 @@ pub fn build(options: AppOptions) -> App {
         app.add_plugins(fps::plugin(seconds, drill));
     }
     app
+}
+
+/// Records what is on show, for the hall's log.
+fn log_start(city: Res<City>, settings: Res<Settings>) {
+    let s = &city.0.snapshot;
+    info!(
+        "citygrid {} started: {} ({}, exported {}, {} regions, {} buildings, {} metrics{})",
+        crate::build_id(),
+        settings.origin,
+        s.source,
+        s.exported_at,
+        s.regions.len(),
+        s.buildings.len(),
+        s.metrics.len(),
+        if s.demo { ", demo data" } else { "" }
+    );
 }
 
 /// Adds the exhibit's state and logic (no rendering): used by the window and by headless
