@@ -323,7 +323,7 @@ fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
     }
     // The hall's log goes to the data directory; screenshots leave no trace there.
     if shot.is_none() {
-        options.log_dir = Some(data_dir(args));
+        options.data_dir = Some(data_dir(args));
     }
     options.shot = shot;
     match app::run(options) {

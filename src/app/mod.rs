@@ -8,6 +8,7 @@ pub mod logfile;
 pub mod map;
 pub mod ring;
 pub mod state;
+pub mod swap;
 pub mod theme;
 pub mod ui;
 
@@ -52,8 +53,8 @@ pub struct AppOptions {
     pub kiosk: bool,
     /// The hall's configuration.
     pub config: crate::config::Config,
-    /// Write the log (rotated) into this directory.
-    pub log_dir: Option<std::path::PathBuf>,
+    /// The data directory: the log (rotated) and the accepted snapshot.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl AppOptions {
@@ -74,7 +75,7 @@ impl AppOptions {
             ring_span_deg: crate::scene::ring::layout::DEFAULT_SPAN_DEG,
             kiosk: false,
             config: crate::config::Config::default(),
-            log_dir: None,
+            data_dir: None,
         }
     }
 }
@@ -95,7 +96,7 @@ pub enum AppSystems {
 /// Builds the full windowed exhibit.
 pub fn build(options: AppOptions) -> App {
     let mut app = App::new();
-    if let Some(dir) = &options.log_dir {
+    if let Some(dir) = &options.data_dir {
         app.insert_resource(logfile::LogDir(dir.clone()));
     }
     let title = format!("citygrid — {}", options.city.district().name);
@@ -182,7 +183,15 @@ pub fn add_exhibit(app: &mut App, options: &AppOptions) {
     );
     state::insert(app, options);
     app.insert_resource(kiosk::HallConfig(options.config.clone()));
-    app.add_plugins((map::logic::plugin, ring::logic_plugin, kiosk::plugin));
+    if let Some(dir) = &options.data_dir {
+        app.insert_resource(swap::DataDir(dir.clone()));
+    }
+    app.add_plugins((
+        map::logic::plugin,
+        ring::logic_plugin,
+        kiosk::plugin,
+        swap::plugin,
+    ));
 }
 
 /// Runs the exhibit until the window closes.

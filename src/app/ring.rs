@@ -313,8 +313,26 @@ fn refocus(
     city: Res<City>,
     focus: Res<Focus>,
     lang: Res<CurrentLang>,
+    span: Option<Res<super::state::RingSpan>>,
     mut ring: ResMut<RingState>,
 ) {
+    if city.is_changed() && !city.is_added() {
+        // A new snapshot: new departments, new layout, everything drawn afresh.
+        let span = span.map_or(DEFAULT_SPAN_DEG, |s| s.0);
+        ring.layout = layout::layout(&city.0.snapshot, span);
+        ring.departments = draw::department_styles(&city.0.snapshot);
+        let n = ring.layout.slots.len();
+        ring.anims = vec![
+            WidgetAnim {
+                reveal: 0.0,
+                shown: 0.0
+            };
+            n
+        ];
+        ring.from = vec![0.0; n];
+        ring.widgets.clear();
+        ring.region = usize::MAX;
+    }
     let region = data::ring_region(&city.0, focus.region(&city.0));
     if lang.is_changed() {
         ring.redraw = true;
@@ -353,12 +371,18 @@ fn rebuild_marquee(
     lang: Res<CurrentLang>,
     ring: Res<RingState>,
     marquees: Query<Entity, With<Marquee>>,
-    mut shown: Local<Option<(usize, Lang)>>,
+    mut shown: Local<Option<(usize, Lang, usize)>>,
 ) {
-    if ring.widgets.is_empty() || *shown == Some((ring.region, lang.0)) {
+    // Keyed by region, language and snapshot (a swapped-in snapshot has new alerts).
+    let key = (
+        ring.region,
+        lang.0,
+        std::sync::Arc::as_ptr(&city.0) as usize,
+    );
+    if ring.widgets.is_empty() || *shown == Some(key) {
         return;
     }
-    *shown = Some((ring.region, lang.0));
+    *shown = Some(key);
     for e in &marquees {
         commands.entity(e).despawn();
     }

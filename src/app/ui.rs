@@ -45,6 +45,7 @@ pub(crate) fn plugin(app: &mut App) {
                     .after(super::map::render::RebuildLayers)
                     .run_if(
                         resource_changed::<Focus>
+                            .or_else(resource_changed::<City>)
                             .or_else(resource_changed::<CurrentLang>)
                             .or_else(resource_changed::<MapFigure>)
                             .or_else(resource_changed::<ShowAllBuildings>)

@@ -62,6 +62,7 @@ pub(crate) fn plugin(app: &mut App) {
                     .in_set(RebuildLayers)
                     .run_if(
                         resource_changed::<Focus>
+                            .or_else(resource_changed::<City>)
                             .or_else(resource_changed::<MapFigure>)
                             .or_else(resource_changed::<ShowAllBuildings>)
                             .or_else(resource_changed::<CurrentLang>),
