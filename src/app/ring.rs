@@ -27,7 +27,7 @@ pub const RING_LAYER: usize = 1;
 /// Render layer of the hall view's projected wall.
 pub const HALL_LAYER: usize = 2;
 /// Size of the texture the ring is drawn into for the preview and the hall view.
-pub const TEXTURE_SIZE: (u32, u32) = (3840, 540);
+pub const TEXTURE_SIZE: (u32, u32) = (2560, 360);
 /// Seconds for values to ease and lines to draw in after the selection changes.
 const EASE_SECONDS: f64 = 0.9;
 /// Marquee speed, canvas px per second.
@@ -148,6 +148,7 @@ pub(crate) fn plugin(app: &mut App) {
             idle_motion,
             (hall_drag, hall_mesh).chain(),
             switch_cameras,
+            throttle_canvas,
         )
             .chain()
             .in_set(AppSystems::Animate)
@@ -183,6 +184,8 @@ fn setup(
         Name::new("Ring canvas camera"),
         CanvasCamera,
         Camera2d,
+        // The texture is sampled smoothly anyway; 4× samples would quadruple its cost.
+        Msaa::Off,
         Camera {
             order: -1,
             clear_color: ClearColorConfig::Custom(theme::color(palette::BACKGROUND)),
@@ -803,6 +806,36 @@ fn hall_drag(
     let next = (yaw.0 - dx * deg_per_px + keys_dx * 40.0 * time.delta_secs_f64()).clamp(0.0, span);
     if (next - yaw.0).abs() > 1e-9 {
         yaw.0 = next;
+    }
+}
+
+/// Frames the canvas keeps rendering after its content changed (text is laid out a frame
+/// after it is set).
+const SETTLE_FRAMES: u32 = 3;
+
+/// The ring's texture is drawn every frame only where it is the main picture (the hall
+/// view). Under the map it is a thumbnail: it is drawn when the ring's values have settled
+/// after a change, and then left alone — on a software renderer a texture pass costs a few
+/// hundred milliseconds, and the LED wall has its own camera anyway.
+fn throttle_canvas(
+    view: Res<MainView>,
+    ring: Res<RingState>,
+    lang: Res<CurrentLang>,
+    mut camera: Query<&mut Camera, With<CanvasCamera>>,
+    mut frames_left: Local<u32>,
+    mut was_animating: Local<bool>,
+) {
+    let animating = ring.animating();
+    if (*was_animating && !animating) || lang.is_changed() || ring.is_added() || view.is_changed() {
+        *frames_left = SETTLE_FRAMES;
+    }
+    *was_animating = animating;
+    let active = *view == MainView::Hall || *frames_left > 0;
+    *frames_left = frames_left.saturating_sub(1);
+    for mut cam in &mut camera {
+        if cam.is_active != active {
+            cam.is_active = active;
+        }
     }
 }
 
