@@ -306,6 +306,12 @@ fn fps_case(file: Option<&Path>, drill: bool) -> ExitCode {
     {
         options.size = (w, h);
     }
+    if let Ok(view) = std::env::var("CITYGRID_BENCH_VIEW")
+        && let Some(v) = crate::app::MainView::parse(&view)
+    {
+        options.view = v;
+        options.show_all_buildings = false;
+    }
     options.fps_probe = Some((6.0, drill));
     match crate::app::run(options) {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,
@@ -319,10 +325,22 @@ fn render_table(stress: &str) {
         "| window 1920×1080, stress snapshot | fps | frame p50 ms | frame p95 ms | exhibit CPU p50 ms/frame | renderer |"
     );
     println!("|---|---|---|---|---|---|");
-    for (label, case, msaa) in [
-        ("district, all buildings, MSAA off", "fps-all", "0"),
-        ("district, all buildings, MSAA 4×", "fps-all", "1"),
-        ("drilling in and out, MSAA off", "fps-drill", "0"),
+    for (label, case, msaa, view) in [
+        ("district, all buildings, MSAA off", "fps-all", "0", "map"),
+        ("district, all buildings, MSAA 4×", "fps-all", "1", "map"),
+        ("drilling in and out, MSAA off", "fps-drill", "0", "map"),
+        (
+            "hall view of the ring (texture drawn every frame)",
+            "fps-all",
+            "0",
+            "hall",
+        ),
+        (
+            "ring canvas in the window (the LED output)",
+            "fps-all",
+            "0",
+            "ring",
+        ),
     ] {
         let Ok(exe) = std::env::current_exe() else {
             return;
@@ -330,6 +348,7 @@ fn render_table(stress: &str) {
         let out = Command::new(exe)
             .args(["bench", "--case", case, "--file", stress])
             .env("CITYGRID_BENCH_MSAA", msaa)
+            .env("CITYGRID_BENCH_VIEW", view)
             .output();
         let line = out
             .ok()
