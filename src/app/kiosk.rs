@@ -74,7 +74,17 @@ fn watch_input(
     mut all: ResMut<ShowAllBuildings>,
     mut view: ResMut<MainView>,
     mut requests: MessageWriter<MapRequest>,
+    curator: Option<Res<super::curator::Curator>>,
 ) {
+    if curator.is_some_and(|c| !c.is_closed()) {
+        // The hall's staff are at work: no reset under their hands.
+        idle.seconds = 0.0;
+        touches.clear();
+        buttons.clear();
+        wheel.clear();
+        keys.clear();
+        return;
+    }
     let mut woke = false;
     for t in touches.read() {
         woke = true;

@@ -2,6 +2,7 @@
 //! entities and input into state changes; the logic lives in `scene` and `snapshot`.
 
 pub mod automation;
+pub mod curator;
 pub mod fps;
 pub mod kiosk;
 pub mod logfile;
@@ -142,6 +143,7 @@ pub fn build(options: AppOptions) -> App {
         ring::plugin,
         ui::plugin,
         kiosk::overlay_plugin,
+        curator::overlay_plugin,
     ));
     if let Some(path) = &options.shot {
         app.add_plugins(automation::plugin(path.clone()));
@@ -191,6 +193,7 @@ pub fn add_exhibit(app: &mut App, options: &AppOptions) {
         ring::logic_plugin,
         kiosk::plugin,
         swap::plugin,
+        curator::plugin,
     ));
 }
 

@@ -27,6 +27,13 @@ pub struct LoadSnapshot {
     pub apply: bool,
 }
 
+/// A curator's decision on the snapshot waiting for approval.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decide {
+    Apply,
+    Cancel,
+}
+
 /// What became of the last load.
 #[derive(Debug, Clone)]
 pub enum LoadOutcome {
@@ -76,9 +83,10 @@ pub(crate) fn plugin(app: &mut App) {
     })
     .init_resource::<Watch>()
     .add_message::<LoadSnapshot>()
+    .add_message::<Decide>()
     .add_systems(
         Update,
-        (watch_folder, start_loads, finish_loads)
+        (watch_folder, start_loads, finish_loads, decide)
             .chain()
             .in_set(AppSystems::Input),
     );
@@ -142,37 +150,24 @@ fn finish_loads(
     for result in results {
         swapper.in_flight = swapper.in_flight.saturating_sub(1);
         match result {
-            Ok((path, new_city, bytes, report, apply)) => {
+            Ok((path, new_city, bytes, report, apply_now)) => {
                 let file = path.display().to_string();
-                if !apply {
+                if !apply_now {
                     info!("snapshot {file} is valid and waits for approval");
                     swapper.last = Some(LoadOutcome::Ready { file, report });
                     swapper.pending = Some((path, new_city, bytes));
                     continue;
                 }
-                if let Some(dir) = &data_dir
-                    && let Err(e) = Store::new(&dir.0).accept(&bytes)
-                {
-                    // On show anyway; the next start falls back to the previous one.
-                    error!("snapshot {file} is on show but could not be stored: {e}");
-                }
-                info!(
-                    "snapshot {file} applied: {} regions, {} buildings, {} warning(s)",
-                    new_city.snapshot.regions.len(),
-                    new_city.snapshot.buildings.len(),
-                    report.warnings().count()
+                apply(
+                    &file,
+                    new_city,
+                    &bytes,
+                    data_dir.as_deref(),
+                    &mut city,
+                    &mut focus,
+                    &mut map,
+                    &mut settings,
                 );
-                city.0 = new_city;
-                settings.origin = file.clone();
-                *focus = Focus::District;
-                let fit = View::fit(
-                    &focus_bounds(&city.0, Focus::District),
-                    map.view.viewport,
-                    map_insets(map.ui_scale),
-                );
-                map.view = fit;
-                map.target = fit;
-                map.transition = None;
                 swapper.last = Some(LoadOutcome::Applied { file, report });
             }
             Err((path, e)) => {
@@ -187,6 +182,83 @@ fn finish_loads(
                     message: e.to_string(),
                     report,
                 });
+            }
+        }
+    }
+}
+
+/// Puts a validated snapshot on show and into the store.
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    file: &str,
+    new_city: Arc<CityData>,
+    bytes: &[u8],
+    data_dir: Option<&DataDir>,
+    city: &mut City,
+    focus: &mut Focus,
+    map: &mut MapView,
+    settings: &mut Settings,
+) {
+    if let Some(dir) = data_dir
+        && let Err(e) = Store::new(&dir.0).accept(bytes)
+    {
+        // On show anyway; the next start falls back to the previous one.
+        error!("snapshot {file} is on show but could not be stored: {e}");
+    }
+    info!(
+        "snapshot {file} applied: {} regions, {} buildings",
+        new_city.snapshot.regions.len(),
+        new_city.snapshot.buildings.len(),
+    );
+    city.0 = new_city;
+    settings.origin = file.to_string();
+    *focus = Focus::District;
+    let fit = View::fit(
+        &focus_bounds(&city.0, Focus::District),
+        map.view.viewport,
+        map_insets(map.ui_scale),
+    );
+    map.view = fit;
+    map.target = fit;
+    map.transition = None;
+}
+
+/// Applies or drops the snapshot waiting for approval.
+fn decide(
+    mut decisions: MessageReader<Decide>,
+    mut swapper: ResMut<Swapper>,
+    mut city: ResMut<City>,
+    mut focus: ResMut<Focus>,
+    mut map: ResMut<MapView>,
+    mut settings: ResMut<Settings>,
+    data_dir: Option<Res<DataDir>>,
+) {
+    for d in decisions.read() {
+        let Some((path, new_city, bytes)) = swapper.pending.take() else {
+            continue;
+        };
+        let file = path.display().to_string();
+        match d {
+            Decide::Apply => {
+                let report = match swapper.last.take() {
+                    Some(LoadOutcome::Ready { report, .. }) => report,
+                    _ => Report::default(),
+                };
+                apply(
+                    &file,
+                    new_city,
+                    &bytes,
+                    data_dir.as_deref(),
+                    &mut city,
+                    &mut focus,
+                    &mut map,
+                    &mut settings,
+                );
+                swapper.last = Some(LoadOutcome::Applied { file, report });
+            }
+            Decide::Cancel => {
+                info!("snapshot {file} was not applied");
+                swapper.last = None;
             }
         }
     }

@@ -32,7 +32,7 @@ pub struct OnPress(pub MapRequest);
 
 /// A button's resting color, to return to after a press.
 #[derive(Component, Clone, Copy)]
-struct ButtonLook(Color);
+pub(crate) struct ButtonLook(Color);
 
 pub(crate) fn plugin(app: &mut App) {
     app.add_observer(press_button)
@@ -124,7 +124,7 @@ fn collect_blockers(
     }
 }
 
-fn panel() -> (BackgroundColor, BorderColor, BlocksMap) {
+pub(crate) fn panel() -> (BackgroundColor, BorderColor, BlocksMap) {
     (
         BackgroundColor(theme::color(palette::PANEL.with_alpha(235))),
         BorderColor::all(theme::color(palette::PANEL_BORDER)),
@@ -132,7 +132,7 @@ fn panel() -> (BackgroundColor, BorderColor, BlocksMap) {
     )
 }
 
-fn label(s: impl Into<String>, font: f32, color: palette::Srgba) -> impl Bundle {
+pub(crate) fn label(s: impl Into<String>, font: f32, color: palette::Srgba) -> impl Bundle {
     (
         Text::new(s),
         TextFont::from_font_size(font),
@@ -141,9 +141,21 @@ fn label(s: impl Into<String>, font: f32, color: palette::Srgba) -> impl Bundle 
     )
 }
 
-/// A big touch button (at least 64 px tall: 15 mm on a 55" full-HD panel is 24 px, on a
-/// 24" one 54 px).
+/// Smallest side of a touch button, UI px: 15 mm on a 55" full-HD panel is 24 px, on a 24"
+/// one 54 px (see `config::Screen::min_target_px`; a test checks the range of screens).
+pub const MIN_BUTTON: f32 = 64.0;
+
+/// A big touch button that asks for a map request.
 fn button(caption: impl Into<String>, active: bool, request: MapRequest) -> impl Bundle {
+    button_for(caption, active, OnPress(request))
+}
+
+/// A big touch button carrying `action`, a component an observer acts on.
+pub(crate) fn button_for(
+    caption: impl Into<String>,
+    active: bool,
+    action: impl Component,
+) -> impl Bundle {
     let base = theme::color(if active {
         palette::BUTTON_ACTIVE
     } else {
@@ -151,12 +163,12 @@ fn button(caption: impl Into<String>, active: bool, request: MapRequest) -> impl
     });
     (
         Button,
-        OnPress(request),
+        action,
         ButtonLook(base),
         BlocksMap,
         Node {
-            min_height: px(64),
-            min_width: px(64),
+            min_height: px(MIN_BUTTON),
+            min_width: px(MIN_BUTTON),
             padding: UiRect::axes(px(22), px(10)),
             justify_content: JustifyContent::Center,
             align_items: AlignItems::Center,

@@ -175,7 +175,10 @@ pub(crate) fn plugin(app: &mut App) {
                 .in_set(AppSystems::Input)
                 .in_set(ReadPointers)
                 .after(track_viewport)
-                .run_if(resource_equals(MainView::Map)),
+                .run_if(resource_equals(MainView::Map))
+                .run_if(|c: Option<Res<super::super::curator::Curator>>| {
+                    c.is_none_or(|c| c.is_closed())
+                }),
             read_keys.in_set(AppSystems::Input),
             apply_requests
                 .in_set(AppSystems::Apply)

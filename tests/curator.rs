@@ -1,0 +1,112 @@
+//! Curator mode, headless: the hidden corner press, the PIN gate, and a checked snapshot
+//! applied live; a visitor tapping around never gets in.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use bevy::input::touch::TouchPhase;
+use bevy::prelude::*;
+use citygrid::app::City;
+use citygrid::app::curator::{Curator, CuratorAction, CuratorActionMessage, HOLD_SECONDS};
+use citygrid::app::kiosk::HallConfig;
+use citygrid::app::swap::{LoadOutcome, Swapper};
+use citygrid::config::PinHash;
+
+fn act(app: &mut App, a: CuratorAction) {
+    app.world_mut().write_message(CuratorActionMessage(a));
+    app.update();
+}
+
+fn hold_corner(app: &mut App, id: u64, seconds: f64) {
+    common::touch(app, id, TouchPhase::Started, Vec2::new(40.0, 40.0));
+    let start = Instant::now();
+    while start.elapsed().as_secs_f64() < seconds {
+        app.update();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    common::touch(app, id, TouchPhase::Ended, Vec2::new(40.0, 40.0));
+    app.update();
+}
+
+#[test]
+fn the_pin_gate_opens_curator_mode_and_a_file_is_applied() {
+    let (mut app, city) = common::headless_app();
+    app.world_mut().resource_mut::<HallConfig>().0.pin_hash =
+        Some(PinHash::new("2468").to_string());
+
+    // Taps and short presses in the corner do nothing.
+    hold_corner(&mut app, 1, 0.5);
+    assert_eq!(*app.world().resource::<Curator>(), Curator::Closed);
+    // A press held for three seconds asks for the PIN.
+    hold_corner(&mut app, 2, HOLD_SECONDS + 0.3);
+    assert!(matches!(
+        *app.world().resource::<Curator>(),
+        Curator::Pin { .. }
+    ));
+
+    // A wrong PIN is refused.
+    for d in ['1', '1', '1', '1'] {
+        act(&mut app, CuratorAction::Digit(d));
+    }
+    act(&mut app, CuratorAction::SubmitPin);
+    match &*app.world().resource::<Curator>() {
+        Curator::Pin { entered, message } => {
+            assert!(entered.is_empty());
+            assert!(message.as_deref().unwrap_or_default().contains("Wrong PIN"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // The right one opens it.
+    for d in ['2', '4', '6', '8'] {
+        act(&mut app, CuratorAction::Digit(d));
+    }
+    act(&mut app, CuratorAction::SubmitPin);
+    assert_eq!(*app.world().resource::<Curator>(), Curator::Open);
+
+    // Check a file: nothing changes until Apply.
+    let dir = std::env::temp_dir().join(format!("citygrid-curator-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("new.ron");
+    let mut tiny = common::tiny();
+    tiny.source = "checked by a curator".into();
+    std::fs::write(&file, common::ron(&tiny)).expect("write");
+    act(&mut app, CuratorAction::Load(file));
+    let start = Instant::now();
+    while !matches!(
+        app.world().resource::<Swapper>().last,
+        Some(LoadOutcome::Ready { .. })
+    ) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the check never finished"
+        );
+        app.update();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(
+        app.world().resource::<City>().0.snapshot.source,
+        city.snapshot.source
+    );
+    act(&mut app, CuratorAction::Apply);
+    app.update();
+    assert_eq!(
+        app.world().resource::<City>().0.snapshot.source,
+        "checked by a curator"
+    );
+    act(&mut app, CuratorAction::Close);
+    assert_eq!(*app.world().resource::<Curator>(), Curator::Closed);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_kiosk_without_a_pin_never_opens_curator_mode() {
+    let (mut app, _city) = common::headless_app();
+    {
+        let mut config = app.world_mut().resource_mut::<HallConfig>();
+        config.0.pin_hash = None;
+        config.0.kiosk = true;
+    }
+    hold_corner(&mut app, 3, HOLD_SECONDS + 0.3);
+    assert_eq!(*app.world().resource::<Curator>(), Curator::Closed);
+}
