@@ -50,7 +50,7 @@ fn the_pin_gate_opens_curator_mode_and_a_file_is_applied() {
         act(&mut app, CuratorAction::Digit(d));
     }
     act(&mut app, CuratorAction::SubmitPin);
-    match &*app.world().resource::<Curator>() {
+    match app.world().resource::<Curator>() {
         Curator::Pin { entered, message } => {
             assert!(entered.is_empty());
             assert!(message.as_deref().unwrap_or_default().contains("Wrong PIN"));
