@@ -279,6 +279,8 @@ pub fn main(buildings: usize, render: bool, case: Option<&str>, file: Option<&Pa
     );
     println!();
     ring_table();
+    println!();
+    swap_table(&stress_path);
     if render {
         println!();
         render_table(&stress_arg);
@@ -444,5 +446,66 @@ fn ring_table() {
     println!("| widget data for a new selection | {t_data:.2} | once per tap |");
     println!(
         "| redraw of every widget | {t_draw:.2} | {tris} triangles, {texts} texts; each frame while animating (0.9 s after a tap) |"
+    );
+}
+
+/// Frame times of the exhibit's logic (map, ring, kiosk, swap; no rendering) while a
+/// 30,000-building snapshot is loaded, checked and swapped in: the load runs on a worker
+/// thread, so only the swap itself lands in a frame.
+fn swap_table(stress: &Path) {
+    use bevy::prelude::*;
+    let Ok(demo) = crate::demo::load_demo() else {
+        return;
+    };
+    let city = std::sync::Arc::new(CityData::new(demo.snapshot));
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, bevy::input::InputPlugin));
+    crate::app::add_exhibit(&mut app, &crate::app::AppOptions::new(city, "bench".into()));
+    app.update();
+    app.world_mut()
+        .write_message(crate::app::swap::LoadSnapshot {
+            path: stress.to_path_buf(),
+            apply: true,
+        });
+    let mut frames: Vec<f64> = Vec::new();
+    let start = Instant::now();
+    let mut swapped_at = None;
+    let mut swap_ms = f64::NAN;
+    while start.elapsed().as_secs_f64() < 30.0 {
+        let t = Instant::now();
+        app.update();
+        frames.push(ms(t));
+        let buildings = app
+            .world()
+            .resource::<crate::app::City>()
+            .0
+            .snapshot
+            .buildings
+            .len();
+        if buildings > 20_000 && swapped_at.is_none() {
+            swapped_at = Some(frames.len());
+            swap_ms = ms(start);
+        }
+        if let Some(at) = swapped_at
+            && frames.len() > at + 60
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(4));
+    }
+    let worst = frames.iter().cloned().fold(0.0f64, f64::max);
+    let swap_frame = swapped_at
+        .and_then(|i| frames.get(i - 1))
+        .copied()
+        .unwrap_or(f64::NAN);
+    println!("| live swap of the stress snapshot (logic, headless) | ms | target |");
+    println!("|---|---|---|");
+    println!(
+        "| request to swapped in (load, check, index on a worker thread) | {swap_ms:.0} | frames go on meanwhile |"
+    );
+    println!("| the frame that swaps it in | {swap_frame:.1} | ≤ 50 |");
+    println!(
+        "| worst frame during the whole swap ({} frames) | {worst:.1} | ≤ 50 |",
+        frames.len()
     );
 }
