@@ -81,18 +81,25 @@ fn button_feedback(
     }
 }
 
-/// Panels are designed for 1920 × 1080 and scale with the window, so a 4K wall gets twice
-/// the size and a small window still fits everything.
+/// The UI scale for a window on the configured screen: panels are designed for 1920 × 1080
+/// and scale with the window (a 4K wall gets twice the size), and never below the scale at
+/// which the smallest button is 15 mm on the screen's glass.
+pub fn ui_scale_for(width: f32, height: f32, screen: &crate::config::Screen) -> f32 {
+    let fit = (width / 1920.0).min(height / 1080.0);
+    let min_target = screen.min_target_px() as f32;
+    fit.max(min_target / MIN_BUTTON).clamp(0.5, 6.0)
+}
+
 pub fn fit_ui_scale(
     window: Option<Single<&Window, With<bevy::window::PrimaryWindow>>>,
+    config: Option<Res<super::kiosk::HallConfig>>,
     mut scale: ResMut<UiScale>,
 ) {
     let Some(window) = window else {
         return;
     };
-    let k = (window.width() / 1920.0)
-        .min(window.height() / 1080.0)
-        .clamp(0.5, 3.0);
+    let screen = config.map(|c| c.0.screen).unwrap_or_default();
+    let k = ui_scale_for(window.width(), window.height(), &screen);
     if (scale.0 - k).abs() > 1e-4 {
         scale.0 = k;
     }
@@ -829,4 +836,27 @@ fn hall_hint(lang: Lang) -> impl Bundle {
             palette::TEXT
         )],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Screen;
+
+    #[test]
+    fn every_button_is_at_least_fifteen_millimetres() {
+        for (w, h) in [(1920u32, 1080u32), (3840, 2160), (1280, 800), (2560, 1440)] {
+            for diagonal in [10.0, 15.6, 21.5, 24.0, 32.0, 43.0, 55.0, 65.0, 86.0, 100.0] {
+                let screen = Screen {
+                    diagonal_in: diagonal,
+                    width_px: w,
+                    height_px: h,
+                };
+                let k = ui_scale_for(w as f32, h as f32, &screen);
+                let button_px = MIN_BUTTON * k;
+                let mm = button_px as f64 / screen.px_per_mm();
+                assert!(mm >= 15.0 - 1e-6, "{diagonal}\" at {w}×{h}: buttons are {mm:.1} mm");
+            }
+        }
+    }
 }
