@@ -202,7 +202,9 @@ fn rebuild_ui(
     settings: Res<Settings>,
     view: Res<MainView>,
     canvas: Option<Res<RingCanvas>>,
+    config: Option<Res<super::kiosk::HallConfig>>,
 ) {
+    let reach = config.is_some_and(|c| c.0.reach_mode);
     for e in &old {
         commands.entity(e).despawn();
     }
@@ -225,14 +227,14 @@ fn rebuild_ui(
             Pickable::IGNORE,
         ))
         .id();
-    let corner = commands.spawn(top_right(city, lang, *view)).id();
+    let corner = commands.spawn(top_right(city, lang, *view, reach)).id();
     commands.entity(root).add_child(corner);
     if *view == MainView::Hall {
         let hint = commands.spawn(hall_hint(lang)).id();
         commands.entity(root).add_child(hint);
         return;
     }
-    let top = commands.spawn(top_bar(city, *focus, lang)).id();
+    let top = commands.spawn(top_bar(city, *focus, lang, reach)).id();
     let card = commands
         .spawn(card(city, *focus, lang, settings.full_owner_names))
         .id();
@@ -240,7 +242,8 @@ fn rebuild_ui(
         .spawn(bottom_bar(city, *focus, lang, figure.0, all.0))
         .id();
     commands.entity(root).add_children(&[top, card, bottom]);
-    if let Some(canvas) = canvas {
+    // In reach mode the breadcrumb takes the strip's place, low on the screen.
+    if let Some(canvas) = canvas.filter(|_| !reach) {
         let strip = commands.spawn(strip_preview(canvas.0.clone())).id();
         commands.entity(root).add_child(strip);
     }
@@ -362,7 +365,20 @@ fn region_name(city: &CityData, r: usize, lang: Lang) -> String {
         .unwrap_or_default()
 }
 
-fn top_bar(city: &CityData, focus: Focus, lang: Lang) -> impl Bundle {
+/// Where a panel sits: its usual place, or low on the screen in reach mode (every control
+/// within a seated visitor's reach).
+fn place(reach: bool, left: Option<f32>, right: Option<f32>, top: f32, reach_bottom: f32) -> Node {
+    Node {
+        position_type: PositionType::Absolute,
+        left: left.map_or(Val::Auto, px),
+        right: right.map_or(Val::Auto, px),
+        top: if reach { Val::Auto } else { px(top) },
+        bottom: if reach { px(reach_bottom) } else { Val::Auto },
+        ..default()
+    }
+}
+
+fn top_bar(city: &CityData, focus: Focus, lang: Lang, reach: bool) -> impl Bundle {
     let mut crumbs: Vec<(String, Focus)> = Vec::new();
     for r in city.index.ancestry(focus.region(city)) {
         crumbs.push((region_name(city, r, lang), Focus::of_region(city, r)));
@@ -389,13 +405,10 @@ fn top_bar(city: &CityData, focus: Focus, lang: Lang) -> impl Bundle {
     (
         Name::new("Top bar"),
         Node {
-            position_type: PositionType::Absolute,
-            left: px(24),
-            top: px(18),
             max_width: percent(70),
             flex_direction: FlexDirection::Column,
             row_gap: px(10),
-            ..default()
+            ..place(reach, Some(24.0), None, 18.0, 104.0)
         },
         Pickable::IGNORE,
         Children::spawn((
@@ -435,7 +448,7 @@ fn top_bar(city: &CityData, focus: Focus, lang: Lang) -> impl Bundle {
     )
 }
 
-fn top_right(city: &CityData, lang: Lang, view: MainView) -> impl Bundle {
+fn top_right(city: &CityData, lang: Lang, view: MainView, reach: bool) -> impl Bundle {
     let demo = city.snapshot.demo;
     let (caption, next) = match view {
         MainView::Map => (lang.pick("环幕视角", "Ring view"), MainView::Hall),
@@ -444,13 +457,10 @@ fn top_right(city: &CityData, lang: Lang, view: MainView) -> impl Bundle {
     (
         Name::new("Language and badge"),
         Node {
-            position_type: PositionType::Absolute,
-            right: px(24),
-            top: px(18),
             flex_direction: FlexDirection::Row,
             align_items: AlignItems::Center,
             column_gap: px(14),
-            ..default()
+            ..place(reach, None, Some(24.0), 18.0, 200.0)
         },
         Pickable::IGNORE,
         Children::spawn((
