@@ -345,6 +345,7 @@ fn rebuild(
     config: Res<HallConfig>,
     data_dir: Option<Res<super::swap::DataDir>>,
     old: Query<Entity, With<CuratorRoot>>,
+    mut images: ResMut<Assets<Image>>,
 ) {
     if !curator.is_changed() && !swapper.is_changed() && !city.is_changed() {
         return;
@@ -381,7 +382,38 @@ fn rebuild(
                 config.0.watch_folder.as_deref(),
                 data_dir.as_ref().map(|d| d.0.as_path()),
             );
-            commands.spawn(curator_panel(&city.0, &swapper, files)).id()
+            let panel = commands.spawn(curator_panel(&city.0, &swapper, files)).id();
+            // The new map, as it will look, beside the report.
+            if let Some(p) = swapper.pending.as_ref().filter(|p| !p.preview.is_empty()) {
+                let (w, h) = super::swap::PREVIEW_SIZE;
+                let image = Image::new(
+                    bevy::render::render_resource::Extent3d {
+                        width: w,
+                        height: h,
+                        depth_or_array_layers: 1,
+                    },
+                    bevy::render::render_resource::TextureDimension::D2,
+                    p.preview.clone(),
+                    bevy::render::render_resource::TextureFormat::Rgba8UnormSrgb,
+                    bevy::asset::RenderAssetUsages::RENDER_WORLD,
+                );
+                let preview = commands
+                    .spawn((
+                        Name::new("Snapshot preview"),
+                        Node {
+                            width: px(w as f32),
+                            height: px(h as f32),
+                            border: UiRect::all(px(2)),
+                            ..default()
+                        },
+                        BorderColor::all(theme::color(palette::PANEL_BORDER)),
+                        ImageNode::new(images.add(image)),
+                    ))
+                    .id();
+                // After the report, before the buttons.
+                commands.entity(panel).insert_children(6, &[preview]);
+            }
+            panel
         }
     };
     commands.entity(root).add_child(body);
@@ -483,8 +515,8 @@ fn curator_panel(
         Some(LoadOutcome::Ready { file, report }) => {
             can_apply = true;
             report_lines.push((format!("√ 有效 / Valid: {file}"), palette::ACCENT));
-            if let Some((_, c, _)) = &swapper.pending {
-                let n = &c.snapshot;
+            if let Some(p) = &swapper.pending {
+                let n = &p.city.snapshot;
                 report_lines.push((
                     format!(
                         "{} regions · {} buildings · {} metrics · exported {} (running: {})",

@@ -34,6 +34,19 @@ pub enum Decide {
     Cancel,
 }
 
+/// A checked snapshot waiting for a curator's approval, with a picture of its map.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub path: PathBuf,
+    pub city: Arc<CityData>,
+    pub bytes: Vec<u8>,
+    /// RGBA pixels, [`PREVIEW_SIZE`].
+    pub preview: Vec<u8>,
+}
+
+/// Size of the preview picture.
+pub const PREVIEW_SIZE: (u32, u32) = (480, 300);
+
 /// What became of the last load.
 #[derive(Debug, Clone)]
 pub enum LoadOutcome {
@@ -49,7 +62,8 @@ pub enum LoadOutcome {
     },
 }
 
-type Loaded = Result<(PathBuf, Arc<CityData>, Vec<u8>, Report, bool), (PathBuf, LoadError)>;
+type Loaded =
+    Result<(PathBuf, Arc<CityData>, Vec<u8>, Report, bool, Vec<u8>), (PathBuf, LoadError)>;
 
 /// Loads in flight and their results.
 #[derive(Resource, Default)]
@@ -59,7 +73,7 @@ pub struct Swapper {
     /// The latest outcome, for the curator screen and the tests.
     pub last: Option<LoadOutcome>,
     /// A valid snapshot waiting for approval.
-    pub pending: Option<(PathBuf, Arc<CityData>, Vec<u8>)>,
+    pub pending: Option<Pending>,
     sender: Option<std::sync::mpsc::Sender<Loaded>>,
 }
 
@@ -101,8 +115,15 @@ fn start_loads(mut requests: MessageReader<LoadSnapshot>, mut swapper: ResMut<Sw
         let path = r.path.clone();
         let apply = r.apply;
         std::thread::spawn(move || {
-            let result =
-                load(&path).map(|(city, bytes, report)| (path.clone(), city, bytes, report, apply));
+            let result = load(&path).map(|(city, bytes, report)| {
+                // A curator will look before applying: draw the new map for them.
+                let preview = if apply {
+                    Vec::new()
+                } else {
+                    crate::scene::preview::render(&city, PREVIEW_SIZE.0, PREVIEW_SIZE.1)
+                };
+                (path.clone(), city, bytes, report, apply, preview)
+            });
             let _ = tx.send(result.map_err(|e| (path, e)));
         });
     }
@@ -150,12 +171,17 @@ fn finish_loads(
     for result in results {
         swapper.in_flight = swapper.in_flight.saturating_sub(1);
         match result {
-            Ok((path, new_city, bytes, report, apply_now)) => {
+            Ok((path, new_city, bytes, report, apply_now, preview)) => {
                 let file = path.display().to_string();
                 if !apply_now {
                     info!("snapshot {file} is valid and waits for approval");
                     swapper.last = Some(LoadOutcome::Ready { file, report });
-                    swapper.pending = Some((path, new_city, bytes));
+                    swapper.pending = Some(Pending {
+                        path,
+                        city: new_city,
+                        bytes,
+                        preview,
+                    });
                     continue;
                 }
                 apply(
@@ -234,7 +260,13 @@ fn decide(
     data_dir: Option<Res<DataDir>>,
 ) {
     for d in decisions.read() {
-        let Some((path, new_city, bytes)) = swapper.pending.take() else {
+        let Some(Pending {
+            path,
+            city: new_city,
+            bytes,
+            ..
+        }) = swapper.pending.take()
+        else {
             continue;
         };
         let file = path.display().to_string();

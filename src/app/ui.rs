@@ -865,7 +865,10 @@ mod tests {
                 let k = ui_scale_for(w as f32, h as f32, &screen);
                 let button_px = MIN_BUTTON * k;
                 let mm = button_px as f64 / screen.px_per_mm();
-                assert!(mm >= 15.0 - 1e-6, "{diagonal}\" at {w}×{h}: buttons are {mm:.1} mm");
+                assert!(
+                    mm >= 15.0 - 1e-6,
+                    "{diagonal}\" at {w}×{h}: buttons are {mm:.1} mm"
+                );
             }
         }
     }

@@ -7,5 +7,6 @@ pub mod gesture;
 pub mod labels;
 pub mod layers;
 pub mod meshes;
+pub mod preview;
 pub mod ring;
 pub mod view;
