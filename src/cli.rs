@@ -76,6 +76,14 @@ enum Command {
     /// Make the hash of a curator PIN for the configuration's `pin_hash` (reads the PIN
     /// from standard input).
     Pin,
+    /// Drive the exhibit's logic with random touch sequences from a seed and check its
+    /// state after each (no window). Exit 1 on a broken state or over 5% memory growth.
+    Soak {
+        #[arg(long, default_value_t = 100_000)]
+        sequences: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print performance figures (data loading, map building, hit tests; rendering with
     /// --render under a display).
     Bench {
@@ -178,6 +186,7 @@ pub fn main() -> ExitCode {
         Some(Command::Validate { files }) => validate(&files),
         Some(Command::Accept { file }) => accept(&cli.run, &file),
         Some(Command::Pin) => pin(),
+        Some(Command::Soak { sequences, seed }) => soak(sequences, seed),
         Some(Command::Import { dir, crs, output }) => import(&dir, &crs, &output),
         Some(Command::ExampleExport { dir }) => match crate::import::example_snapshot() {
             Some(s) => match crate::import::export_dir(&s, &dir) {
@@ -506,4 +515,46 @@ fn import(dir: &Path, crs: &str, output: &Path) -> ExitCode {
 
 fn validate_snapshot_warnings(s: &crate::snapshot::Snapshot) -> usize {
     crate::snapshot::validate(s).warnings().count()
+}
+
+fn soak(sequences: usize, seed: u64) -> ExitCode {
+    // Snapshots to swap in now and then: a valid one and a broken one.
+    let dir = std::env::temp_dir().join(format!("citygrid-soak-{}", std::process::id()));
+    let valid = dir.join("valid.ron");
+    let broken = dir.join("broken.ron");
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(&valid, crate::demo::DEMO_RON))
+        .and_then(|_| std::fs::write(&broken, "(schema: 1, regions: ["));
+    if let Err(e) = written {
+        eprintln!("citygrid soak: {}: {e}", dir.display());
+        return ExitCode::from(2);
+    }
+    let result = crate::soak::run(sequences, seed, &[valid.as_path(), broken.as_path()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    match result {
+        Ok(r) => {
+            let growth = r.growth_percent();
+            println!(
+                "soak: {} sequences, {} updates, {} swaps in {:.1} s; peak memory {:.1} MiB in the first half after warm-up, {:.1} MiB in the second ({})",
+                r.sequences,
+                r.updates,
+                r.swaps,
+                r.seconds,
+                r.rss_warm_mib.unwrap_or(f64::NAN),
+                r.rss_end_mib.unwrap_or(f64::NAN),
+                growth.map_or("growth unknown".into(), |g| format!("{g:+.1}%")),
+            );
+            // Short runs end before memory reaches its plateau (a swap in flight holds two
+            // snapshots); the rule applies from 20,000 sequences.
+            if sequences >= 20_000 && growth.is_some_and(|g| g > 5.0) {
+                eprintln!("citygrid soak: memory grew more than 5% after warm-up");
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("citygrid soak: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

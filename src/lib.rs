@@ -19,6 +19,7 @@ pub mod import;
 pub mod palette;
 pub mod scene;
 pub mod snapshot;
+pub mod soak;
 pub mod store;
 
 /// Version and commit of this build.

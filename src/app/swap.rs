@@ -74,7 +74,7 @@ pub struct Swapper {
     pub last: Option<LoadOutcome>,
     /// A valid snapshot waiting for approval.
     pub pending: Option<Pending>,
-    sender: Option<std::sync::mpsc::Sender<Loaded>>,
+    jobs: Option<std::sync::mpsc::Sender<(PathBuf, bool)>>,
 }
 
 impl Swapper {
@@ -90,9 +90,33 @@ pub struct DataDir(pub PathBuf);
 
 pub(crate) fn plugin(app: &mut App) {
     let (tx, rx) = channel();
+    let (jobs, job_rx) = channel::<(PathBuf, bool)>();
+    // One long-lived worker: loads run one after another, and their memory comes back to
+    // the same allocator arena instead of one per thread.
+    let spawned = std::thread::Builder::new()
+        .name("citygrid-snapshot-loader".into())
+        .spawn(move || {
+            for (path, apply) in job_rx {
+                let result = load(&path).map(|(city, bytes, report)| {
+                    // A curator will look before applying: draw the new map for them.
+                    let preview = if apply {
+                        Vec::new()
+                    } else {
+                        crate::scene::preview::render(&city, PREVIEW_SIZE.0, PREVIEW_SIZE.1)
+                    };
+                    (path.clone(), city, bytes, report, apply, preview)
+                });
+                if tx.send(result.map_err(|e| (path, e))).is_err() {
+                    break;
+                }
+            }
+        });
+    if let Err(e) = &spawned {
+        error!("cannot start the snapshot loader: {e}");
+    }
     app.insert_resource(Swapper {
         inbox: Some(Mutex::new(rx)),
-        sender: Some(tx),
+        jobs: spawned.ok().map(|_| jobs),
         ..default()
     })
     .init_resource::<Watch>()
@@ -108,24 +132,13 @@ pub(crate) fn plugin(app: &mut App) {
 
 fn start_loads(mut requests: MessageReader<LoadSnapshot>, mut swapper: ResMut<Swapper>) {
     for r in requests.read() {
-        let Some(tx) = swapper.sender.clone() else {
+        let Some(jobs) = swapper.jobs.clone() else {
+            warn!("no snapshot loader: {} not loaded", r.path.display());
             continue;
         };
-        swapper.in_flight += 1;
-        let path = r.path.clone();
-        let apply = r.apply;
-        std::thread::spawn(move || {
-            let result = load(&path).map(|(city, bytes, report)| {
-                // A curator will look before applying: draw the new map for them.
-                let preview = if apply {
-                    Vec::new()
-                } else {
-                    crate::scene::preview::render(&city, PREVIEW_SIZE.0, PREVIEW_SIZE.1)
-                };
-                (path.clone(), city, bytes, report, apply, preview)
-            });
-            let _ = tx.send(result.map_err(|e| (path, e)));
-        });
+        if jobs.send((r.path.clone(), r.apply)).is_ok() {
+            swapper.in_flight += 1;
+        }
     }
 }
 
