@@ -102,6 +102,10 @@ pub enum CuratorAction {
     Quit,
 }
 
+/// A line for the curator about the last file dialog (it may not exist on this system).
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct CuratorNote(pub Option<String>);
+
 /// Paths chosen in the system's file dialog, arriving from its thread.
 #[derive(Resource)]
 struct DialogInbox(Mutex<Receiver<Option<PathBuf>>>, Sender<Option<PathBuf>>);
@@ -113,6 +117,7 @@ pub(crate) fn plugin(app: &mut App) {
     let (tx, rx) = channel();
     app.init_resource::<Curator>()
         .init_resource::<PinGate>()
+        .init_resource::<CuratorNote>()
         .insert_resource(DialogInbox(Mutex::new(rx), tx))
         .add_message::<CuratorActionMessage>()
         .add_systems(
@@ -346,8 +351,9 @@ fn rebuild(
     data_dir: Option<Res<super::swap::DataDir>>,
     old: Query<Entity, With<CuratorRoot>>,
     mut images: ResMut<Assets<Image>>,
+    note: Res<CuratorNote>,
 ) {
-    if !curator.is_changed() && !swapper.is_changed() && !city.is_changed() {
+    if !curator.is_changed() && !swapper.is_changed() && !city.is_changed() && !note.is_changed() {
         return;
     }
     for e in &old {
@@ -382,9 +388,16 @@ fn rebuild(
                 config.0.watch_folder.as_deref(),
                 data_dir.as_ref().map(|d| d.0.as_path()),
             );
-            let panel = commands.spawn(curator_panel(&city.0, &swapper, files)).id();
+            let panel = commands
+                .spawn(curator_panel(&city.0, &swapper, files, note.0.clone()))
+                .id();
             // The new map, as it will look, beside the report.
-            if let Some(p) = swapper.pending.as_ref().filter(|p| !p.preview.is_empty()) {
+            let ready = matches!(swapper.last, Some(LoadOutcome::Ready { .. }));
+            if let Some(p) = swapper
+                .pending
+                .as_ref()
+                .filter(|p| ready && !p.preview.is_empty())
+            {
                 let (w, h) = super::swap::PREVIEW_SIZE;
                 let image = Image::new(
                     bevy::render::render_resource::Extent3d {
@@ -474,6 +487,7 @@ fn curator_panel(
     city: &crate::snapshot::index::CityData,
     swapper: &Swapper,
     files: Vec<PathBuf>,
+    note: Option<String>,
 ) -> impl Bundle {
     let s = &city.snapshot;
     let running = format!(
@@ -486,6 +500,9 @@ fn curator_panel(
         if s.demo { " · demo" } else { "" }
     );
     let mut report_lines: Vec<(String, palette::Srgba)> = Vec::new();
+    if let Some(n) = note {
+        report_lines.push((n, palette::HIGHLIGHT));
+    }
     let mut can_apply = false;
     match &swapper.last {
         _ if swapper.busy() => {

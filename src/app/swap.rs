@@ -216,6 +216,8 @@ fn finish_loads(
                     LoadError::Invalid { report, .. } => Some(report.clone()),
                     _ => None,
                 };
+                // The file on the curator's screen is now this one: nothing waits.
+                swapper.pending = None;
                 swapper.last = Some(LoadOutcome::Refused {
                     file,
                     message: e.to_string(),
