@@ -432,6 +432,17 @@ fn rebuild(
     commands.entity(root).add_child(body);
 }
 
+/// The curator's dialogs: a padded, rounded column.
+fn dialog_box() -> Node {
+    Node {
+        flex_direction: FlexDirection::Column,
+        padding: UiRect::all(px(28)),
+        border: UiRect::all(px(2)),
+        border_radius: BorderRadius::all(px(16)),
+        ..default()
+    }
+}
+
 fn pin_pad(entered: &str, message: Option<&str>) -> impl Bundle {
     let dots: String =
         "●".repeat(entered.len()) + &"○".repeat(4usize.saturating_sub(entered.len()));
@@ -439,13 +450,9 @@ fn pin_pad(entered: &str, message: Option<&str>) -> impl Bundle {
     (
         Node {
             width: px(520),
-            flex_direction: FlexDirection::Column,
             align_items: AlignItems::Center,
-            padding: UiRect::all(px(28)),
             row_gap: px(16),
-            border: UiRect::all(px(2)),
-            border_radius: BorderRadius::all(px(16)),
-            ..default()
+            ..dialog_box()
         },
         panel(),
         Children::spawn((
@@ -566,12 +573,8 @@ fn curator_panel(
         Node {
             width: px(1500),
             max_width: percent(94),
-            flex_direction: FlexDirection::Column,
-            padding: UiRect::all(px(28)),
             row_gap: px(14),
-            border: UiRect::all(px(2)),
-            border_radius: BorderRadius::all(px(16)),
-            ..default()
+            ..dialog_box()
         },
         panel(),
         Children::spawn((

@@ -168,15 +168,7 @@ fn load(path: &Path) -> Result<(Arc<CityData>, Vec<u8>, Report), LoadError> {
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn finish_loads(
-    mut swapper: ResMut<Swapper>,
-    mut city: ResMut<City>,
-    mut focus: ResMut<Focus>,
-    mut map: ResMut<MapView>,
-    mut settings: ResMut<Settings>,
-    data_dir: Option<Res<DataDir>>,
-) {
+fn finish_loads(mut swapper: ResMut<Swapper>, mut on_show: OnShow) {
     let results: Vec<Loaded> = match swapper.inbox.as_ref().and_then(|m| m.lock().ok()) {
         Some(rx) => rx.try_iter().collect(),
         None => return,
@@ -197,16 +189,7 @@ fn finish_loads(
                     });
                     continue;
                 }
-                apply(
-                    &file,
-                    new_city,
-                    &bytes,
-                    data_dir.as_deref(),
-                    &mut city,
-                    &mut focus,
-                    &mut map,
-                    &mut settings,
-                );
+                on_show.apply(&file, new_city, &bytes);
                 swapper.last = Some(LoadOutcome::Applied { file, report });
             }
             Err((path, e)) => {
@@ -228,52 +211,46 @@ fn finish_loads(
     }
 }
 
-/// Puts a validated snapshot on show and into the store.
-#[allow(clippy::too_many_arguments)]
-fn apply(
-    file: &str,
-    new_city: Arc<CityData>,
-    bytes: &[u8],
-    data_dir: Option<&DataDir>,
-    city: &mut City,
-    focus: &mut Focus,
-    map: &mut MapView,
-    settings: &mut Settings,
-) {
-    if let Some(dir) = data_dir
-        && let Err(e) = Store::new(&dir.0).accept(bytes)
-    {
-        // On show anyway; the next start falls back to the previous one.
-        error!("snapshot {file} is on show but could not be stored: {e}");
+/// What is on show, and everything that must follow when it changes.
+#[derive(bevy::ecs::system::SystemParam)]
+struct OnShow<'w> {
+    city: ResMut<'w, City>,
+    focus: ResMut<'w, Focus>,
+    map: ResMut<'w, MapView>,
+    settings: ResMut<'w, Settings>,
+    data_dir: Option<Res<'w, DataDir>>,
+}
+
+impl OnShow<'_> {
+    /// Puts a validated snapshot on show, from the district view, and into the store.
+    fn apply(&mut self, file: &str, new_city: Arc<CityData>, bytes: &[u8]) {
+        if let Some(dir) = &self.data_dir
+            && let Err(e) = Store::new(&dir.0).accept(bytes)
+        {
+            // On show anyway; the next start falls back to the previous one.
+            error!("snapshot {file} is on show but could not be stored: {e}");
+        }
+        info!(
+            "snapshot {file} applied: {} regions, {} buildings",
+            new_city.snapshot.regions.len(),
+            new_city.snapshot.buildings.len(),
+        );
+        self.city.0 = new_city;
+        self.settings.origin = file.to_string();
+        *self.focus = Focus::District;
+        let fit = View::fit(
+            &focus_bounds(&self.city.0, Focus::District),
+            self.map.view.viewport,
+            map_insets(self.map.ui_scale),
+        );
+        self.map.view = fit;
+        self.map.target = fit;
+        self.map.transition = None;
     }
-    info!(
-        "snapshot {file} applied: {} regions, {} buildings",
-        new_city.snapshot.regions.len(),
-        new_city.snapshot.buildings.len(),
-    );
-    city.0 = new_city;
-    settings.origin = file.to_string();
-    *focus = Focus::District;
-    let fit = View::fit(
-        &focus_bounds(&city.0, Focus::District),
-        map.view.viewport,
-        map_insets(map.ui_scale),
-    );
-    map.view = fit;
-    map.target = fit;
-    map.transition = None;
 }
 
 /// Applies or drops the snapshot waiting for approval.
-fn decide(
-    mut decisions: MessageReader<Decide>,
-    mut swapper: ResMut<Swapper>,
-    mut city: ResMut<City>,
-    mut focus: ResMut<Focus>,
-    mut map: ResMut<MapView>,
-    mut settings: ResMut<Settings>,
-    data_dir: Option<Res<DataDir>>,
-) {
+fn decide(mut decisions: MessageReader<Decide>, mut swapper: ResMut<Swapper>, mut on_show: OnShow) {
     for d in decisions.read() {
         let Some(Pending {
             path,
@@ -291,16 +268,7 @@ fn decide(
                     Some(LoadOutcome::Ready { report, .. }) => report,
                     _ => Report::default(),
                 };
-                apply(
-                    &file,
-                    new_city,
-                    &bytes,
-                    data_dir.as_deref(),
-                    &mut city,
-                    &mut focus,
-                    &mut map,
-                    &mut settings,
-                );
+                on_show.apply(&file, new_city, &bytes);
                 swapper.last = Some(LoadOutcome::Applied { file, report });
             }
             Decide::Cancel => {
