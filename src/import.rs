@@ -62,7 +62,11 @@ pub enum ImportError {
 
 const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
-fn read_json(dir: &Path, name: &str) -> Result<(String, Value), ImportError> {
+/// Where the export's files come from: a name (`district.geojson`, …) to the name to show in
+/// messages and the file's bytes.
+type Source<'a> = &'a dyn Fn(&str) -> Result<(String, Vec<u8>), ImportError>;
+
+fn read_file(dir: &Path, name: &str) -> Result<(String, Vec<u8>), ImportError> {
     let path = dir.join(name);
     let file = path.display().to_string();
     let io = |source| ImportError::Io {
@@ -78,6 +82,11 @@ fn read_json(dir: &Path, name: &str) -> Result<(String, Value), ImportError> {
         });
     }
     let bytes = std::fs::read(&path).map_err(io)?;
+    Ok((file, bytes))
+}
+
+fn read_json(src: Source, name: &str) -> Result<(String, Value), ImportError> {
+    let (file, bytes) = src(name)?;
     let value = serde_json::from_slice(&bytes).map_err(|e| ImportError::Json {
         file: file.clone(),
         line: e.line(),
@@ -256,12 +265,12 @@ fn props<'v>(c: &Ctx, f: &'v Map<String, Value>) -> Result<&'v Map<String, Value
 }
 
 fn regions(
-    dir: &Path,
+    src: Source,
     name: &str,
     level: Level,
     crs: ImportCrs,
 ) -> Result<Vec<Region>, ImportError> {
-    let (file, v) = read_json(dir, name)?;
+    let (file, v) = read_json(src, name)?;
     let mut out = Vec::new();
     for (place, f) in features(&file, &v)? {
         let c = Ctx { file: &file, place };
@@ -324,8 +333,8 @@ fn regions(
     Ok(out)
 }
 
-fn buildings(dir: &Path, crs: ImportCrs) -> Result<Vec<Building>, ImportError> {
-    let (file, v) = read_json(dir, "buildings.geojson")?;
+fn buildings(src: Source, crs: ImportCrs) -> Result<Vec<Building>, ImportError> {
+    let (file, v) = read_json(src, "buildings.geojson")?;
     let mut out = Vec::new();
     for (place, f) in features(&file, &v)? {
         let c = Ctx { file: &file, place };
@@ -378,8 +387,8 @@ fn buildings(dir: &Path, crs: ImportCrs) -> Result<Vec<Building>, ImportError> {
     Ok(out)
 }
 
-fn metrics(dir: &Path) -> Result<(Vec<Department>, Vec<Metric>, Option<String>), ImportError> {
-    let (file, v) = read_json(dir, "metrics.json")?;
+fn metrics(src: Source) -> Result<(Vec<Department>, Vec<Metric>, Option<String>), ImportError> {
+    let (file, v) = read_json(src, "metrics.json")?;
     let top = Ctx {
         file: &file,
         place: "top level".into(),
@@ -484,15 +493,40 @@ fn metrics(dir: &Path) -> Result<(Vec<Department>, Vec<Metric>, Option<String>),
 
 /// Imports an export folder into a validated snapshot.
 pub fn import_dir(dir: &Path, crs: ImportCrs) -> Result<Snapshot, ImportError> {
-    let mut regions_all = regions(dir, "district.geojson", Level::District, crs)?;
-    regions_all.extend(regions(dir, "streets.geojson", Level::Street, crs)?);
-    regions_all.extend(regions(dir, "communities.geojson", Level::Community, crs)?);
-    let buildings = buildings(dir, crs)?;
-    let (departments, metrics, exported_at) = metrics(dir)?;
+    import_from(
+        &|name| read_file(dir, name),
+        &dir.display().to_string(),
+        crs,
+    )
+}
+
+/// Imports an export held in memory: `files` pairs each file name (`district.geojson`, …)
+/// with its bytes; a name that is missing is reported as a missing file. The fuzz target
+/// calls this.
+pub fn import_bytes(files: &[(&str, &[u8])], crs: ImportCrs) -> Result<Snapshot, ImportError> {
+    let src = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .ok_or_else(|| ImportError::Io {
+                file: name.to_string(),
+                source: std::io::ErrorKind::NotFound.into(),
+            })
+    };
+    import_from(&src, "memory", crs)
+}
+
+fn import_from(src: Source, origin: &str, crs: ImportCrs) -> Result<Snapshot, ImportError> {
+    let mut regions_all = regions(src, "district.geojson", Level::District, crs)?;
+    regions_all.extend(regions(src, "streets.geojson", Level::Street, crs)?);
+    regions_all.extend(regions(src, "communities.geojson", Level::Community, crs)?);
+    let buildings = buildings(src, crs)?;
+    let (departments, metrics, exported_at) = metrics(src)?;
     let snapshot = Snapshot {
         schema: SCHEMA_VERSION,
         exported_at: exported_at.unwrap_or_else(now_iso),
-        source: format!("citygrid import {}", dir.display()),
+        source: format!("citygrid import {origin}"),
         crs: match crs {
             ImportCrs::Cgcs2000 => Crs::Cgcs2000,
             ImportCrs::Wgs84 | ImportCrs::Gcj02 => Crs::Wgs84,

@@ -6,19 +6,25 @@
 //! - [`cli`]: the commands (run, validate, generate, shot, bench).
 //! - [`app`]: the Bevy plugins (map, ui, automation).
 //! - [`scene`]: snapshot → render-ready data (meshes, labels, camera fitting, gestures).
-//! - [`snapshot`], [`geo`], [`generate`]: the data core, plain Rust.
+//! - [`snapshot`], [`geo`], [`generate`], [`import`], [`store`]: the data core, plain Rust;
+//!   built alone with `--no-default-features` (the fuzz targets in `fuzz/` do).
 
+#[cfg(feature = "exhibit")]
 pub mod app;
+#[cfg(feature = "exhibit")]
 pub mod bench;
+#[cfg(feature = "exhibit")]
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod fuzzing;
 pub mod generate;
 pub mod geo;
 pub mod import;
 pub mod palette;
 pub mod scene;
 pub mod snapshot;
+#[cfg(feature = "exhibit")]
 pub mod soak;
 pub mod store;
 
