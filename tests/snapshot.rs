@@ -313,3 +313,59 @@ fn mutation_fuzz_never_panics() {
         "most mutations must be refused: {outcomes:?}"
     );
 }
+
+#[test]
+fn ring_layout_overlaps_are_named_and_many_metrics_warn() {
+    use citygrid::snapshot::{RingLayout, RingWidget, WidgetKind};
+    let mut s = common::tiny();
+    let metric = s.metrics[0].id.clone();
+    let w = |angle_deg: f64, width_deg: f64, row: u32| RingWidget {
+        kind: WidgetKind::Kpi,
+        metric: metric.clone(),
+        angle_deg,
+        width_deg,
+        row,
+    };
+    s.ring = Some(RingLayout {
+        span_deg: 301.0,
+        rows: 2,
+        widgets: vec![
+            w(0.0, 20.0, 0),
+            w(30.0, 10.0, 0),
+            w(10.0, 5.0, 0),   // inside [0]
+            w(35.0, 10.0, 1),  // another row: fine
+            w(50.0, 100.0, 0), // wide
+            w(140.0, 5.0, 0),  // inside [4], not next to it by angle
+            w(60.0, 5.0, 0),   // inside [4]
+            w(150.0, 5.0, 0),  // touches [4]'s end: fine
+        ],
+    });
+    let errors: Vec<String> = validate(&s).errors().map(|i| i.to_string()).collect();
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert_finding(
+        &errors,
+        "ring.widgets[2]: overlaps ring.widgets[0] in row 0",
+    );
+    assert_finding(
+        &errors,
+        "ring.widgets[5]: overlaps ring.widgets[4] in row 0",
+    );
+    assert_finding(
+        &errors,
+        "ring.widgets[6]: overlaps ring.widgets[4] in row 0",
+    );
+
+    // No layout and more metrics than the ring shows: a warning says which are shown.
+    let mut s = common::tiny();
+    let template = s.metrics[0].clone();
+    s.metrics = (0..150)
+        .map(|i| citygrid::snapshot::Metric {
+            id: format!("m{i}"),
+            ..template.clone()
+        })
+        .collect();
+    let report = validate(&s);
+    assert!(!report.has_errors());
+    let warnings: Vec<String> = report.warnings().map(|i| i.to_string()).collect();
+    assert_finding(&warnings, "150 metrics: the ring shows 96 of them");
+}

@@ -238,6 +238,12 @@ pub enum WidgetKind {
     Ticker,
 }
 
+/// The most widgets the ring shows when a snapshot has no layout of its own: 3 rows of 32
+/// columns, each about 9° of the 301° ring.
+pub const MAX_AUTO_WIDGETS: usize = 96;
+/// The most departments the ring shows when a snapshot has no layout of its own.
+pub const MAX_AUTO_DEPARTMENTS: usize = 32;
+
 /// A hand-made placement of the ring's widgets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RingLayout {

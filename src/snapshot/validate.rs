@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use super::model::{
-    Building, Crs, Figures, Level, MetricKind, Point, Polygon, Region, SCHEMA_VERSION, Snapshot,
+    Building, Crs, Figures, Level, MAX_AUTO_DEPARTMENTS, MAX_AUTO_WIDGETS, MetricKind, Point,
+    Polygon, Region, SCHEMA_VERSION, Snapshot,
 };
 use crate::geo;
 
@@ -505,16 +506,6 @@ fn check_departments_and_metrics(s: &Snapshot, r: &mut Report) {
                     format!("row {} is outside the {} rows", w.row, ring.rows),
                 );
             }
-            if let Some((j, _)) = ring.widgets.iter().enumerate().take(i).find(|(_, o)| {
-                o.row == w.row
-                    && o.angle_deg < w.angle_deg + w.width_deg
-                    && w.angle_deg < o.angle_deg + o.width_deg
-            }) {
-                r.error(
-                    &place,
-                    format!("overlaps ring.widgets[{j}] in row {}", w.row),
-                );
-            }
             let inside = w.angle_deg.is_finite()
                 && w.width_deg.is_finite()
                 && w.angle_deg >= 0.0
@@ -529,6 +520,62 @@ fn check_departments_and_metrics(s: &Snapshot, r: &mut Report) {
                     ),
                 );
             }
+        }
+        // Overlaps, row by row in order of angle (a sweep, so a huge layout stays fast).
+        let mut order: Vec<usize> = (0..ring.widgets.len())
+            .filter(|&i| {
+                ring.widgets[i].angle_deg.is_finite() && ring.widgets[i].width_deg.is_finite()
+            })
+            .collect();
+        order.sort_by(|&a, &b| {
+            let (wa, wb) = (&ring.widgets[a], &ring.widgets[b]);
+            wa.row
+                .cmp(&wb.row)
+                .then(wa.angle_deg.total_cmp(&wb.angle_deg))
+                .then(a.cmp(&b))
+        });
+        // The widget reaching furthest so far in the current row.
+        let mut reach: Option<usize> = None;
+        for &i in &order {
+            let w = &ring.widgets[i];
+            if let Some(j) = reach.filter(|&j| ring.widgets[j].row == w.row) {
+                let o = &ring.widgets[j];
+                if w.angle_deg < o.angle_deg + o.width_deg
+                    && o.angle_deg < w.angle_deg + w.width_deg
+                {
+                    let (first, second) = (i.min(j), i.max(j));
+                    r.error(
+                        format!("ring.widgets[{second}]"),
+                        format!("overlaps ring.widgets[{first}] in row {}", w.row),
+                    );
+                }
+                if w.angle_deg + w.width_deg > o.angle_deg + o.width_deg {
+                    reach = Some(i);
+                }
+            } else {
+                reach = Some(i);
+            }
+        }
+    } else {
+        let departments = s
+            .departments
+            .iter()
+            .filter(|d| s.metrics.iter().any(|m| m.department == d.id))
+            .count();
+        if s.metrics.len() > MAX_AUTO_WIDGETS || departments > MAX_AUTO_DEPARTMENTS {
+            r.warning(
+                "ring",
+                format!(
+                    "{} metrics: the ring shows {} of them, chosen automatically (an equal share per department, those with values per region first{}); a `ring` layout in the snapshot chooses them",
+                    s.metrics.len(),
+                    s.metrics.len().min(MAX_AUTO_WIDGETS),
+                    if departments > MAX_AUTO_DEPARTMENTS {
+                        format!(", of the first {MAX_AUTO_DEPARTMENTS} of {departments} departments")
+                    } else {
+                        String::new()
+                    }
+                ),
+            );
         }
     }
 }

@@ -166,6 +166,29 @@ fn text(
     });
 }
 
+/// `s` as it fits in `width` canvas pixels at `size`: whole, or cut with an ellipsis (by the
+/// same width estimate the map's labels use).
+pub fn fit(s: &str, size: f32, width: f64) -> String {
+    let size = f64::from(size);
+    if crate::scene::labels::text_size(s, size)[0] <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        out.push(c);
+        if crate::scene::labels::text_size(&format!("{out}…"), size)[0] > width {
+            out.pop();
+            break;
+        }
+    }
+    let out = out.trim_end();
+    if out.is_empty() {
+        String::new()
+    } else {
+        format!("{out}…")
+    }
+}
+
 /// A metric value for the ring.
 pub fn value_text(v: f64, kind: MetricKind, lang: Lang) -> String {
     if !v.is_finite() {
@@ -252,22 +275,31 @@ pub fn draw(
             color.with_alpha(70),
             color.with_alpha(0),
         );
+        // The department's name, and the selected region's at the right where both fit
+        // (a narrow sector keeps its name).
+        let room = x1 - x0 - 28.0;
+        let name = fit(lang.pick(&zh, &en), 36.0, room);
+        let region = lang.pick(region_name.0, region_name.1);
+        let name_w = crate::scene::labels::text_size(&name, 36.0)[0];
+        let region_w = crate::scene::labels::text_size(region, 26.0)[0];
         text(
             texts,
             [x0 + 14.0, 46.0],
-            lang.pick(&zh, &en),
+            name,
             36.0,
             palette::TEXT,
             Align::Left,
         );
-        text(
-            texts,
-            [x1 - 14.0, 50.0],
-            lang.pick(region_name.0, region_name.1),
-            26.0,
-            palette::HIGHLIGHT,
-            Align::Right,
-        );
+        if name_w + region_w + 24.0 <= room {
+            text(
+                texts,
+                [x1 - 14.0, 50.0],
+                region,
+                26.0,
+                palette::HIGHLIGHT,
+                Align::Right,
+            );
+        }
     }
     pen.rect(
         [0.0, CANVAS[1] - TICKER, CANVAS[0], CANVAS[1]],
@@ -319,10 +351,19 @@ fn draw_widget(
     );
     pen.rect([x0, y0, x1, y0 + 3.0], color);
     pen.rect([x0, y0 + 16.0, x0 + 5.0, y0 + 48.0], color);
+    let scope_w = if d.exact {
+        0.0
+    } else {
+        crate::scene::labels::text_size(lang.pick("全区", "District"), 18.0)[0] + 6.0
+    };
     text(
         texts,
         [x0 + PAD, y0 + 32.0],
-        lang.pick(&d.title_zh, &d.title_en),
+        fit(
+            lang.pick(&d.title_zh, &d.title_en),
+            26.0,
+            w - 2.0 * PAD - scope_w,
+        ),
         26.0,
         palette::TEXT,
         Align::Left,

@@ -8,6 +8,11 @@ use crate::snapshot::{MetricKind, Snapshot, WidgetKind};
 pub const DEFAULT_SPAN_DEG: f64 = 301.0;
 /// Gap between department sectors, degrees.
 const SECTOR_GAP_DEG: f64 = 1.2;
+// The automatic layout places at most MAX_AUTO_WIDGETS (3 rows of 32 columns, each column
+// about 9° of the 301° ring, 80 pixels of the 2560-pixel canvas) of at most
+// MAX_AUTO_DEPARTMENTS: a command center exporting thousands of metrics gets a readable
+// ring, not thousands of slivers.
+pub use crate::snapshot::model::{MAX_AUTO_DEPARTMENTS, MAX_AUTO_WIDGETS};
 
 /// One widget's place.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,10 +126,12 @@ fn from_snapshot(s: &Snapshot, ring: &crate::snapshot::RingLayout) -> Layout {
     }
 }
 
-/// Every department's metrics, sectors as wide as their columns, widgets filled column by
-/// column. Balanced for 3–12 departments with 2–12 metrics each: more widgets, more rows.
-pub fn automatic(s: &Snapshot, span_deg: f64) -> Layout {
-    let per_dept: Vec<Vec<usize>> = s
+/// The metrics the automatic layout shows per department (indices into the snapshot's
+/// metrics, in snapshot order): all of them while they fit in [`MAX_AUTO_WIDGETS`], else an
+/// equal share each (a small department keeps all its own and leaves the rest to the
+/// others), preferring metrics with values per region — they follow the map's selection.
+pub fn automatic_choice(s: &Snapshot) -> Vec<Vec<usize>> {
+    let mut per_dept: Vec<Vec<usize>> = s
         .departments
         .iter()
         .map(|d| {
@@ -136,12 +143,52 @@ pub fn automatic(s: &Snapshot, span_deg: f64) -> Layout {
                 .collect()
         })
         .collect();
+    let mut shown = 0;
+    for metrics in &mut per_dept {
+        if shown >= MAX_AUTO_DEPARTMENTS {
+            metrics.clear();
+        } else if !metrics.is_empty() {
+            shown += 1;
+        }
+    }
     let total: usize = per_dept.iter().map(Vec::len).sum();
-    let rows: u32 = match total {
-        0..=64 => 2,
-        65..=110 => 3,
-        _ => 4,
-    };
+    if total <= MAX_AUTO_WIDGETS {
+        return per_dept;
+    }
+    // Deal one widget at a time to each department that has metrics left.
+    let mut take = vec![0usize; per_dept.len()];
+    let mut budget = MAX_AUTO_WIDGETS;
+    while budget > 0 {
+        let mut dealt = false;
+        for (d, metrics) in per_dept.iter().enumerate() {
+            if budget > 0 && take[d] < metrics.len() {
+                take[d] += 1;
+                budget -= 1;
+                dealt = true;
+            }
+        }
+        if !dealt {
+            break;
+        }
+    }
+    for (metrics, n) in per_dept.iter_mut().zip(take) {
+        let mut preferred = metrics.clone();
+        // Stable: within each group, snapshot order.
+        preferred.sort_by_key(|&m| s.metrics[m].by_region.is_empty());
+        preferred.truncate(n);
+        preferred.sort_unstable();
+        *metrics = preferred;
+    }
+    per_dept
+}
+
+/// Every department's metrics (at most [`MAX_AUTO_WIDGETS`], see [`automatic_choice`]),
+/// sectors as wide as their columns, widgets filled column by column. Balanced for 3–12
+/// departments with 2–12 metrics each: more widgets, more rows.
+pub fn automatic(s: &Snapshot, span_deg: f64) -> Layout {
+    let per_dept = automatic_choice(s);
+    let total: usize = per_dept.iter().map(Vec::len).sum();
+    let rows: u32 = if total <= 64 { 2 } else { 3 };
     let r = rows as usize;
     let columns: Vec<usize> = per_dept.iter().map(|m| m.len().div_ceil(r)).collect();
     let total_columns: usize = columns.iter().sum();
@@ -254,13 +301,20 @@ mod tests {
             for m in 2..=12 {
                 let s = with_departments(d, m);
                 let l = automatic(&s, DEFAULT_SPAN_DEG);
-                check(&l, d * m);
-                // Equal departments get equal sectors.
+                check(&l, (d * m).min(MAX_AUTO_WIDGETS));
+                // Equal departments get equal sectors (within a column when the cap
+                // splits the widgets unevenly).
                 let widths: Vec<f64> = l.sectors.iter().map(|x| x.end_deg - x.start_deg).collect();
                 let (lo, hi) = widths
                     .iter()
                     .fold((f64::MAX, 0.0f64), |(a, b), w| (a.min(*w), b.max(*w)));
-                assert!(hi - lo < 1e-6, "{d}×{m}: {widths:?}");
+                let column = l.slots.first().map_or(0.0, |x| x.width_deg);
+                let slack = if d * m <= MAX_AUTO_WIDGETS {
+                    0.0
+                } else {
+                    column
+                };
+                assert!(hi - lo < slack + 1e-6, "{d}×{m}: {widths:?}");
                 // The span is used, not left empty.
                 let end = l.sectors.last().map_or(0.0, |x| x.end_deg);
                 assert!(
@@ -269,6 +323,39 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn thousands_of_metrics_make_a_readable_ring() {
+        // A command center exporting 3,000 metrics over 40 departments.
+        let mut s = with_departments(40, 75);
+        // Department 0's last metric alone has values per region: it is preferred.
+        for m in &mut s.metrics {
+            m.by_region.clear();
+        }
+        s.metrics[74].by_region.insert("x".into(), 1.0);
+        let l = automatic(&s, DEFAULT_SPAN_DEG);
+        check(&l, MAX_AUTO_WIDGETS);
+        assert_eq!(l.sectors.len(), MAX_AUTO_DEPARTMENTS);
+        assert_eq!(l.rows, 3);
+        for slot in &l.slots {
+            assert!(slot.width_deg > 8.0, "{slot:?} is a sliver");
+        }
+        let first: Vec<usize> = l
+            .slots
+            .iter()
+            .filter(|x| x.department == 0)
+            .map(|x| x.metric)
+            .collect();
+        assert_eq!(first, vec![0, 1, 74]);
+        // A department with few metrics keeps them all; the others share the rest.
+        let mut s = with_departments(4, 60);
+        s.metrics
+            .retain(|m| m.department != "d0" || m.id == "m0" || m.id == "m1");
+        let l = automatic(&s, DEFAULT_SPAN_DEG);
+        let count = |d: usize| l.slots.iter().filter(|x| x.department == d).count();
+        assert_eq!(count(0), 2);
+        assert_eq!(count(1) + count(2) + count(3), MAX_AUTO_WIDGETS - 2);
     }
 
     #[test]
