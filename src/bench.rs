@@ -12,6 +12,18 @@ use crate::scene::layers::{self, Depth, Figure};
 use crate::snapshot::index::CityData;
 use crate::snapshot::{DEFAULT_SIZE_LIMIT, load, validate};
 
+static PROCESS_START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+
+/// Records the moment the process started (called first thing in `main`).
+pub fn mark_start() {
+    PROCESS_START.get_or_init(Instant::now);
+}
+
+/// When the process started (as recorded by [`mark_start`]; else now).
+pub fn process_start() -> Instant {
+    *PROCESS_START.get_or_init(Instant::now)
+}
+
 /// Peak resident memory of this process so far, in MiB (Linux), if known.
 pub fn peak_rss_mib() -> Option<f64> {
     proc_status_kib("VmHWM:").map(|k| k / 1024.0)
@@ -128,67 +140,120 @@ fn machine() -> String {
     format!("{cpus} CPU(s), {model}")
 }
 
+/// The figures of the summary table; `None` where a figure was not measured.
+#[derive(Debug, Default)]
+struct Summary {
+    startup_ms: Option<f64>,
+    rss_start: Option<f64>,
+    rss_after_drills: Option<f64>,
+    drills: Option<f64>,
+    load_demo_ms: Option<f64>,
+    load_demo_peak: Option<f64>,
+    load_stress_ms: Option<f64>,
+    load_stress_peak: Option<f64>,
+    hit_us: Option<f64>,
+    transition_cpu: Option<(f64, f64)>,
+    late_frames: Option<f64>,
+    ring_ms: Option<f64>,
+    fps_all: Option<(f64, f64)>,
+    renderer: Option<String>,
+}
+
+/// Adds a line to the details.
+macro_rules! line {
+    ($out:expr) => { $out.push('\n') };
+    ($out:expr, $($arg:tt)*) => {{ $out.push_str(&format!($($arg)*)); $out.push('\n'); }};
+}
+
+/// Says what is being measured (on stderr: stdout is the table).
+fn step(what: &str) {
+    eprintln!("citygrid bench: {what}…");
+}
+
 /// Entry point of `citygrid bench`.
-pub fn main(buildings: usize, render: bool, case: Option<&str>, file: Option<&Path>) -> ExitCode {
+pub fn main(
+    buildings: usize,
+    render: bool,
+    details: bool,
+    case: Option<&str>,
+    file: Option<&Path>,
+) -> ExitCode {
     match case {
         Some("load") => return load_case(file),
         Some(fps @ ("fps-all" | "fps-drill")) => return fps_case(file, fps == "fps-drill"),
+        Some("drills") => return drills_case(file, DRILLS),
+        Some("startup") => return drills_case(None, 0),
         Some(other) => {
             eprintln!("unknown bench case {other}");
             return ExitCode::from(2);
         }
         None => {}
     }
-    println!("citygrid {} bench — {}", crate::build_id(), machine());
-    println!("(debug builds are several times slower than release: bench with --release)");
+    let mut sum = Summary::default();
+    let mut d = String::new();
     let dir = std::env::temp_dir().join(format!("citygrid-bench-{}", std::process::id()));
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("{}: {e}", dir.display());
         return ExitCode::from(2);
     }
     let stress_path = dir.join(format!("stress-{buildings}.ron"));
+    step(&format!("generating a {buildings}-building snapshot"));
     let t = Instant::now();
     let snapshot = crate::generate::generate(&crate::generate::Options::stress(buildings, 1));
     let gen_ms = ms(t);
     let owners: usize = snapshot.buildings.iter().map(|b| b.owners.len()).sum();
+    let metrics = snapshot.metrics.len();
     if let Err(e) = load::save_atomic(&snapshot, &stress_path) {
         eprintln!("{e}");
         return ExitCode::from(2);
     }
     drop(snapshot);
     let size_mb = std::fs::metadata(&stress_path).map_or(0.0, |m| m.len() as f64 / 1e6);
-    println!(
-        "stress snapshot: {buildings} buildings, {owners} owners, 3,759 metrics, {size_mb:.1} MB RON (generated in {gen_ms:.0} ms)"
+    line!(
+        d,
+        "stress snapshot: {buildings} buildings, {owners} owners, {metrics} metrics, {size_mb:.1} MB RON (generated in {gen_ms:.0} ms)"
     );
-    println!();
-    println!(
-        "| snapshot | parse ms | validate ms | index ms | load+validate+index ms | peak RSS MiB | target |"
+    line!(d);
+    line!(
+        d,
+        "| snapshot | parse ms | validate ms | index ms | load+validate+index ms | peak RSS MiB |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    line!(d, "|---|---|---|---|---|---|");
     let stress_arg = stress_path.display().to_string();
-    for (label, args, target) in [
-        ("demo (embedded)", vec!["bench", "--case", "load"], ""),
+    step("loading snapshots");
+    for (label, args, stress) in [
+        ("demo (embedded)", vec!["bench", "--case", "load"], false),
         (
             "stress",
             vec!["bench", "--case", "load", "--file", stress_arg.as_str()],
-            "≤ 1000 ms, ≤ 400 MiB",
+            true,
         ),
     ] {
         match run_case(&args) {
-            Some(line) => println!(
-                "| {label} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {target} |",
-                field(&line, "parse"),
-                field(&line, "validate"),
-                field(&line, "index"),
-                field(&line, "total"),
-                field(&line, "peak"),
-            ),
-            None => println!("| {label} | failed | | | | | {target} |"),
+            Some(l) => {
+                let (total, peak) = (field(&l, "total"), field(&l, "peak"));
+                if stress {
+                    sum.load_stress_ms = Some(total);
+                    sum.load_stress_peak = Some(peak);
+                } else {
+                    sum.load_demo_ms = Some(total);
+                    sum.load_demo_peak = Some(peak);
+                }
+                line!(
+                    d,
+                    "| {label} | {:.0} | {:.0} | {:.0} | {total:.0} | {peak:.0} |",
+                    field(&l, "parse"),
+                    field(&l, "validate"),
+                    field(&l, "index"),
+                );
+            }
+            None => line!(d, "| {label} | failed | | | | |"),
         }
     }
-    println!();
+    line!(d);
 
     // Map work on the stress snapshot, in this process.
+    step("map layers and hit tests");
     let loaded = match load::load_file(&stress_path, DEFAULT_SIZE_LIMIT) {
         Ok(l) => l,
         Err(e) => {
@@ -197,42 +262,179 @@ pub fn main(buildings: usize, render: bool, case: Option<&str>, file: Option<&Pa
         }
     };
     let city = CityData::new(loaded.snapshot);
+    map_table(&city, &mut sum, &mut d);
+    drop(city);
+    line!(d);
+    step("ring");
+    ring_table(&mut sum, &mut d);
+    line!(d);
+    step("live swap");
+    swap_table(&stress_path, &mut d);
+    let display =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    if render && display {
+        line!(d);
+        step("frames in a window (a few minutes on a software renderer)");
+        render_table(&stress_arg, &mut sum, &mut d);
+    } else if render {
+        eprintln!("citygrid bench: no display: the window rows are left out");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    print_summary(&sum, buildings);
+    if details {
+        println!();
+        println!("Details");
+        println!();
+        print!("{d}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// Drills in the startup-and-drills case.
+const DRILLS: usize = 1000;
+
+/// The one table: each figure against its target.
+fn print_summary(s: &Summary, buildings: usize) {
+    println!("citygrid {} bench — {}", crate::build_id(), machine());
+    println!(
+        "renderer: {}; {} build",
+        s.renderer.as_deref().unwrap_or("none (no window rows)"),
+        if cfg!(debug_assertions) {
+            "debug (several times slower: bench with --release)"
+        } else {
+            "release"
+        }
+    );
+    println!();
+    println!("| figure | measured | target | |");
+    println!("|---|---|---|---|");
+    let row = |figure: &str, value: Option<String>, target: &str, ok: Option<bool>| {
+        let mark = match ok {
+            Some(true) => "✓",
+            Some(false) => "✗",
+            None => "",
+        };
+        println!(
+            "| {figure} | {} | {target} | {mark} |",
+            value.unwrap_or_else(|| "not measured (needs a display)".into())
+        );
+    };
+    row(
+        "startup to first full frame (demo, 1920×1080)",
+        s.startup_ms.map(|v| format!("{v:.0} ms")),
+        "≤ 1000 ms",
+        s.startup_ms.map(|v| v <= 1000.0),
+    );
+    row(
+        &format!("resident memory after start ({buildings} buildings)"),
+        s.rss_start.map(|v| format!("{v:.0} MiB")),
+        "≤ 250 MB",
+        s.rss_start.map(|v| v * 1.048_576 <= 250.0),
+    );
+    row(
+        &format!(
+            "resident memory after {} drills",
+            s.drills.unwrap_or(DRILLS as f64)
+        ),
+        s.rss_after_drills.map(|v| format!("{v:.0} MiB")),
+        "≤ 250 MB",
+        s.rss_after_drills.map(|v| v * 1.048_576 <= 250.0),
+    );
+    row(
+        "snapshot load + validate + index, demo (10,000 buildings)",
+        s.load_demo_ms
+            .zip(s.load_demo_peak)
+            .map(|(t, p)| format!("{t:.0} ms, peak {p:.0} MiB")),
+        "",
+        None,
+    );
+    row(
+        &format!("snapshot load + validate + index, {buildings} buildings"),
+        s.load_stress_ms
+            .zip(s.load_stress_peak)
+            .map(|(t, p)| format!("{t:.0} ms, peak {p:.0} MiB")),
+        "≤ 1000 ms, ≤ 400 MB",
+        s.load_stress_ms
+            .zip(s.load_stress_peak)
+            .map(|(t, p)| t <= 1000.0 && p * 1.048_576 <= 400.0),
+    );
+    row(
+        "hit test (building under a finger)",
+        s.hit_us.map(|v| format!("{v:.3} µs")),
+        "",
+        None,
+    );
+    row(
+        "drill transition, exhibit CPU per frame (p50 / p95)",
+        s.transition_cpu.map(|(a, b)| format!("{a:.1} / {b:.1} ms")),
+        "",
+        None,
+    );
+    row(
+        "new level drawn in full, frames after the transition's end (worst)",
+        s.late_frames.map(|v| format!("{v:.0}")),
+        "≤ 1",
+        s.late_frames.map(|v| v <= 1.0),
+    );
+    row(
+        "ring, CPU per animated frame (56 widgets)",
+        s.ring_ms.map(|v| format!("{v:.2} ms")),
+        "",
+        None,
+    );
+    row(
+        &format!("fps at 1920×1080, all {buildings} buildings (p50 frame)"),
+        s.fps_all.map(|(f, p)| format!("{f:.1} fps ({p:.0} ms)")),
+        "≥ 30 fps",
+        s.fps_all.map(|(f, _)| f >= 30.0),
+    );
+}
+
+/// Layer building and hit tests on a big snapshot.
+fn map_table(city: &CityData, sum: &mut Summary, d: &mut String) {
     let street = city.index.children[city.index.district]
         .first()
         .copied()
         .unwrap_or(0);
     let community = city.index.children[street].first().copied().unwrap_or(0);
-    println!("| map work (stress snapshot) | ms | what |");
-    println!("|---|---|---|");
+    line!(d, "| map work (stress snapshot) | ms | what |");
+    line!(d, "|---|---|---|");
     let px = 5.0;
     let mut tris = 0;
     let t_district = time_ms(5, || {
-        tris = layers::build(&city, Depth::District, Figure::Residents, false, px)
+        tris = layers::build(city, Depth::District, Figure::Residents, false, px)
             .fills
             .triangles();
     });
-    println!("| district layers | {t_district:.2} | {tris} fill triangles |");
+    line!(
+        d,
+        "| district layers | {t_district:.2} | {tris} fill triangles |"
+    );
     let t_all = time_ms(3, || {
-        tris = layers::build(&city, Depth::District, Figure::Residents, true, px)
+        tris = layers::build(city, Depth::District, Figure::Residents, true, px)
             .buildings
             .triangles();
     });
-    println!(
+    line!(
+        d,
         "| district + all buildings | {t_all:.1} | {tris} building triangles, merged into one mesh |"
     );
     let t_street = time_ms(5, || {
         let _ = layers::build(
-            &city,
+            city,
             Depth::Street(street),
             Figure::Residents,
             false,
             px / 4.0,
         );
     });
-    println!("| subdistrict layers | {t_street:.2} | drill step: rebuilt once per tap |");
+    line!(
+        d,
+        "| subdistrict layers | {t_street:.2} | drill step: rebuilt once per tap |"
+    );
     let t_comm = time_ms(5, || {
         tris = layers::build(
-            &city,
+            city,
             Depth::Community(community, None),
             Figure::Residents,
             false,
@@ -241,7 +443,10 @@ pub fn main(buildings: usize, render: bool, case: Option<&str>, file: Option<&Pa
         .buildings
         .triangles();
     });
-    println!("| community layers | {t_comm:.2} | {tris} building triangles |");
+    line!(
+        d,
+        "| community layers | {t_comm:.2} | {tris} building triangles |"
+    );
     let bounds = city.index.region_bounds[city.index.district];
     let mut rng = crate::generate::rng::Rng::new(9);
     let points: Vec<P2> = (0..100_000)
@@ -259,9 +464,11 @@ pub fn main(buildings: usize, render: bool, case: Option<&str>, file: Option<&Pa
             .filter(|p| city.index.building_at(**p).is_some())
             .count();
     });
-    println!(
-        "| building hit test | {:.3} µs each | {hits} of 100,000 random points hit a building |",
-        t_hit * 1000.0 / points.len() as f64
+    let hit_us = t_hit * 1000.0 / points.len() as f64;
+    sum.hit_us = Some(hit_us);
+    line!(
+        d,
+        "| building hit test | {hit_us:.3} µs each | {hits} of 100,000 random points hit a building |"
     );
     let t_region = time_ms(3, || {
         hits = points
@@ -273,24 +480,37 @@ pub fn main(buildings: usize, render: bool, case: Option<&str>, file: Option<&Pa
             })
             .count();
     });
-    println!(
+    line!(
+        d,
         "| community hit test | {:.3} µs each | {hits} of 100,000 hit a community |",
         t_region * 1000.0 / points.len() as f64
     );
-    println!();
-    ring_table();
-    println!();
-    swap_table(&stress_path);
-    if render {
-        println!();
-        render_table(&stress_arg);
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    ExitCode::SUCCESS
 }
 
-/// Runs the window on a snapshot and prints the probe's line.
+/// Runs the window, times the start, drills `count` times and prints the probe's line.
+fn drills_case(file: Option<&Path>, count: usize) -> ExitCode {
+    window_case(file, |options| {
+        options.drills_probe = Some(count);
+    })
+}
+
+/// Runs the window on a snapshot and prints the frame-rate probe's line.
 fn fps_case(file: Option<&Path>, drill: bool) -> ExitCode {
+    window_case(file, |options| {
+        options.show_all_buildings = !drill;
+        if let Ok(view) = std::env::var("CITYGRID_BENCH_VIEW")
+            && let Some(v) = crate::app::MainView::parse(&view)
+        {
+            options.view = v;
+            options.show_all_buildings = false;
+        }
+        options.fps_probe = Some((6.0, drill));
+    })
+}
+
+/// Runs the exhibit's window on a snapshot (the demo without one), set up by `probe`;
+/// `CITYGRID_BENCH_MSAA=1` turns MSAA on, `CITYGRID_BENCH_SIZE=WxH` sets the size.
+fn window_case(file: Option<&Path>, probe: impl FnOnce(&mut crate::app::AppOptions)) -> ExitCode {
     let loaded = match crate::cli::load_snapshot(file) {
         Ok(l) => l,
         Err(e) => {
@@ -300,7 +520,6 @@ fn fps_case(file: Option<&Path>, drill: bool) -> ExitCode {
     };
     let city = std::sync::Arc::new(CityData::new(loaded.snapshot));
     let mut options = crate::app::AppOptions::new(city, loaded.origin);
-    options.show_all_buildings = !drill;
     options.msaa = std::env::var("CITYGRID_BENCH_MSAA").is_ok_and(|v| v == "1");
     if let Ok(size) = std::env::var("CITYGRID_BENCH_SIZE")
         && let Some((w, h)) = size.split_once('x')
@@ -308,25 +527,106 @@ fn fps_case(file: Option<&Path>, drill: bool) -> ExitCode {
     {
         options.size = (w, h);
     }
-    if let Ok(view) = std::env::var("CITYGRID_BENCH_VIEW")
-        && let Some(v) = crate::app::MainView::parse(&view)
-    {
-        options.view = v;
-        options.show_all_buildings = false;
-    }
-    options.fps_probe = Some((6.0, drill));
+    probe(&mut options);
     match crate::app::run(options) {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,
         bevy::app::AppExit::Error(c) => ExitCode::from(c.get()),
     }
 }
 
-/// Frame rates in a real window (needs a display; under Xvfb the renderer is lavapipe).
-fn render_table(stress: &str) {
-    println!(
-        "| window 1920×1080, stress snapshot | fps | frame p50 ms | frame p95 ms | exhibit CPU p50 ms/frame | renderer |"
+/// Runs one case in a fresh process and returns its figure line (the last line starting
+/// with `prefix`).
+fn window_line(args: &[&str], env: &[(&str, &str)], prefix: &str) -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let out = Command::new(exe)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!(
+            "bench case {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
+        return None;
+    }
+    String::from_utf8(out.stdout).ok().and_then(|s| {
+        s.lines()
+            .rev()
+            .find(|l| l.starts_with(prefix))
+            .map(str::to_string)
+    })
+}
+
+fn renderer_of(line: &str) -> String {
+    line.split_whitespace()
+        .find_map(|kv| kv.strip_prefix("renderer="))
+        .unwrap_or("?")
+        .replace('_', " ")
+}
+
+/// The window rows (need a display; under Xvfb the renderer is lavapipe): the start, 1,000
+/// drills, and frame rates per view.
+fn render_table(stress: &str, sum: &mut Summary, d: &mut String) {
+    line!(
+        d,
+        "| window 1920×1080 | first full frame ms | RSS after start MiB | RSS after drills MiB | transition CPU p50 / p95 ms | late frames (worst) |"
     );
-    println!("|---|---|---|---|---|---|");
+    line!(d, "|---|---|---|---|---|---|");
+    for (label, args, stress_case) in [
+        (
+            "demo, start only",
+            vec!["bench", "--case", "startup"],
+            false,
+        ),
+        (
+            "stress, start and 1,000 drills",
+            vec!["bench", "--case", "drills", "--file", stress],
+            true,
+        ),
+    ] {
+        let Some(l) = window_line(&args, &[], "startup=") else {
+            line!(d, "| {label} | failed | | | | |");
+            continue;
+        };
+        sum.renderer = Some(renderer_of(&l));
+        if stress_case {
+            sum.rss_start = Some(field(&l, "rss_start"));
+            sum.rss_after_drills = Some(field(&l, "rss_after"));
+            sum.drills = Some(field(&l, "drills"));
+            sum.transition_cpu =
+                Some((field(&l, "transition_cpu50"), field(&l, "transition_cpu95")));
+            sum.late_frames = Some(field(&l, "late_max"));
+            line!(
+                d,
+                "| {label} | {:.0} | {:.0} | {:.0} | {:.1} / {:.1} | {:.0} of {:.0} watched drills |",
+                field(&l, "startup"),
+                field(&l, "rss_start"),
+                field(&l, "rss_after"),
+                field(&l, "transition_cpu50"),
+                field(&l, "transition_cpu95"),
+                field(&l, "late_max"),
+                field(&l, "watched"),
+            );
+        } else {
+            sum.startup_ms = Some(field(&l, "startup"));
+            line!(
+                d,
+                "| {label} | {:.0} | {:.0} | | | |",
+                field(&l, "startup"),
+                field(&l, "rss_start"),
+            );
+        }
+    }
+    line!(d);
+    line!(
+        d,
+        "| window 1920×1080, stress snapshot | fps | frame p50 ms | frame p95 ms | exhibit CPU p50 ms/frame |"
+    );
+    line!(d, "|---|---|---|---|---|");
     for (label, case, msaa, view) in [
         ("district, all buildings, MSAA off", "fps-all", "0", "map"),
         ("district, all buildings, MSAA 4×", "fps-all", "1", "map"),
@@ -344,40 +644,26 @@ fn render_table(stress: &str) {
             "ring",
         ),
     ] {
-        let Ok(exe) = std::env::current_exe() else {
-            return;
-        };
-        let out = Command::new(exe)
-            .args(["bench", "--case", case, "--file", stress])
-            .env("CITYGRID_BENCH_MSAA", msaa)
-            .env("CITYGRID_BENCH_VIEW", view)
-            .output();
-        let line = out
-            .ok()
-            .filter(|o| o.status.success())
-            .and_then(|o| String::from_utf8(o.stdout).ok())
-            .and_then(|s| {
-                s.lines()
-                    .rev()
-                    .find(|l| l.starts_with("fps="))
-                    .map(str::to_string)
-            });
+        let line = window_line(
+            &["bench", "--case", case, "--file", stress],
+            &[("CITYGRID_BENCH_MSAA", msaa), ("CITYGRID_BENCH_VIEW", view)],
+            "fps=",
+        );
         match line {
             Some(l) => {
-                let renderer = l
-                    .split_whitespace()
-                    .find_map(|kv| kv.strip_prefix("renderer="))
-                    .unwrap_or("?")
-                    .replace('_', " ");
-                println!(
-                    "| {label} | {:.1} | {:.1} | {:.1} | {:.2} | {renderer} |",
+                if case == "fps-all" && view == "map" && msaa == "0" {
+                    sum.fps_all = Some((field(&l, "fps"), field(&l, "p50")));
+                }
+                line!(
+                    d,
+                    "| {label} | {:.1} | {:.1} | {:.1} | {:.2} |",
                     field(&l, "fps"),
                     field(&l, "p50"),
                     field(&l, "p95"),
                     field(&l, "cpu50"),
                 );
             }
-            None => println!("| {label} | failed (no display?) | | | | |"),
+            None => line!(d, "| {label} | failed | | | |"),
         }
     }
 }
@@ -385,7 +671,7 @@ fn render_table(stress: &str) {
 /// The ring's CPU work per frame with 7 departments × 8 metrics = 56 widgets: the widget
 /// data for a new selection (once per tap) and a full redraw (every frame while values
 /// ease and lines draw in; idle frames redraw nothing).
-fn ring_table() {
+fn ring_table(sum: &mut Summary, d: &mut String) {
     use crate::scene::ring::{data, draw, layout};
     let Ok(loaded) = crate::demo::load_demo() else {
         return;
@@ -441,10 +727,15 @@ fn ring_table() {
         tris = f.mesh.triangles();
         texts = f.texts.len();
     });
-    println!("| ring, {} widgets | ms | what |", l.slots.len());
-    println!("|---|---|---|");
-    println!("| widget data for a new selection | {t_data:.2} | once per tap |");
-    println!(
+    sum.ring_ms = Some(t_draw);
+    line!(d, "| ring, {} widgets | ms | what |", l.slots.len());
+    line!(d, "|---|---|---|");
+    line!(
+        d,
+        "| widget data for a new selection | {t_data:.2} | once per tap |"
+    );
+    line!(
+        d,
         "| redraw of every widget | {t_draw:.2} | {tris} triangles, {texts} texts; each frame while animating (0.9 s after a tap) |"
     );
 }
@@ -452,7 +743,7 @@ fn ring_table() {
 /// Frame times of the exhibit's logic (map, ring, kiosk, swap; no rendering) while a
 /// 30,000-building snapshot is loaded, checked and swapped in: the load runs on a worker
 /// thread, so only the swap itself lands in a frame.
-fn swap_table(stress: &Path) {
+fn swap_table(stress: &Path, d: &mut String) {
     use bevy::prelude::*;
     let Ok(demo) = crate::demo::load_demo() else {
         return;
@@ -498,13 +789,18 @@ fn swap_table(stress: &Path) {
         .and_then(|i| frames.get(i - 1))
         .copied()
         .unwrap_or(f64::NAN);
-    println!("| live swap of the stress snapshot (logic, headless) | ms | target |");
-    println!("|---|---|---|");
-    println!(
+    line!(
+        d,
+        "| live swap of the stress snapshot (logic, headless) | ms | target |"
+    );
+    line!(d, "|---|---|---|");
+    line!(
+        d,
         "| request to swapped in (load, check, index on a worker thread) | {swap_ms:.0} | frames go on meanwhile |"
     );
-    println!("| the frame that swaps it in | {swap_frame:.1} | ≤ 50 |");
-    println!(
+    line!(d, "| the frame that swaps it in | {swap_frame:.1} | ≤ 50 |");
+    line!(
+        d,
         "| worst frame during the whole swap ({} frames) | {worst:.1} | ≤ 50 |",
         frames.len()
     );

@@ -84,15 +84,21 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Print performance figures (data loading, map building, hit tests; rendering with
-    /// --render under a display).
+    /// Print one table of performance figures against their targets: start, memory, snapshot
+    /// loading, hit tests, drills, ring and frame rates (the window rows need a display).
     Bench {
         /// Buildings in the stress snapshot.
         #[arg(long, default_value_t = 30_000)]
         buildings: usize,
-        /// Also measure frames per second in a window (needs a display).
+        /// Leave out the window rows (start, drills, frame rates).
         #[arg(long)]
+        no_render: bool,
+        /// Kept for old scripts: the window rows are measured whenever there is a display.
+        #[arg(long, hide = true)]
         render: bool,
+        /// Also print the detailed tables the summary is made from.
+        #[arg(long)]
+        details: bool,
         /// Internal: measure one case in this process.
         #[arg(long, hide = true)]
         case: Option<String>,
@@ -178,6 +184,7 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    crate::bench::mark_start();
     let cli = Cli::parse();
     match cli.command {
         None => run(&cli.run, None),
@@ -206,10 +213,18 @@ pub fn main() -> ExitCode {
         }) => generate(demo, buildings, seed, &output),
         Some(Command::Bench {
             buildings,
-            render,
+            no_render,
+            render: _,
+            details,
             case,
             file,
-        }) => crate::bench::main(buildings, render, case.as_deref(), file.as_deref()),
+        }) => crate::bench::main(
+            buildings,
+            !no_render,
+            details,
+            case.as_deref(),
+            file.as_deref(),
+        ),
     }
 }
 

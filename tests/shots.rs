@@ -1,6 +1,7 @@
 //! Screenshots of the real exhibit under a display (Xvfb + lavapipe in CI, via
 //! `scripts/test.sh`): every drill level renders, differs from the others, shows the demo
-//! badge, highlights the selection, and switches language.
+//! badge, highlights the selection, and switches language; and every picture matches its
+//! stored reference in `tests/reference/` (visual regression, see `docs/testing.md`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,6 +37,66 @@ fn shot(dir: &Path, name: &str, args: &[&str]) -> RgbImage {
         String::from_utf8_lossy(&o.stderr)
     );
     image::open(&out).expect("a PNG was written").to_rgb8()
+}
+
+/// A pixel counts as changed when one of its channels moved by more than this.
+const PIXEL_TOLERANCE: i32 = 32;
+/// A picture fails when more than this share of its pixels changed (0.1%: 922 pixels of
+/// 1280 × 720 — less than one short label, far less than a moved panel).
+const CHANGED_SHARE: f64 = 0.001;
+
+/// Compares a shot with `tests/reference/NAME.png`. With `CITYGRID_UPDATE_REFERENCES=1`
+/// the shot becomes the reference instead. On failure the shot and a picture of the
+/// changed pixels are left in `target/visual-diff/` to look at.
+fn check_reference(name: &str, shot: &RgbImage) -> Result<(), String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let reference_path = root.join("tests/reference").join(format!("{name}.png"));
+    if std::env::var("CITYGRID_UPDATE_REFERENCES").as_deref() == Ok("1") {
+        shot.save(&reference_path).expect("reference written");
+        eprintln!("updated {}", reference_path.display());
+        return Ok(());
+    }
+    let reference = image::open(&reference_path)
+        .map_err(|e| format!("{}: {e}", reference_path.display()))?
+        .to_rgb8();
+    let (changed, diff) = changed_pixels(&reference, shot);
+    let share = changed as f64 / (shot.width() * shot.height()) as f64;
+    if share <= CHANGED_SHARE {
+        return Ok(());
+    }
+    let out = root.join("target/visual-diff");
+    std::fs::create_dir_all(&out).expect("diff folder");
+    shot.save(out.join(format!("{name}.png")))
+        .expect("shot saved");
+    diff.save(out.join(format!("{name}-diff.png")))
+        .expect("diff saved");
+    Err(format!(
+        "{name}: {changed} pixels ({:.3}%) differ from {} (allowed {:.1}%); see {}",
+        share * 100.0,
+        reference_path.display(),
+        CHANGED_SHARE * 100.0,
+        out.display()
+    ))
+}
+
+/// The number of changed pixels, and a picture: the reference dimmed, changes in magenta.
+fn changed_pixels(reference: &RgbImage, shot: &RgbImage) -> (usize, RgbImage) {
+    if reference.dimensions() != shot.dimensions() {
+        let n = (shot.width() * shot.height()) as usize;
+        return (n, shot.clone());
+    }
+    let mut diff = RgbImage::new(shot.width(), shot.height());
+    let mut changed = 0;
+    for ((a, b), d) in reference.pixels().zip(shot.pixels()).zip(diff.pixels_mut()) {
+        let moved = (0..3).any(|i| (a.0[i] as i32 - b.0[i] as i32).abs() > PIXEL_TOLERANCE);
+        if moved {
+            changed += 1;
+            d.0 = [255, 0, 255];
+        } else {
+            d.0 = [a.0[0] / 4, a.0[1] / 4, a.0[2] / 4];
+        }
+    }
+    (changed, diff)
 }
 
 fn count_color(
@@ -149,6 +210,21 @@ fn every_level_renders_differently() {
             "{name} looks like the map"
         );
     }
+    // Visual regression: every picture as stored (all checked before failing, so one run
+    // shows every picture that changed).
+    let failures: Vec<String> = [
+        ("district", &district),
+        ("street", &street),
+        ("community", &community),
+        ("building", &building),
+        ("district-en", &english),
+        ("ring", &ring),
+        ("hall", &hall),
+    ]
+    .into_iter()
+    .filter_map(|(name, img)| check_reference(name, img).err())
+    .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
     // Every department's color shows on the ring.
     for rgb in [
         [0xe5, 0x48, 0x4d],

@@ -1,25 +1,41 @@
-//! Automation: `citygrid shot` waits until the map has settled and the renderer has had
-//! time to build its pipelines, saves the window as a PNG (atomically), and exits.
+//! Automation: `citygrid shot` runs the exhibit on a clock of its own, waits until the map
+//! has settled and the renderer has drawn the picture in full, saves the window as a PNG
+//! (atomically), and exits.
+//!
+//! The clock makes a shot the same picture every time, which the visual regression test
+//! (`tests/shots.rs`) relies on: every frame advances the exhibit's clock by exactly
+//! [`STEP`] until the map has settled (and at least [`RUN_FRAMES`] have passed, so the
+//! ring's and the panels' animations have ended), then it stops. Whatever is animated —
+//! pulses, sweeps, the ticker — is caught at the same instant however slow the renderer is.
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
+use bevy::diagnostic::FrameCount;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
+use bevy::time::TimeUpdateStrategy;
 
 use super::AppSystems;
 use super::map::logic::MapView;
+use super::probe::FrameProbe;
 
-/// Frames the view must have been still before the shot.
-const SETTLED_FRAMES: u32 = 30;
-/// Least time after start before the shot, seconds (pipelines compile in the background).
-const MIN_SECONDS: f64 = 2.0;
-/// Give up after this long, seconds.
-const TIMEOUT_SECONDS: f64 = 120.0;
+/// What each frame adds to the exhibit's clock while it runs.
+pub const STEP: Duration = Duration::from_millis(100);
+/// Frames the clock runs at least (3 s of the exhibit's time).
+pub const RUN_FRAMES: u32 = 30;
+/// Frames drawn in full, in a row, after the clock stopped, before the shot.
+const FULL_FRAMES: u64 = 3;
+/// Give up after this long.
+const TIMEOUT: Duration = Duration::from_secs(180);
 
 #[derive(Resource, Debug)]
 struct ShotState {
     path: PathBuf,
-    settled_frames: u32,
+    started: Instant,
+    frames: u32,
+    /// The frame at which the clock stopped.
+    stopped_at: Option<u32>,
     requested: bool,
 }
 
@@ -28,9 +44,12 @@ pub fn plugin(path: PathBuf) -> impl Fn(&mut App) + Send + Sync + 'static {
     move |app: &mut App| {
         app.insert_resource(ShotState {
             path: path.clone(),
-            settled_frames: 0,
+            started: Instant::now(),
+            frames: 0,
+            stopped_at: None,
             requested: false,
         })
+        .insert_resource(TimeUpdateStrategy::ManualDuration(STEP))
         .add_systems(Update, take_shot.after(AppSystems::Animate));
     }
 }
@@ -38,25 +57,36 @@ pub fn plugin(path: PathBuf) -> impl Fn(&mut App) + Send + Sync + 'static {
 fn take_shot(
     mut commands: Commands,
     mut state: ResMut<ShotState>,
+    mut clock: ResMut<TimeUpdateStrategy>,
     map: Res<MapView>,
-    time: Res<Time<Real>>,
+    probe: Res<FrameProbe>,
+    frame: Res<FrameCount>,
     mut exit: MessageWriter<AppExit>,
 ) {
-    let elapsed = time.elapsed_secs_f64();
-    if elapsed > TIMEOUT_SECONDS {
-        error!("shot: gave up after {TIMEOUT_SECONDS} s without a frame");
+    if state.started.elapsed() > TIMEOUT {
+        error!(
+            "shot: gave up after {} s without a frame drawn in full",
+            TIMEOUT.as_secs()
+        );
         exit.write(AppExit::error());
         return;
     }
     if state.requested {
         return;
     }
-    if map.settled() {
-        state.settled_frames += 1;
-    } else {
-        state.settled_frames = 0;
-    }
-    if state.settled_frames < SETTLED_FRAMES || elapsed < MIN_SECONDS {
+    state.frames += 1;
+    let Some(stopped_at) = state.stopped_at else {
+        if state.frames >= RUN_FRAMES && map.settled() {
+            state.stopped_at = Some(frame.0);
+            *clock = TimeUpdateStrategy::ManualDuration(Duration::ZERO);
+        }
+        return;
+    };
+    // Wait until frames after the stop have been drawn in full.
+    let drawn_after_stop = probe
+        .last_full()
+        .is_some_and(|f| f >= stopped_at + FULL_FRAMES as u32);
+    if !drawn_after_stop || probe.full_run() < FULL_FRAMES || !map.settled() {
         return;
     }
     state.requested = true;

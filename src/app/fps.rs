@@ -101,3 +101,214 @@ fn end_frame(
     );
     exit.write(AppExit::Success);
 }
+
+/// Every this many drills, one waits for its transition to end and is checked.
+const MEASURE_EVERY: usize = 50;
+/// Frames after the transition's end within which the new level must be drawn in full.
+const LATE_LIMIT: u32 = 4;
+
+#[derive(Debug)]
+enum DrillPhase {
+    /// Waiting for the first frame drawn in full.
+    Start {
+        full_frames: u32,
+    },
+    Drilling,
+    /// A drill whose transition is watched: when it ends, and whether the frame it ended
+    /// in (or the next few) was drawn in full.
+    Watching {
+        ended_at: Option<u32>,
+    },
+    Done {
+        idle_frames: u32,
+    },
+}
+
+#[derive(Resource, Debug)]
+struct DrillProbe {
+    target: usize,
+    done: usize,
+    phase: DrillPhase,
+    frame_start: Option<Instant>,
+    startup_ms: f64,
+    rss_start: f64,
+    /// Main-world CPU per frame (First to Last) while a watched drill's camera moves.
+    transition_cpu: Vec<f64>,
+    /// For each watched drill: frames from the transition's end to a frame drawn in full.
+    late: Vec<u32>,
+    /// Resident memory every 100 drills, MiB.
+    rss_curve: Vec<f64>,
+}
+
+/// The startup-and-drills probe: times the first frame drawn in full (from `main`),
+/// measures resident memory then, drills `count` times (one drill a frame; every
+/// [`MEASURE_EVERY`]th waits for its transition, recording the CPU per frame and whether
+/// the new level is drawn in full when the transition ends), measures memory again, prints
+/// one line and exits.
+pub fn drills_plugin(count: usize) -> impl Fn(&mut App) + Send + Sync + 'static {
+    move |app: &mut App| {
+        app.insert_resource(DrillProbe {
+            target: count,
+            done: 0,
+            phase: DrillPhase::Start { full_frames: 0 },
+            frame_start: None,
+            startup_ms: f64::NAN,
+            rss_start: f64::NAN,
+            transition_cpu: Vec::new(),
+            late: Vec::new(),
+            rss_curve: Vec::new(),
+        })
+        .add_systems(First, begin_drill_frame)
+        .add_systems(Last, drill_step);
+    }
+}
+
+fn begin_drill_frame(mut probe: ResMut<DrillProbe>) {
+    probe.frame_start = Some(Instant::now());
+}
+
+/// The n-th drill of a cycle: in to a subdistrict, a community, a building, and back out.
+fn drill_request(city: &crate::snapshot::index::CityData, n: usize) -> MapRequest {
+    let idx = &city.index;
+    let streets = &idx.children[idx.district];
+    let Some(&street) = streets.get((n / 6) % streets.len().max(1)) else {
+        return MapRequest::Back;
+    };
+    let communities = &idx.children[street];
+    let community = communities.get((n / 6) % communities.len().max(1)).copied();
+    let building = community.and_then(|c| idx.buildings_of[c].first().copied());
+    match (n % 6, community, building) {
+        (0, _, _) => MapRequest::Focus(Focus::Street(street)),
+        (1, Some(c), _) => MapRequest::Focus(Focus::Community(c)),
+        (2, _, Some(b)) => MapRequest::Focus(Focus::Building(b)),
+        _ => MapRequest::Back,
+    }
+}
+
+fn drill_step(
+    mut probe: ResMut<DrillProbe>,
+    frames: Res<super::probe::FrameProbe>,
+    frame: Res<bevy::diagnostic::FrameCount>,
+    map: Res<super::map::logic::MapView>,
+    city: Res<City>,
+    adapter: Option<Res<RenderAdapterInfo>>,
+    images: Res<Assets<Image>>,
+    meshes: Res<Assets<Mesh>>,
+    mut requests: MessageWriter<MapRequest>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    let cpu_ms = probe
+        .frame_start
+        .map_or(0.0, |t| t.elapsed().as_secs_f64() * 1000.0);
+    match probe.phase {
+        DrillPhase::Start { full_frames } => {
+            let Some(first) = frames.first_full() else {
+                return;
+            };
+            if probe.startup_ms.is_nan() {
+                probe.startup_ms = first
+                    .duration_since(crate::bench::process_start())
+                    .as_secs_f64()
+                    * 1000.0;
+            }
+            // Memory "after start": once a few frames have been drawn in full.
+            if full_frames < 10 {
+                probe.phase = DrillPhase::Start {
+                    full_frames: full_frames + u32::from(frames.full_run() > 0),
+                };
+                return;
+            }
+            probe.rss_start = crate::bench::rss_mib().unwrap_or(f64::NAN);
+            probe.phase = DrillPhase::Drilling;
+        }
+        DrillPhase::Drilling => {
+            if probe.done >= probe.target {
+                probe.phase = DrillPhase::Done { idle_frames: 0 };
+                return;
+            }
+            requests.write(drill_request(&city.0, probe.done));
+            probe.done += 1;
+            if probe.done.is_multiple_of(100) {
+                let rss = crate::bench::rss_mib().unwrap_or(f64::NAN);
+                probe.rss_curve.push(rss);
+            }
+            if probe.done.is_multiple_of(MEASURE_EVERY) {
+                probe.phase = DrillPhase::Watching { ended_at: None };
+            }
+        }
+        DrillPhase::Watching { ended_at: None } => {
+            // The request is applied in this frame's Update, so the transition runs from
+            // this frame on.
+            if map.settled() {
+                probe.phase = DrillPhase::Watching {
+                    ended_at: Some(frame.0),
+                };
+            } else {
+                probe.transition_cpu.push(cpu_ms);
+            }
+        }
+        DrillPhase::Watching {
+            ended_at: Some(end),
+        } => {
+            let Some(rendered) = frames.last_rendered() else {
+                return;
+            };
+            if rendered < end + LATE_LIMIT {
+                return;
+            }
+            let late = (0..=LATE_LIMIT)
+                .find(|k| frames.was_full(end + k) == Some(true))
+                .unwrap_or(LATE_LIMIT + 1);
+            probe.late.push(late);
+            probe.phase = DrillPhase::Drilling;
+        }
+        DrillPhase::Done { idle_frames } if idle_frames < 10 => {
+            probe.phase = DrillPhase::Done {
+                idle_frames: idle_frames + 1,
+            };
+        }
+        DrillPhase::Done { .. } => {
+            let rss_after = crate::bench::rss_mib().unwrap_or(f64::NAN);
+            let mut cpu = probe.transition_cpu.clone();
+            cpu.sort_by(f64::total_cmp);
+            let pct = |p: f64| {
+                cpu.get(((cpu.len().max(1) - 1) as f64 * p).round() as usize)
+                    .copied()
+                    .unwrap_or(f64::NAN)
+            };
+            let renderer = adapter.map_or("unknown".to_string(), |a| {
+                format!("{} ({:?})", a.0.name, a.0.backend)
+            });
+            // What the main world holds in images (glyph atlases, the ring's canvas) and
+            // meshes, for the memory figures.
+            let image_mib = images
+                .iter()
+                .filter_map(|(_, i)| i.data.as_ref().map(Vec::len))
+                .sum::<usize>() as f64
+                / 1_048_576.0;
+            println!(
+                "images={} image_mib={image_mib:.1} meshes={}",
+                images.len(),
+                meshes.len()
+            );
+            println!(
+                "startup={:.0} rss_start={:.0} rss_after={rss_after:.0} drills={} watched={} transition_cpu50={:.2} transition_cpu95={:.2} late_max={} rss_curve={} renderer={}",
+                probe.startup_ms,
+                probe.rss_start,
+                probe.done,
+                probe.late.len(),
+                pct(0.5),
+                pct(0.95),
+                probe.late.iter().max().copied().unwrap_or(0),
+                probe
+                    .rss_curve
+                    .iter()
+                    .map(|r| format!("{r:.0}"))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                renderer.replace(' ', "_"),
+            );
+            exit.write(AppExit::Success);
+        }
+    }
+}

@@ -7,6 +7,7 @@ pub mod fps;
 pub mod kiosk;
 pub mod logfile;
 pub mod map;
+pub mod probe;
 pub mod ring;
 pub mod state;
 pub mod swap;
@@ -42,6 +43,9 @@ pub struct AppOptions {
     /// Measure frame times for this many seconds, then print them and exit; drill in and
     /// out while measuring if the flag is set.
     pub fps_probe: Option<(f64, bool)>,
+    /// Time the start, drill this many times, print memory and drill figures, and exit
+    /// (`citygrid bench`).
+    pub drills_probe: Option<usize>,
     /// Show owner names in full (a curator's explicit choice); masked by default.
     pub full_owner_names: bool,
     /// What the main window shows.
@@ -70,6 +74,7 @@ impl AppOptions {
             msaa: true,
             shot: None,
             fps_probe: None,
+            drills_probe: None,
             full_owner_names: false,
             view: MainView::Map,
             ring_window: None,
@@ -144,12 +149,16 @@ pub fn build(options: AppOptions) -> App {
         ui::plugin,
         kiosk::overlay_plugin,
         curator::overlay_plugin,
+        probe::plugin,
     ));
     if let Some(path) = &options.shot {
         app.add_plugins(automation::plugin(path.clone()));
     }
     if let Some((seconds, drill)) = options.fps_probe {
         app.add_plugins(fps::plugin(seconds, drill));
+    }
+    if let Some(count) = options.drills_probe {
+        app.add_plugins(fps::drills_plugin(count));
     }
     app
 }

@@ -1,0 +1,110 @@
+//! Knows which frames were drawn in full. A frame is drawn in full when, after the renderer
+//! drew it, no render pipeline it asked for was still compiling: Bevy compiles pipelines in
+//! the background and skips whatever waits for one, so until then parts of the picture are
+//! missing (on a software renderer, for seconds after start).
+//!
+//! Screenshots wait for it (`citygrid shot`), and `citygrid bench` times the first full
+//! frame after start and checks that a drill's new level is drawn by the end of its
+//! transition.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::time::Instant;
+
+use bevy::diagnostic::FrameCount;
+use bevy::prelude::*;
+use bevy::render::render_resource::PipelineCache;
+use bevy::render::{Render, RenderApp, RenderSystems};
+
+#[derive(Debug, Default)]
+struct Shared {
+    /// Main-world frames the renderer has finished, plus one (0: none yet).
+    rendered: AtomicU32,
+    /// The last finished frame that was drawn in full, plus one (0: none yet).
+    full: AtomicU32,
+    /// Frames drawn in full, in a row, up to the last finished one.
+    full_run: AtomicU64,
+    /// When the renderer finished the first frame drawn in full.
+    first_full: Mutex<Option<Instant>>,
+    /// The last [`HISTORY`] finished frames and whether each was drawn in full.
+    history: Mutex<VecDeque<(u32, bool)>>,
+}
+
+/// Finished frames remembered.
+const HISTORY: usize = 120;
+
+/// Shared by the main world and the render world.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct FrameProbe(Arc<Shared>);
+
+impl FrameProbe {
+    /// The last main-world frame (its [`FrameCount`]) the renderer has finished.
+    pub fn last_rendered(&self) -> Option<u32> {
+        self.0.rendered.load(Ordering::Acquire).checked_sub(1)
+    }
+
+    /// The last finished frame that was drawn in full.
+    pub fn last_full(&self) -> Option<u32> {
+        self.0.full.load(Ordering::Acquire).checked_sub(1)
+    }
+
+    /// How many finished frames in a row, up to the last, were drawn in full.
+    pub fn full_run(&self) -> u64 {
+        self.0.full_run.load(Ordering::Acquire)
+    }
+
+    /// Whether a recently finished frame was drawn in full (None: not finished yet, or
+    /// too long ago).
+    pub fn was_full(&self, frame: u32) -> Option<bool> {
+        let history = self.0.history.lock().ok()?;
+        history
+            .iter()
+            .find(|(f, _)| *f == frame)
+            .map(|(_, full)| *full)
+    }
+
+    /// When the first frame drawn in full was finished.
+    pub fn first_full(&self) -> Option<Instant> {
+        self.0.first_full.lock().ok().and_then(|t| *t)
+    }
+}
+
+/// Adds the probe to the main world and its recorder to the render world (if there is one).
+pub fn plugin(app: &mut App) {
+    let probe = FrameProbe::default();
+    app.insert_resource(probe.clone());
+    if let Some(render_app) = app.get_sub_app_mut(RenderApp) {
+        render_app
+            .insert_resource(probe)
+            .add_systems(Render, record.in_set(RenderSystems::Cleanup));
+    }
+}
+
+/// Runs after the renderer has submitted the frame.
+fn record(probe: Res<FrameProbe>, cache: Res<PipelineCache>, frame: Option<Res<FrameCount>>) {
+    let Some(frame) = frame else {
+        return;
+    };
+    let shared = &probe.0;
+    let waiting = cache.waiting_pipelines().count();
+    let ready = cache.pipelines().count();
+    let full = waiting == 0 && ready > 0;
+    if full {
+        if let Ok(mut first) = shared.first_full.lock() {
+            first.get_or_insert_with(Instant::now);
+        }
+        shared.full.store(frame.0 + 1, Ordering::Release);
+        shared.full_run.fetch_add(1, Ordering::AcqRel);
+    } else {
+        shared.full_run.store(0, Ordering::Release);
+    }
+    if let Ok(mut history) = shared.history.lock() {
+        if history.len() == HISTORY {
+            history.pop_front();
+        }
+        history.push_back((frame.0, full));
+    }
+    shared.rendered.store(frame.0 + 1, Ordering::Release);
+}
