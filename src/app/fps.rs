@@ -159,7 +159,9 @@ pub fn drills_plugin(count: usize) -> impl Fn(&mut App) + Send + Sync + 'static 
             rss_curve: Vec::new(),
         })
         .add_systems(First, begin_drill_frame)
-        .add_systems(Last, drill_step);
+        // After the frame count moves on, so that frame numbers match the ones the render
+        // world sees for this frame.
+        .add_systems(Last, drill_step.after(bevy::diagnostic::update_frame_count));
     }
 }
 
