@@ -302,12 +302,12 @@ fn print_summary(s: &Summary, buildings: usize) {
         .replace('x', "×");
     println!("citygrid {} bench — {}", crate::build_id(), machine());
     println!(
-        "renderer: {}; {} build",
+        "renderer: {}; {}",
         s.renderer.as_deref().unwrap_or("none (no window rows)"),
         if cfg!(debug_assertions) {
-            "debug (several times slower: bench with --release)"
+            "debug build, several times slower: bench with --release"
         } else {
-            "release"
+            "release build"
         }
     );
     println!();
@@ -321,7 +321,7 @@ fn print_summary(s: &Summary, buildings: usize) {
         };
         println!(
             "| {figure} | {} | {target} | {mark} |",
-            value.unwrap_or_else(|| "not measured (needs a display)".into())
+            value.unwrap_or_else(|| "not measured (no window: needs a display)".into())
         );
     };
     row(
