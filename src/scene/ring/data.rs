@@ -111,18 +111,34 @@ fn month_day(date: &str) -> String {
     date.get(5..10).unwrap_or(date).to_string()
 }
 
-/// Alerts for the selected region: targets missed and sharp day-on-day changes.
+/// The most alerts the ring's ticker carries: the worst first. A command center with
+/// thousands of metrics may miss hundreds of targets; a ticker of hundreds of items would
+/// take an hour to scroll by, and laying them out stalled the frame of every tap.
+pub const MAX_ALERTS: usize = 12;
+
+/// Alerts for the selected region: targets missed and sharp day-on-day changes, at most
+/// [`MAX_ALERTS`] of them, the worst (largest shortfall or rise) first.
 pub fn alerts(city: &CityData, region: usize) -> Vec<(String, String)> {
-    let mut out = Vec::new();
+    let s = &city.snapshot;
     let district = city.index.district;
-    for (mi, m) in city.snapshot.metrics.iter().enumerate() {
-        let dept = city
-            .snapshot
-            .departments
-            .iter()
-            .find(|d| d.id == m.department)
-            .map_or(("", ""), |d| (d.name.as_str(), d.name_en.as_str()));
-        let value = city.index.metric_value(region, mi).or_else(|| {
+    // The region's latest value per metric, in one pass over its values.
+    let mut values: Vec<Option<f64>> = vec![None; s.metrics.len()];
+    if let Some(own) = city.index.metric_values.get(region) {
+        for &(m, v) in own {
+            if let Some(slot) = values.get_mut(m) {
+                *slot = Some(v);
+            }
+        }
+    }
+    let departments: std::collections::HashMap<&str, (&str, &str)> = s
+        .departments
+        .iter()
+        .map(|d| (d.id.as_str(), (d.name.as_str(), d.name_en.as_str())))
+        .collect();
+    // (how bad, metric, what to say); how bad: the shortfall or the rise, as a fraction.
+    let mut found: Vec<(f64, usize, Alert)> = Vec::new();
+    for (mi, m) in s.metrics.iter().enumerate() {
+        let value = values[mi].or_else(|| {
             (region == district)
                 .then(|| m.series.last().map(|x| x.1))
                 .flatten()
@@ -134,32 +150,59 @@ pub fn alerts(city: &CityData, region: usize) -> Vec<(String, String)> {
             && m.kind == MetricKind::Percent
             && value < t
         {
-            out.push((
-                format!("{}｜{} {:.1}% 低于目标 {:.0}%", dept.0, m.name, value, t),
-                format!(
-                    "{} | {} {:.1}% below the {:.0}% target",
-                    dept.1, m.name_en, value, t
-                ),
-            ));
+            let badness = if t > 0.0 { (t - value) / t } else { 0.0 };
+            found.push((badness, mi, Alert::BelowTarget { value, target: t }));
         }
         if region == district && m.kind == MetricKind::Count && m.series.len() >= 2 {
             let prev = m.series[m.series.len() - 2].1;
             if prev >= 5.0 && value > prev * 1.25 {
-                let pct = (value / prev - 1.0) * 100.0;
-                out.push((
-                    format!(
-                        "{}｜{} 今日 {:.0}{}，较昨日 +{:.0}%",
-                        dept.0, m.name, value, m.unit, pct
-                    ),
-                    format!(
-                        "{} | {} today {:.0} {}, +{:.0}% on yesterday",
-                        dept.1, m.name_en, value, m.unit_en, pct
-                    ),
-                ));
+                let rise = value / prev - 1.0;
+                found.push((rise, mi, Alert::Rise { value, rise }));
             }
         }
     }
-    out
+    // Worst first; ties in snapshot order.
+    found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    found.truncate(MAX_ALERTS);
+    found
+        .into_iter()
+        .map(|(_, mi, alert)| {
+            let m = &s.metrics[mi];
+            let dept = departments
+                .get(m.department.as_str())
+                .copied()
+                .unwrap_or(("", ""));
+            match alert {
+                Alert::BelowTarget { value, target } => (
+                    format!("{}｜{} {value:.1}% 低于目标 {target:.0}%", dept.0, m.name),
+                    format!(
+                        "{} | {} {value:.1}% below the {target:.0}% target",
+                        dept.1, m.name_en
+                    ),
+                ),
+                Alert::Rise { value, rise } => {
+                    let pct = rise * 100.0;
+                    (
+                        format!(
+                            "{}｜{} 今日 {value:.0}{}，较昨日 +{pct:.0}%",
+                            dept.0, m.name, m.unit
+                        ),
+                        format!(
+                            "{} | {} today {value:.0} {}, +{pct:.0}% on yesterday",
+                            dept.1, m.name_en, m.unit_en
+                        ),
+                    )
+                }
+            }
+        })
+        .collect()
+}
+
+/// Why a metric is on the ticker.
+#[derive(Debug, Clone, Copy)]
+enum Alert {
+    BelowTarget { value: f64, target: f64 },
+    Rise { value: f64, rise: f64 },
 }
 
 /// What a widget shows for the selected region.
@@ -307,6 +350,39 @@ pub fn widget(city: &CityData, slot: &Slot, region: usize) -> WidgetData {
 mod tests {
     use super::*;
     use crate::scene::ring::layout::{DEFAULT_SPAN_DEG, automatic};
+
+    #[test]
+    fn alerts_are_few_and_worst_first() {
+        use crate::generate::{Options, generate};
+        use crate::snapshot::MetricKind;
+        // A command center's thousands of metrics, a third of them short of a target:
+        // the ticker still carries a dozen.
+        let mut s = generate(&Options::stress(300, 1));
+        for m in s.metrics.iter_mut().step_by(3) {
+            m.kind = MetricKind::Percent;
+            m.target = Some(f64::MAX);
+        }
+        let stress = CityData::new(s);
+        let a = alerts(&stress, stress.index.district);
+        assert_eq!(a.len(), MAX_ALERTS);
+        // Three percentages below their targets: the largest shortfall comes first.
+        let mut s = city().snapshot;
+        s.metrics.truncate(3);
+        for (m, v) in s.metrics.iter_mut().zip([90.0, 50.0, 70.0]) {
+            m.kind = MetricKind::Percent;
+            m.target = Some(100.0);
+            m.by_region.clear();
+            m.series = vec![("2026-11-27".into(), v)];
+        }
+        let city = CityData::new(s);
+        let a = alerts(&city, city.index.district);
+        let order: Vec<bool> = ["50.0%", "70.0%", "90.0%"]
+            .iter()
+            .zip(&a)
+            .map(|(v, (zh, _))| zh.contains(v))
+            .collect();
+        assert_eq!(order, vec![true, true, true], "{a:?}");
+    }
 
     fn city() -> CityData {
         CityData::new(crate::demo::load_demo().map(|l| l.snapshot).expect("demo"))
