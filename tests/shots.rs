@@ -200,6 +200,13 @@ fn every_level_renders_differently() {
         let d = mean_difference(a, b);
         assert!(d > 0.5, "{name} look the same (mean difference {d:.2})");
     }
+    // Every building on the district view (drawn as one picture, see `scene::picture`).
+    let all_buildings = shot(&dir, "district-all", &["--all-buildings"]);
+    let d = mean_difference(&district, &all_buildings);
+    assert!(
+        d > 1.0,
+        "all buildings look like the plain district ({d:.2})"
+    );
     // The ring: the LED canvas and the hall view render and differ from the map.
     let ring = shot(&dir, "ring", &["--view", "ring"]);
     let hall = shot(&dir, "hall", &["--view", "hall", "--focus", "370203016"]);
@@ -218,6 +225,7 @@ fn every_level_renders_differently() {
         ("community", &community),
         ("building", &building),
         ("district-en", &english),
+        ("district-all", &all_buildings),
         ("ring", &ring),
         ("hall", &hall),
     ]

@@ -182,10 +182,7 @@ pub fn build(
             stroke_region(&mut out.lines, district, 3.0, palette::DISTRICT_EDGE);
             out.legend = legend;
             if all_buildings {
-                for (b, building) in s.buildings.iter().enumerate() {
-                    let color = palette::building(building.usage.is_residential(), building.floors);
-                    out.buildings.fill(&idx.building_shapes[b], color);
-                }
+                out.buildings = all_buildings_mesh(city);
             }
         }
         Depth::Street(street) => {
@@ -246,6 +243,21 @@ pub fn build(
                 out.highlight.stroke_polygon(shape, 2.0 * px, palette::TEXT);
             }
         }
+    }
+    out
+}
+
+/// Every building's footprint, for the district view with all buildings shown.
+pub fn all_buildings_mesh(city: &CityData) -> MeshBuffers {
+    let mut out = MeshBuffers::default();
+    for (building, shape) in city
+        .snapshot
+        .buildings
+        .iter()
+        .zip(&city.index.building_shapes)
+    {
+        let color = palette::building(building.usage.is_residential(), building.floors);
+        out.fill(shape, color);
     }
     out
 }

@@ -7,6 +7,7 @@ pub mod gesture;
 pub mod labels;
 pub mod layers;
 pub mod meshes;
+pub mod picture;
 pub mod preview;
 pub mod ring;
 pub mod view;

@@ -3,8 +3,11 @@
 //! hidden where they would collide.
 
 use bevy::asset::RenderAssetUsages;
+use bevy::image::{Image, ImageSampler};
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
+use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+use bevy::window::PrimaryWindow;
 
 use super::super::AppSystems;
 use super::super::state::{City, CurrentLang, Focus, MapFigure, ShowAllBuildings};
@@ -12,8 +15,9 @@ use super::super::theme::{self, size};
 use super::logic::{MapView, map_insets};
 use crate::palette;
 use crate::scene::labels::{self, Candidate};
-use crate::scene::layers::{self, Layers, Legend};
+use crate::scene::layers::{self, Depth, Layers, Legend};
 use crate::scene::meshes::MeshBuffers;
+use crate::scene::picture::{self, Picture};
 
 /// The system set that rebuilds the layers (the UI's legend follows it).
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,8 +55,34 @@ pub struct MapMsaa(pub bool);
 #[derive(Resource)]
 struct MapMaterial(Handle<ColorMaterial>);
 
+/// "All buildings" on the district view is drawn as one picture while the view is near the
+/// scale the picture was drawn at (one quad instead of ~2.5 triangles per building, see
+/// `scene::picture`); zoomed in further, as meshes, built the first time they are needed.
+/// The picture is kept for the snapshot and scale it was drawn for, so toggling the layer
+/// again costs nothing.
+#[derive(Resource, Default)]
+struct BuildingsPicture {
+    /// Which snapshot (its address) and which scale (bits of metres per pixel).
+    key: Option<(usize, u64)>,
+    material: Handle<ColorMaterial>,
+    mesh: Handle<Mesh>,
+    /// Where the picture's centre goes.
+    center: Vec2,
+    /// Metres per picture pixel.
+    metres_per_px: f64,
+}
+
+/// The picture of every building, on the district view.
+#[derive(Component)]
+struct AllBuildingsPicture;
+
+/// Every building as meshes, on the district view zoomed in.
+#[derive(Component)]
+struct AllBuildingsMeshes;
+
 pub(crate) fn plugin(app: &mut App) {
     app.init_resource::<CurrentLegend>()
+        .init_resource::<BuildingsPicture>()
         .add_systems(Startup, setup)
         .add_systems(
             Update,
@@ -67,7 +97,7 @@ pub(crate) fn plugin(app: &mut App) {
                             .or_else(resource_changed::<ShowAllBuildings>)
                             .or_else(resource_changed::<CurrentLang>),
                     ),
-                (follow_view, place_labels)
+                (follow_view, buildings_detail, place_labels)
                     .chain()
                     .in_set(AppSystems::Animate)
                     .after(super::logic::EaseView),
@@ -124,11 +154,19 @@ fn rebuild_layers(
     material: Res<MapMaterial>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut legend: ResMut<CurrentLegend>,
+    (mut images, mut materials, mut cached, window): (
+        ResMut<Assets<Image>>,
+        ResMut<Assets<ColorMaterial>>,
+        ResMut<BuildingsPicture>,
+        Option<Single<&Window, With<PrimaryWindow>>>,
+    ),
 ) {
     for e in &old {
         commands.entity(e).despawn();
     }
     let depth = focus.layer_depth(&city.0);
+    // All buildings on the district view come as a picture (below), not in the layers.
+    let as_picture = all.0 && depth == Depth::District;
     let Layers {
         fills,
         buildings,
@@ -136,8 +174,54 @@ fn rebuild_layers(
         highlight,
         labels,
         legend: new_legend,
-    } = layers::build(&city.0, depth, figure.0, all.0, map.target.scale);
+    } = layers::build(
+        &city.0,
+        depth,
+        figure.0,
+        all.0 && !as_picture,
+        map.target.scale,
+    );
     legend.0 = new_legend;
+    if as_picture {
+        // Drawn at the screen's own pixels for the view the district settles on.
+        let scale_factor = window.map_or(1.0, |w| w.scale_factor() as f64);
+        let metres_per_px = map.target.scale / scale_factor.max(0.1);
+        let key = (
+            std::sync::Arc::as_ptr(&city.0) as usize,
+            metres_per_px.to_bits(),
+        );
+        if cached.key != Some(key) {
+            let started = std::time::Instant::now();
+            let pic = picture::all_buildings(&city.0, metres_per_px);
+            debug!(
+                "buildings picture {}×{} in {:.1} ms",
+                pic.width,
+                pic.height,
+                started.elapsed().as_secs_f64() * 1e3
+            );
+            let size = Vec2::new(pic.bounds.width() as f32, pic.bounds.height() as f32);
+            let center = pic.bounds.center();
+            let mpp = pic.metres_per_px;
+            *cached = BuildingsPicture {
+                key: Some(key),
+                material: materials.add(ColorMaterial {
+                    texture: Some(images.add(picture_image(pic))),
+                    ..default()
+                }),
+                mesh: meshes.add(Rectangle::from_size(size)),
+                center: Vec2::new(center[0] as f32, center[1] as f32),
+                metres_per_px: mpp,
+            };
+        }
+        commands.spawn((
+            Name::new("Buildings picture"),
+            MapLayer,
+            AllBuildingsPicture,
+            Mesh2d(cached.mesh.clone()),
+            MeshMaterial2d(cached.material.clone()),
+            Transform::from_xyz(cached.center.x, cached.center.y, 1.0),
+        ));
+    }
     for (name, buffers, z) in [
         ("Region fills", fills, 0.0),
         ("Buildings", buildings, 1.0),
@@ -195,6 +279,74 @@ fn rebuild_layers(
                 },
             )],
         ));
+    }
+}
+
+/// A picture as a texture the GPU keeps alone (no copy stays in main memory).
+fn picture_image(pic: Picture) -> Image {
+    let mut image = Image::new(
+        Extent3d {
+            width: pic.width.max(1),
+            height: pic.height.max(1),
+            depth_or_array_layers: 1,
+        },
+        TextureDimension::D2,
+        if pic.rgba.is_empty() {
+            vec![0; 4]
+        } else {
+            pic.rgba
+        },
+        TextureFormat::Rgba8UnormSrgb,
+        RenderAssetUsages::RENDER_WORLD,
+    );
+    image.sampler = ImageSampler::linear();
+    image
+}
+
+/// Shows the buildings picture near the scale it was drawn at and the meshes when the
+/// visitor zooms in further (building them the first time).
+#[allow(clippy::too_many_arguments)]
+fn buildings_detail(
+    mut commands: Commands,
+    map: Res<MapView>,
+    city: Res<City>,
+    cached: Res<BuildingsPicture>,
+    material: Res<MapMaterial>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    mut pictures: Query<&mut Visibility, (With<AllBuildingsPicture>, Without<AllBuildingsMeshes>)>,
+    mut detailed: Query<&mut Visibility, (With<AllBuildingsMeshes>, Without<AllBuildingsPicture>)>,
+) {
+    let Ok(mut picture_visibility) = pictures.single_mut() else {
+        return;
+    };
+    let scale_factor = window.map_or(1.0, |w| w.scale_factor() as f64);
+    let zoomed_in =
+        !picture::sharp_enough(cached.metres_per_px, map.view.scale / scale_factor.max(0.1));
+    picture_visibility.set_if_neq(if zoomed_in {
+        Visibility::Hidden
+    } else {
+        Visibility::Inherited
+    });
+    match detailed.single_mut() {
+        Ok(mut v) => {
+            v.set_if_neq(if zoomed_in {
+                Visibility::Inherited
+            } else {
+                Visibility::Hidden
+            });
+        }
+        Err(_) if zoomed_in => {
+            commands.spawn((
+                Name::new("Buildings"),
+                MapLayer,
+                AllBuildingsMeshes,
+                Mesh2d(meshes.add(to_mesh(layers::all_buildings_mesh(&city.0)))),
+                MeshMaterial2d(material.0.clone()),
+                Transform::from_xyz(0.0, 0.0, 1.0),
+            ));
+        }
+        Err(_) => {}
     }
 }
 
