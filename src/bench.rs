@@ -156,6 +156,8 @@ struct Summary {
     late_frames: Option<f64>,
     ring_ms: Option<f64>,
     fps_all: Option<(f64, f64)>,
+    /// A bare Bevy window of the same build: resident MiB and frame p50 ms.
+    floor: Option<(f64, f64)>,
     renderer: Option<String>,
 }
 
@@ -185,6 +187,7 @@ pub fn main(
         }
         Some("drills") => return drills_case(file, DRILLS),
         Some("startup") => return drills_case(None, 0),
+        Some("floor") => return floor_case(),
         Some(other) => {
             eprintln!("unknown bench case {other}");
             return ExitCode::from(2);
@@ -346,6 +349,14 @@ fn print_summary(s: &Summary, buildings: usize) {
         s.rss_after_drills.map(|v| v * 1.048_576 <= 250.0),
     );
     row(
+        "resident memory after start above a bare Bevy window of this build (the exhibit's own)",
+        s.rss_start
+            .zip(s.floor)
+            .map(|(r, (f, _))| format!("{:.0} MiB (window alone {f:.0} MiB)", r - f)),
+        "",
+        None,
+    );
+    row(
         "snapshot load + validate + index, demo (10,000 buildings)",
         s.load_demo_ms
             .zip(s.load_demo_peak)
@@ -422,7 +433,22 @@ fn map_table(city: &CityData, sum: &mut Summary, d: &mut String) {
     });
     line!(
         d,
-        "| district + all buildings | {t_all:.1} | {tris} building triangles, merged into one mesh |"
+        "| district + all buildings as meshes | {t_all:.1} | {tris} building triangles, merged into one mesh (shown when zoomed in) |"
+    );
+    // The picture the district view shows instead, at about the scale a 1080p screen
+    // fits the district at (its longer side over ~900 pixels).
+    let d_bounds = city.index.region_bounds[city.index.district];
+    let mpp = d_bounds.width().max(d_bounds.height()) / 900.0;
+    let mut size = (0, 0);
+    let t_picture = time_ms(3, || {
+        let p = crate::scene::picture::all_buildings(city, mpp);
+        size = (p.width, p.height);
+    });
+    line!(
+        d,
+        "| district + all buildings as one picture | {t_picture:.1} | {}×{} px, drawn once per snapshot and screen size |",
+        size.0,
+        size.1
     );
     let t_street = time_ms(5, || {
         let _ = layers::build(
@@ -519,27 +545,51 @@ fn fps_case(file: Option<&Path>, drill: bool, all_buildings: bool) -> ExitCode {
 /// Runs the exhibit's window on a snapshot (the demo without one), set up by `probe`;
 /// `CITYGRID_BENCH_MSAA=1` turns MSAA on, `CITYGRID_BENCH_SIZE=WxH` sets the size.
 fn window_case(file: Option<&Path>, probe: impl FnOnce(&mut crate::app::AppOptions)) -> ExitCode {
+    let mut options = match window_options(file) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    probe(&mut options);
+    exit_code(crate::app::run(options))
+}
+
+/// The window's options for a bench case: the snapshot, MSAA and size from the environment.
+fn window_options(file: Option<&Path>) -> Result<crate::app::AppOptions, ExitCode> {
     let loaded = match crate::cli::load_snapshot(file) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::from(1);
+            return Err(ExitCode::from(1));
         }
     };
     let city = std::sync::Arc::new(CityData::new(loaded.snapshot));
     let mut options = crate::app::AppOptions::new(city, loaded.origin);
     options.msaa = std::env::var("CITYGRID_BENCH_MSAA").is_ok_and(|v| v == "1");
-    if let Ok(size) = std::env::var("CITYGRID_BENCH_SIZE")
-        && let Some((w, h)) = size.split_once('x')
-        && let (Ok(w), Ok(h)) = (w.parse(), h.parse())
-    {
-        options.size = (w, h);
-    }
-    probe(&mut options);
-    match crate::app::run(options) {
+    options.size = bench_size();
+    Ok(options)
+}
+
+/// The window size: `CITYGRID_BENCH_SIZE=WxH`, else 1920 × 1080.
+fn bench_size() -> (u32, u32) {
+    std::env::var("CITYGRID_BENCH_SIZE")
+        .ok()
+        .and_then(|size| {
+            let (w, h) = size.split_once('x')?;
+            Some((w.parse().ok()?, h.parse().ok()?))
+        })
+        .unwrap_or((1920, 1080))
+}
+
+fn exit_code(exit: bevy::app::AppExit) -> ExitCode {
+    match exit {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,
         bevy::app::AppExit::Error(c) => ExitCode::from(c.get()),
     }
+}
+
+/// Bevy's window and renderer with nothing to draw: the floor under the exhibit's figures.
+fn floor_case() -> ExitCode {
+    exit_code(crate::app::fps::floor_app(bench_size()).run())
 }
 
 /// Runs one case in a fresh process and returns its figure line (the last line starting
@@ -628,6 +678,14 @@ fn render_table(stress: &str, sum: &mut Summary, d: &mut String) {
                 field(&l, "rss_start"),
             );
         }
+    }
+    if let Some(l) = window_line(&["bench", "--case", "floor"], &[], "floor_rss=") {
+        let (rss, p50) = (field(&l, "floor_rss"), field(&l, "floor_p50"));
+        sum.floor = Some((rss, p50));
+        line!(
+            d,
+            "| bare Bevy window of this build, nothing drawn (the renderer's floor; frame p50 {p50:.1} ms) | | {rss:.0} | | | |"
+        );
     }
     line!(d);
     line!(

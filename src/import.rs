@@ -381,7 +381,7 @@ fn buildings(src: Source, crs: ImportCrs) -> Result<Vec<Building>, ImportError> 
             residents: count_of(&c, p, "residents")?.unwrap_or(0),
             households: count_of(&c, p, "households")?.unwrap_or(0),
             year_built: count_of(&c, p, "year_built")?.map(|y| y as i32),
-            owners: Vec::new(),
+            owners: Default::default(),
         });
     }
     Ok(out)

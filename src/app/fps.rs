@@ -314,3 +314,64 @@ fn drill_step(
         }
     }
 }
+
+/// The renderer's floor: Bevy's window, renderer and a 2D camera as the exhibit sets them
+/// up, with nothing to draw. Prints its resident memory and frame time once drawn, so the
+/// bench can tell the exhibit's own memory and frame cost from the renderer's.
+pub fn floor_app(size: (u32, u32)) -> App {
+    let mut app = App::new();
+    app.add_plugins((
+        super::window_plugins("citygrid floor".into(), size, false),
+        super::probe::plugin,
+    ))
+    .insert_resource(ClearColor(super::theme::color(crate::palette::BACKGROUND)))
+    .insert_resource(FloorProbe::default())
+    .add_systems(Startup, |mut commands: Commands| {
+        commands.spawn((Camera2d, Msaa::Off));
+    })
+    .add_systems(Last, floor_step.after(bevy::diagnostic::update_frame_count));
+    app
+}
+
+#[derive(Resource, Default)]
+struct FloorProbe {
+    full_frames: u32,
+    last: Option<Instant>,
+    frame_ms: Vec<f64>,
+}
+
+fn floor_step(
+    mut probe: ResMut<FloorProbe>,
+    frames: Res<super::probe::FrameProbe>,
+    adapter: Option<Res<RenderAdapterInfo>>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    if frames.first_full().is_none() {
+        return;
+    }
+    let now = Instant::now();
+    probe.full_frames += 1;
+    // Ten frames to settle, then 120 timed.
+    if probe.full_frames > 10
+        && let Some(last) = probe.last
+    {
+        let ms = (now - last).as_secs_f64() * 1000.0;
+        probe.frame_ms.push(ms);
+    }
+    probe.last = Some(now);
+    if probe.frame_ms.len() < 120 {
+        return;
+    }
+    let mut ms = probe.frame_ms.clone();
+    ms.sort_by(f64::total_cmp);
+    let renderer = adapter.map_or("unknown".to_string(), |a| {
+        format!("{} ({:?})", a.0.name, a.0.backend)
+    });
+    println!(
+        "floor_rss={:.0} floor_p50={:.1} renderer={}",
+        crate::bench::rss_mib().unwrap_or(f64::NAN),
+        ms[ms.len() / 2],
+        renderer.replace(' ', "_"),
+    );
+    exit.write(AppExit::Success);
+}

@@ -106,37 +106,7 @@ pub fn build(options: AppOptions) -> App {
         app.insert_resource(logfile::LogDir(dir.clone()));
     }
     let title = format!("citygrid — {}", options.city.district().name);
-    app.add_plugins(
-        DefaultPlugins
-            .set(WindowPlugin {
-                primary_window: Some(Window {
-                    title,
-                    resolution: WindowResolution::new(options.size.0, options.size.1)
-                        .with_scale_factor_override(1.0),
-                    present_mode: PresentMode::AutoVsync,
-                    mode: if options.kiosk {
-                        WindowMode::BorderlessFullscreen(MonitorSelection::Current)
-                    } else {
-                        WindowMode::Windowed
-                    },
-                    ..default()
-                }),
-                primary_cursor_options: Some(CursorOptions {
-                    visible: !options.kiosk,
-                    ..default()
-                }),
-                // A kiosk ignores close requests (Alt+F4, the window manager); only the
-                // hall's staff end it.
-                close_when_requested: !options.kiosk,
-                ..default()
-            })
-            .set(bevy::log::LogPlugin {
-                filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn,winit=error,citygrid=info"
-                    .into(),
-                custom_layer: logfile::file_layer,
-                ..default()
-            }),
-    );
+    app.add_plugins(window_plugins(title, options.size, options.kiosk));
     app.add_systems(Startup, log_start);
     app.insert_resource(ClearColor(theme::color(crate::palette::BACKGROUND)))
         .insert_resource(map::render::MapMsaa(options.msaa))
@@ -161,6 +131,53 @@ pub fn build(options: AppOptions) -> App {
         app.add_plugins(fps::drills_plugin(count));
     }
     app
+}
+
+/// Bevy's plugins as the exhibit sets them up: the window, the renderer, the log.
+pub fn window_plugins(
+    title: String,
+    size: (u32, u32),
+    kiosk: bool,
+) -> bevy::app::PluginGroupBuilder {
+    DefaultPlugins
+        .set(WindowPlugin {
+            primary_window: Some(Window {
+                title,
+                resolution: WindowResolution::new(size.0, size.1).with_scale_factor_override(1.0),
+                present_mode: PresentMode::AutoVsync,
+                mode: if kiosk {
+                    WindowMode::BorderlessFullscreen(MonitorSelection::Current)
+                } else {
+                    WindowMode::Windowed
+                },
+                ..default()
+            }),
+            primary_cursor_options: Some(CursorOptions {
+                visible: !kiosk,
+                ..default()
+            }),
+            // A kiosk ignores close requests (Alt+F4, the window manager); only the
+            // hall's staff end it.
+            close_when_requested: !kiosk,
+            ..default()
+        })
+        .set(bevy::render::RenderPlugin {
+            // Smaller device-memory blocks, given back when empty: a 2D exhibit allocates
+            // little, and on a software renderer every block is the process's own memory.
+            render_creation: bevy::render::settings::WgpuSettings {
+                memory_hints: bevy::render::settings::MemoryHints::MemoryUsage,
+                ..default()
+            }
+            .into(),
+            ..default()
+        })
+        .set(bevy::log::LogPlugin {
+            filter:
+                "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn,winit=error,citygrid=info"
+                    .into(),
+            custom_layer: logfile::file_layer,
+            ..default()
+        })
 }
 
 /// Records what is on show, for the hall's log.

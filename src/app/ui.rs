@@ -532,7 +532,7 @@ fn card(city: &CityData, focus: Focus, lang: Lang, full_names: bool) -> impl Bun
                 .take(8)
                 .map(|o| {
                     if full_names {
-                        o.clone()
+                        o.to_string()
                     } else {
                         format::mask_name(o)
                     }

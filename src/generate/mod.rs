@@ -466,7 +466,7 @@ pub fn generate(opts: &Options) -> Snapshot {
             let k = ((households as f64 * opts.owners_per_household).round() as i64).max(1);
             (0..k).map(|_| owner_name(&mut rng)).collect()
         } else {
-            Vec::new()
+            Default::default()
         };
         let road_zh = if row.name.trim_end_matches("社区").ends_with('路') {
             row.name.trim_end_matches("社区").to_string()

@@ -168,7 +168,123 @@ pub struct Building {
     pub year_built: Option<i32>,
     /// Owners of record (personal data: masked on screen unless configured otherwise).
     #[serde(default)]
-    pub owners: Vec<String>,
+    pub owners: Names,
+}
+
+/// A list of short strings kept in one allocation; in the file, a plain list of strings.
+///
+/// A big export's 440,000 owner names as `Vec<String>` are 440,000 allocations, ~25 MiB;
+/// packed like this they take ~6 MiB.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    text: String,
+    /// Where each name ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl Names {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.text.get(start..end)
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or_default())
+    }
+
+    /// Appends a name. A list is limited to 4 GiB of text; beyond that names are dropped
+    /// (no snapshot comes near: the file limit is far lower).
+    pub fn push(&mut self, name: &str) {
+        let end = self.text.len() + name.len();
+        if let Ok(end) = u32::try_from(end) {
+            self.text.push_str(name);
+            self.ends.push(end);
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Names {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
+        let mut out = Names::default();
+        for s in iter {
+            out.push(s.as_ref());
+        }
+        out.shrink_to_fit();
+        out
+    }
+}
+
+impl std::fmt::Debug for Names {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Names {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Names;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of names")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Names, A::Error> {
+                let mut out = Names::default();
+                while seq.next_element_seed(PushName(&mut out))?.is_some() {}
+                out.shrink_to_fit();
+                Ok(out)
+            }
+        }
+        /// Reads one name straight into the list, without a `String` of its own.
+        struct PushName<'a>(&'a mut Names);
+        impl<'de> serde::de::DeserializeSeed<'de> for PushName<'_> {
+            type Value = ();
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+                d.deserialize_str(self)
+            }
+        }
+        impl<'de> serde::de::Visitor<'de> for PushName<'_> {
+            type Value = ();
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a name (a string)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+                self.0.push(v);
+                Ok(())
+            }
+        }
+        deserializer.deserialize_seq(Visitor)
+    }
 }
 
 /// A department of the command center, with its color on the ring.
@@ -270,4 +386,32 @@ pub struct RingWidget {
     /// Row, 0 at the top.
     #[serde(default)]
     pub row: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_and_write_as_a_plain_list() {
+        let names: Names = ron::from_str(r#"["王建国", "Li \"Lei\"", "", "赵\u{4e00}"]"#)
+            .expect("a list of strings");
+        assert_eq!(names.len(), 4);
+        let all: Vec<&str> = names.iter().collect();
+        assert_eq!(all, ["王建国", "Li \"Lei\"", "", "赵一"]);
+        assert_eq!(names.get(4), None);
+        let again: Names = ron::from_str(&ron::to_string(&names).expect("encodes")).expect("reads");
+        assert_eq!(again, names);
+        assert_eq!(
+            format!("{names:?}"),
+            r#"["王建国", "Li \"Lei\"", "", "赵一"]"#
+        );
+    }
+
+    #[test]
+    fn names_refuse_what_is_not_a_list_of_strings() {
+        for bad in ["[1, 2]", r#""王建国""#, "[[\"a\"]]"] {
+            assert!(ron::from_str::<Names>(bad).is_err(), "{bad}");
+        }
+    }
 }

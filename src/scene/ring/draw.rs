@@ -160,10 +160,29 @@ fn text(
     out.push(TextItem {
         pos,
         text: s.into(),
-        size,
+        size: snap_font_size(size),
         color,
         align,
     });
+}
+
+/// The font sizes the ring uses. Each size a text is drawn at gets its own glyph atlas
+/// (a 1 MiB texture, with a copy in main memory), so sizes computed from a widget's
+/// dimensions are snapped down to these few.
+const FONT_SIZES: [f32; 17] = [
+    12.0, 14.0, 15.0, 16.0, 18.0, 20.0, 22.0, 26.0, 28.0, 30.0, 34.0, 36.0, 40.0, 48.0, 56.0, 64.0,
+    76.0,
+];
+
+/// The largest of [`FONT_SIZES`] not above `size` (the smallest for anything below it), so
+/// a text never comes out larger than the space it was fitted to.
+pub fn snap_font_size(size: f32) -> f32 {
+    FONT_SIZES
+        .iter()
+        .rev()
+        .find(|&&s| s <= size)
+        .copied()
+        .unwrap_or(FONT_SIZES[0])
 }
 
 /// `s` as it fits in `width` canvas pixels at `size`: whole, or cut with an ellipsis (by the
@@ -840,6 +859,20 @@ fn sparkline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn font_sizes_snap_down_to_a_few() {
+        assert_eq!(snap_font_size(36.0), 36.0);
+        assert_eq!(snap_font_size(63.9), 56.0);
+        assert_eq!(snap_font_size(8.0), 12.0);
+        assert_eq!(snap_font_size(1000.0), 76.0);
+        let mut seen: Vec<u32> = (0..2000)
+            .map(|i| snap_font_size(i as f32 * 0.05).to_bits())
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), FONT_SIZES.len());
+    }
     use crate::scene::ring::data::widget;
     use crate::scene::ring::layout::{DEFAULT_SPAN_DEG, automatic};
     use crate::snapshot::index::CityData;
