@@ -7,6 +7,7 @@ pub mod fps;
 pub mod kiosk;
 pub mod logfile;
 pub mod map;
+pub mod memory;
 pub mod probe;
 pub mod ring;
 pub mod state;
@@ -120,6 +121,7 @@ pub fn build(options: AppOptions) -> App {
         kiosk::overlay_plugin,
         curator::overlay_plugin,
         probe::plugin,
+        memory::plugin,
     ));
     if let Some(path) = &options.shot {
         app.add_plugins(automation::plugin(path.clone()));
