@@ -18,6 +18,7 @@ use crate::scene::labels::{self, Candidate};
 use crate::scene::layers::{self, Depth, Layers, Legend};
 use crate::scene::meshes::MeshBuffers;
 use crate::scene::picture::{self, Picture};
+use crate::snapshot::index::CityData;
 
 /// The system set that rebuilds the layers (the UI's legend follows it).
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,8 +63,11 @@ struct MapMaterial(Handle<ColorMaterial>);
 /// again costs nothing.
 #[derive(Resource, Default)]
 struct BuildingsPicture {
-    /// Which snapshot (its address) and which scale (bits of metres per pixel).
-    key: Option<(usize, u64)>,
+    /// Which snapshot it shows: a weak reference, so that a later snapshot can never be
+    /// mistaken for it (its allocation stays while this refers to it).
+    city: std::sync::Weak<CityData>,
+    /// At which scale (metres per picture pixel, as asked).
+    scale_bits: u64,
     material: Handle<ColorMaterial>,
     mesh: Handle<Mesh>,
     /// Where the picture's centre goes.
@@ -186,11 +190,8 @@ fn rebuild_layers(
         // Drawn at the screen's own pixels for the view the district settles on.
         let scale_factor = window.map_or(1.0, |w| w.scale_factor() as f64);
         let metres_per_px = map.target.scale / scale_factor.max(0.1);
-        let key = (
-            std::sync::Arc::as_ptr(&city.0) as usize,
-            metres_per_px.to_bits(),
-        );
-        if cached.key != Some(key) {
+        let current = std::sync::Arc::downgrade(&city.0);
+        if !(cached.city.ptr_eq(&current) && cached.scale_bits == metres_per_px.to_bits()) {
             let started = std::time::Instant::now();
             let pic = picture::all_buildings(&city.0, metres_per_px);
             debug!(
@@ -203,7 +204,8 @@ fn rebuild_layers(
             let center = pic.bounds.center();
             let mpp = pic.metres_per_px;
             *cached = BuildingsPicture {
-                key: Some(key),
+                city: current,
+                scale_bits: metres_per_px.to_bits(),
                 material: materials.add(ColorMaterial {
                     texture: Some(images.add(picture_image(pic))),
                     ..default()
