@@ -168,6 +168,10 @@ fn rebuild_layers(
     for e in &old {
         commands.entity(e).despawn();
     }
+    if cached.city.strong_count() == 0 {
+        // Its snapshot was swapped out: let its texture go too.
+        *cached = BuildingsPicture::default();
+    }
     let depth = focus.layer_depth(&city.0);
     // All buildings on the district view come as a picture (below), not in the layers.
     let as_picture = all.0 && depth == Depth::District;
