@@ -81,21 +81,15 @@ fn end_frame(
     if now - started < probe.seconds {
         return;
     }
-    let mut frames = probe.frames.clone();
-    frames.sort_by(f64::total_cmp);
-    let mut cpu = probe.cpu.clone();
-    cpu.sort_by(f64::total_cmp);
-    let pct = |v: &[f64], p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
+    let (frames, cpu) = (&probe.frames, &probe.cpu);
     let fps = frames.len() as f64 / (now - started).max(1e-9);
-    let renderer = adapter.map_or("unknown".to_string(), |a| {
-        format!("{} ({:?})", a.0.name, a.0.backend)
-    });
+    let renderer = renderer_name(adapter);
     println!(
         "fps={fps:.1} p50={:.1} p95={:.1} cpu50={:.2} cpu95={:.2} frames={} renderer={}",
-        pct(&frames, 0.5),
-        pct(&frames, 0.95),
-        pct(&cpu, 0.5),
-        pct(&cpu, 0.95),
+        percentile(frames, 0.5),
+        percentile(frames, 0.95),
+        percentile(cpu, 0.5),
+        percentile(cpu, 0.95),
         frames.len(),
         renderer.replace(' ', "_"),
     );
@@ -271,16 +265,8 @@ fn drill_step(
         }
         DrillPhase::Done { .. } => {
             let rss_after = crate::bench::rss_mib().unwrap_or(f64::NAN);
-            let mut cpu = probe.transition_cpu.clone();
-            cpu.sort_by(f64::total_cmp);
-            let pct = |p: f64| {
-                cpu.get(((cpu.len().max(1) - 1) as f64 * p).round() as usize)
-                    .copied()
-                    .unwrap_or(f64::NAN)
-            };
-            let renderer = adapter.map_or("unknown".to_string(), |a| {
-                format!("{} ({:?})", a.0.name, a.0.backend)
-            });
+            let pct = |p: f64| percentile(&probe.transition_cpu, p);
+            let renderer = renderer_name(adapter);
             // What the main world holds in images (glyph atlases, the ring's canvas) and
             // meshes, for the memory figures.
             let image_mib = images
@@ -362,16 +348,41 @@ fn floor_step(
     if probe.frame_ms.len() < 120 {
         return;
     }
-    let mut ms = probe.frame_ms.clone();
-    ms.sort_by(f64::total_cmp);
-    let renderer = adapter.map_or("unknown".to_string(), |a| {
-        format!("{} ({:?})", a.0.name, a.0.backend)
-    });
+    let renderer = renderer_name(adapter);
     println!(
         "floor_rss={:.0} floor_p50={:.1} renderer={}",
         crate::bench::rss_mib().unwrap_or(f64::NAN),
-        ms[ms.len() / 2],
+        percentile(&probe.frame_ms, 0.5),
         renderer.replace(' ', "_"),
     );
     exit.write(AppExit::Success);
+}
+
+/// The `p` quantile (0–1) of `values`, the nearest rank; NaN when there are none.
+fn percentile(values: &[f64], p: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((sorted.len().max(1) - 1) as f64 * p.clamp(0.0, 1.0)).round() as usize;
+    sorted.get(rank).copied().unwrap_or(f64::NAN)
+}
+
+/// The renderer's name and backend, as the bench prints it.
+fn renderer_name(adapter: Option<Res<RenderAdapterInfo>>) -> String {
+    adapter.map_or("unknown".to_string(), |a| {
+        format!("{} ({:?})", a.0.name, a.0.backend)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percentile;
+
+    #[test]
+    fn percentiles_take_the_nearest_rank() {
+        let v = [5.0, 1.0, 4.0, 2.0, 3.0];
+        assert_eq!(percentile(&v, 0.5), 3.0);
+        assert_eq!(percentile(&v, 0.95), 5.0);
+        assert_eq!(percentile(&v, 0.0), 1.0);
+        assert!(percentile(&[], 0.5).is_nan());
+    }
 }

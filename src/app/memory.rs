@@ -58,7 +58,7 @@ fn trim_when_quiet(
 
 /// Returns the allocator's free memory to the system, on a short-lived thread so that no
 /// frame waits for it.
-pub fn release_free_memory() {
+fn release_free_memory() {
     if let Err(e) = std::thread::Builder::new()
         .name("memory trim".into())
         .spawn(trim)
