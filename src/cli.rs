@@ -185,6 +185,7 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     crate::bench::mark_start();
+    crate::app::memory::limit_arenas();
     let cli = Cli::parse();
     match cli.command {
         None => run(&cli.run, None),

@@ -136,6 +136,23 @@ pub fn build(options: AppOptions) -> App {
 }
 
 /// Bevy's plugins as the exhibit sets them up: the window, the renderer, the log.
+/// The renderer's settings: smaller device-memory blocks, given back when empty (a 2D
+/// exhibit allocates little, and on a software renderer every block is the process's own
+/// memory), and no validation of indirect draws (Bevy's 2D draws none; the check's compute
+/// pipelines cost 5 MiB under lavapipe). `WGPU_VALIDATION_INDIRECT_CALL=1` turns it back on.
+fn wgpu_settings() -> bevy::render::settings::WgpuSettings {
+    use bevy::render::settings::{InstanceFlags, MemoryHints, WgpuSettings};
+    let mut settings = WgpuSettings {
+        memory_hints: MemoryHints::MemoryUsage,
+        ..default()
+    };
+    settings
+        .instance_flags
+        .remove(InstanceFlags::VALIDATION_INDIRECT_CALL);
+    settings.instance_flags = settings.instance_flags.with_env();
+    settings
+}
+
 pub fn window_plugins(
     title: String,
     size: (u32, u32),
@@ -164,13 +181,7 @@ pub fn window_plugins(
             ..default()
         })
         .set(bevy::render::RenderPlugin {
-            // Smaller device-memory blocks, given back when empty: a 2D exhibit allocates
-            // little, and on a software renderer every block is the process's own memory.
-            render_creation: bevy::render::settings::WgpuSettings {
-                memory_hints: bevy::render::settings::MemoryHints::MemoryUsage,
-                ..default()
-            }
-            .into(),
+            render_creation: wgpu_settings().into(),
             ..default()
         })
         .set(bevy::log::LogPlugin {
