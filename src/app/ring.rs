@@ -10,6 +10,7 @@ use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::render::render_resource::TextureFormat;
 use bevy::sprite::Anchor;
+use bevy::text::FontHinting;
 use bevy::window::{PrimaryWindow, WindowRef, WindowResolution};
 
 use super::AppSystems;
@@ -30,10 +31,45 @@ pub const HALL_LAYER: usize = 2;
 pub const TEXTURE_SIZE: (u32, u32) = (2560, 360);
 /// Seconds for values to ease and lines to draw in after the selection changes.
 const EASE_SECONDS: f64 = 0.9;
+/// Size of the marquee's text, canvas px.
+const MARQUEE_FONT: f32 = 28.0;
 /// Marquee speed, canvas px per second.
 const MARQUEE_SPEED: f64 = 90.0;
 /// Horizontal field of view of the hall view, degrees.
 const HALL_FOV_DEG: f64 = 80.0;
+
+/// Glyph pixels per canvas pixel: the ring's texts are laid out on the 7680 × 1080 canvas
+/// but drawn where they land, in the 2560 × 360 texture or on the LED wall's window. Their
+/// glyphs are made at that size (crisp, and a ninth of the atlas space in the texture) and
+/// the text scaled back up to canvas units.
+#[derive(Resource, Clone, Copy)]
+struct RingTextScale(f32);
+
+impl RingTextScale {
+    /// For the ring drawn into the texture and into each of `windows` (pixel sizes: the LED
+    /// wall's window, the main window when it shows the ring), the largest of them.
+    fn new(windows: impl IntoIterator<Item = (u32, u32)>) -> Self {
+        let fit =
+            |(w, h): (u32, u32)| (w as f32 / CANVAS[0] as f32).min(h as f32 / CANVAS[1] as f32);
+        Self(
+            windows
+                .into_iter()
+                .map(fit)
+                .fold(fit(TEXTURE_SIZE), f32::max),
+        )
+    }
+
+    /// The font, hinting and transform scale of a text `size` canvas pixels high.
+    fn font(self, size: f32) -> (TextFont, FontHinting, Vec3) {
+        (
+            TextFont::from_font_size(theme::text_px(size * self.0)),
+            // Hinted, as the panels' texts are: legible at the texture's small sizes, and
+            // sizes the panels also use share their glyph atlases.
+            FontHinting::Enabled,
+            Vec3::splat(self.0.recip()),
+        )
+    }
+}
 
 /// The ring's layout, what its widgets show, and how far their animations have come.
 #[derive(Resource)]
@@ -143,6 +179,7 @@ pub(crate) fn plugin(app: &mut App) {
     app.add_systems(Startup, setup).add_systems(
         Update,
         (
+            follow_text_scale,
             rebuild_marquee,
             redraw,
             idle_motion,
@@ -171,6 +208,7 @@ fn setup(
     );
     let image = images.add(image);
     commands.insert_resource(RingCanvas(image.clone()));
+    commands.insert_resource(RingTextScale::new(ring_window.as_ref().and_then(|r| r.0)));
     let fixed = || {
         Projection::Orthographic(OrthographicProjection {
             scaling_mode: ScalingMode::Fixed {
@@ -367,6 +405,32 @@ fn refocus(
     ring.redraw = true;
 }
 
+/// Keeps the ring's glyphs at the size they are shown: the main window showing the ring
+/// itself (the LED wall's own machine) draws them larger than the texture does.
+fn follow_text_scale(
+    view: Res<MainView>,
+    ring_window: Option<Res<RingWindow>>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    mut scale: ResMut<RingTextScale>,
+    mut ring: ResMut<RingState>,
+    mut marquee: Query<(&mut TextFont, &mut Transform), With<Marquee>>,
+) {
+    let main = window
+        .filter(|_| *view == MainView::Ring)
+        .map(|w| (w.physical_width(), w.physical_height()));
+    let now = RingTextScale::new(ring_window.and_then(|r| r.0).into_iter().chain(main));
+    if now.0 == scale.0 {
+        return;
+    }
+    *scale = now;
+    ring.redraw = true;
+    let (font, _, to) = now.font(MARQUEE_FONT);
+    for (mut f, mut t) in &mut marquee {
+        f.font_size = font.font_size;
+        t.scale = to;
+    }
+}
+
 /// The marquee: the selected region's alerts, or a calm line when there are none.
 fn rebuild_marquee(
     mut commands: Commands,
@@ -374,6 +438,7 @@ fn rebuild_marquee(
     lang: Res<CurrentLang>,
     ring: Res<RingState>,
     marquees: Query<Entity, With<Marquee>>,
+    text_scale: Res<RingTextScale>,
     mut shown: Local<Option<(usize, Lang, usize)>>,
 ) {
     // Keyed by region, language and snapshot (a swapped-in snapshot has new alerts).
@@ -410,15 +475,18 @@ fn rebuild_marquee(
     items.insert(0, head);
     let mut x = 0.0;
     for item in items {
-        let w = labels::text_size(&item, 28.0)[0] + 160.0;
+        let w = labels::text_size(&item, MARQUEE_FONT as f64)[0] + 160.0;
+        let (font, hinting, scale) = text_scale.font(MARQUEE_FONT);
         commands.spawn((
             Name::new("Ring marquee item"),
             Marquee { offset: x },
             Text2d::new(item),
-            TextFont::from_font_size(28.0),
+            font,
+            hinting,
             TextColor(theme::color(palette::TEXT)),
             Anchor::CENTER_LEFT,
-            Transform::from_xyz(0.0, (TICKER * 0.5 - CANVAS[1] * 0.5) as f32, 2.0),
+            Transform::from_xyz(0.0, (TICKER * 0.5 - CANVAS[1] * 0.5) as f32, 2.0)
+                .with_scale(scale),
             RenderLayers::layer(RING_LAYER),
         ));
         x += w;
@@ -465,6 +533,7 @@ fn redraw(
     >,
     mut pulses: Query<(Entity, &mut RingPulse, &mut Transform, &mut Visibility), Without<RingText>>,
     materials: Res<RingMaterials>,
+    text_scale: Res<RingTextScale>,
 ) {
     if !ring.redraw || ring.widgets.is_empty() {
         return;
@@ -501,13 +570,13 @@ fn redraw(
             Align::Right => Anchor::CENTER_RIGHT,
         };
         let color = theme::color(item.color);
+        let (want, hinting, scale) = text_scale.font(item.size);
         if let Some((_, mut text, mut font, mut tc, mut a, mut t, mut vis)) = pool.next() {
             if text.0 != item.text {
                 text.0.clone_from(&item.text);
             }
-            let size = FontSize::Px(item.size);
-            if font.font_size != size {
-                font.font_size = size;
+            if font.font_size != want.font_size {
+                font.font_size = want.font_size;
             }
             if tc.0 != color {
                 tc.0 = color;
@@ -516,6 +585,7 @@ fn redraw(
                 *a = anchor;
             }
             t.translation = Vec3::new(p[0], p[1], 1.0);
+            t.scale = scale;
             if *vis != Visibility::Inherited {
                 *vis = Visibility::Inherited;
             }
@@ -524,10 +594,11 @@ fn redraw(
                 Name::new("Ring text"),
                 RingText,
                 Text2d::new(item.text.clone()),
-                TextFont::from_font_size(item.size),
+                want,
+                hinting,
                 TextColor(color),
                 anchor,
-                Transform::from_xyz(p[0], p[1], 1.0),
+                Transform::from_xyz(p[0], p[1], 1.0).with_scale(scale),
                 RenderLayers::layer(RING_LAYER),
             ));
         }

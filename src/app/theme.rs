@@ -15,7 +15,29 @@ pub fn color(c: Srgba) -> Color {
     Color::srgba_u8(c.0, c.1, c.2, c.3)
 }
 
+/// The pixel sizes glyphs are drawn at, across the panels, the map's labels and the ring.
+/// Each size a text is drawn at gets glyph atlases of its own (a 1 MiB texture, kept in main
+/// memory as well), so computed sizes are snapped down to these few.
+/// Every pixel up to 13 (a pixel is a large step there: the ring's texture draws its texts
+/// at a third of their canvas size), fewer above.
+const TEXT_SIZES: [f32; 23] = [
+    4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 15.0, 17.0, 18.0, 20.0, 22.0, 26.0, 30.0,
+    34.0, 40.0, 48.0, 56.0, 68.0, 76.0,
+];
+
+/// The largest of [`TEXT_SIZES`] not above `size` (the smallest for anything below it), so a
+/// text never comes out larger than the space it was fitted to.
+pub fn text_px(size: f32) -> f32 {
+    TEXT_SIZES
+        .iter()
+        .rev()
+        .find(|&&s| s <= size)
+        .copied()
+        .unwrap_or(TEXT_SIZES[0])
+}
+
 /// Font sizes in logical pixels, from the hall's viewing distance (1–2 m from a 55" panel).
+/// Each is one of [`TEXT_SIZES`].
 pub mod size {
     pub const TITLE: f32 = 34.0;
     pub const HEADING: f32 = 30.0;
@@ -37,5 +59,30 @@ pub(crate) fn plugin(app: &mut App) {
         },
     ) {
         error!("cannot install the CJK font: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_sizes_snap_down_and_the_house_sizes_are_on_the_ladder() {
+        assert_eq!(text_px(17.9), 17.0);
+        assert_eq!(text_px(20.0), 20.0);
+        assert_eq!(text_px(1.0), 4.0);
+        assert_eq!(text_px(500.0), 76.0);
+        for s in [
+            size::TITLE,
+            size::HEADING,
+            size::BODY,
+            size::FIGURE,
+            size::SMALL,
+            size::LABEL,
+            size::BUTTON,
+            size::TITLE * 2.0,
+        ] {
+            assert_eq!(text_px(s), s, "{s} is not one of the drawn sizes");
+        }
     }
 }

@@ -422,7 +422,7 @@ fn place_labels(
         } else {
             Visibility::Hidden
         };
-        let size = FontSize::Px((l.font as f64 * scale).round() as f32);
+        let size = FontSize::Px(theme::text_px((l.font as f64 * scale) as f32));
         for child in children.iter() {
             if let Ok(mut f) = fonts.get_mut(child)
                 && f.font_size != size
