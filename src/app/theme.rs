@@ -25,15 +25,9 @@ const TEXT_SIZES: [f32; 23] = [
     34.0, 40.0, 48.0, 56.0, 68.0, 76.0,
 ];
 
-/// The largest of [`TEXT_SIZES`] not above `size` (the smallest for anything below it), so a
-/// text never comes out larger than the space it was fitted to.
+/// `size` snapped down to [`TEXT_SIZES`].
 pub fn text_px(size: f32) -> f32 {
-    TEXT_SIZES
-        .iter()
-        .rev()
-        .find(|&&s| s <= size)
-        .copied()
-        .unwrap_or(TEXT_SIZES[0])
+    crate::scene::labels::snap_down(&TEXT_SIZES, size)
 }
 
 /// Font sizes in logical pixels, from the hall's viewing distance (1–2 m from a 55" panel).
@@ -67,11 +61,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_sizes_snap_down_and_the_house_sizes_are_on_the_ladder() {
-        assert_eq!(text_px(17.9), 17.0);
-        assert_eq!(text_px(20.0), 20.0);
-        assert_eq!(text_px(1.0), 4.0);
-        assert_eq!(text_px(500.0), 76.0);
+    fn the_house_sizes_are_drawn_sizes() {
         for s in [
             size::TITLE,
             size::HEADING,

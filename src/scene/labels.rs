@@ -14,6 +14,19 @@ pub struct Candidate {
     pub priority: f64,
 }
 
+/// The largest of `ladder` (ascending) not above `size`, or its smallest for anything below
+/// it: so a text snapped to a few sizes never comes out larger than the space it was fitted
+/// to (each size a text is drawn at gets glyph atlases of its own).
+pub fn snap_down(ladder: &[f32], size: f32) -> f32 {
+    ladder
+        .iter()
+        .rev()
+        .find(|&&s| s <= size)
+        .or(ladder.first())
+        .copied()
+        .unwrap_or(size)
+}
+
 /// Estimated size of a one-line label: CJK glyphs are square, Latin about half as wide.
 pub fn text_size(text: &str, font_px: f64) -> [f64; 2] {
     let width: f64 = text
@@ -75,6 +88,16 @@ pub fn place(candidates: &[Candidate], area: [f64; 4], gap: f64) -> Vec<Option<P
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_snap_down_to_the_ladder() {
+        let ladder = [12.0, 14.0, 20.0];
+        assert_eq!(snap_down(&ladder, 14.0), 14.0);
+        assert_eq!(snap_down(&ladder, 19.9), 14.0);
+        assert_eq!(snap_down(&ladder, 3.0), 12.0);
+        assert_eq!(snap_down(&ladder, 500.0), 20.0);
+        assert_eq!(snap_down(&[], 9.0), 9.0);
+    }
 
     #[test]
     fn overlapping_lower_priority_label_is_hidden() {

@@ -174,15 +174,9 @@ const FONT_SIZES: [f32; 17] = [
     76.0,
 ];
 
-/// The largest of [`FONT_SIZES`] not above `size` (the smallest for anything below it), so
-/// a text never comes out larger than the space it was fitted to.
+/// `size` snapped down to [`FONT_SIZES`].
 pub fn snap_font_size(size: f32) -> f32 {
-    FONT_SIZES
-        .iter()
-        .rev()
-        .find(|&&s| s <= size)
-        .copied()
-        .unwrap_or(FONT_SIZES[0])
+    crate::scene::labels::snap_down(&FONT_SIZES, size)
 }
 
 /// `s` as it fits in `width` canvas pixels at `size`: whole, or cut with an ellipsis (by the
