@@ -138,8 +138,10 @@ pub fn build(options: AppOptions) -> App {
 /// Bevy's plugins as the exhibit sets them up: the window, the renderer, the log.
 /// The renderer's settings: smaller device-memory blocks, given back when empty (a 2D
 /// exhibit allocates little, and on a software renderer every block is the process's own
-/// memory), and no validation of indirect draws (Bevy's 2D draws none; the check's compute
-/// pipelines cost 5 MiB under lavapipe). `WGPU_VALIDATION_INDIRECT_CALL=1` turns it back on.
+/// memory), and no validation of indirect draws' arguments — as Bevy means to do in release
+/// builds except on DX12, but its check sees DX12 among the default backends on Linux too.
+/// The check's compute pipelines cost 5 MiB under lavapipe. `WGPU_VALIDATION_INDIRECT_CALL=1`
+/// turns it back on.
 fn wgpu_settings() -> bevy::render::settings::WgpuSettings {
     use bevy::render::settings::{InstanceFlags, MemoryHints, WgpuSettings};
     let mut settings = WgpuSettings {
