@@ -17,12 +17,13 @@ pub fn color(c: Srgba) -> Color {
 
 /// The pixel sizes glyphs are drawn at, across the panels, the map's labels and the ring.
 /// Each size a text is drawn at gets glyph atlases of its own (a 1 MiB texture, kept in main
-/// memory as well), so computed sizes are snapped down to these few.
-/// Every pixel up to 13 (a pixel is a large step there: the ring's texture draws its texts
-/// at a third of their canvas size), fewer above.
-const TEXT_SIZES: [f32; 23] = [
-    4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 15.0, 17.0, 18.0, 20.0, 22.0, 26.0, 30.0,
-    34.0, 40.0, 48.0, 56.0, 68.0, 76.0,
+/// memory as well), so computed sizes are snapped down to these. Every pixel up to 18 (a
+/// pixel is a large step there, and the ring's texture draws its texts at a third of their
+/// canvas size), then the house sizes and the ring's canvas sizes, so that an LED wall
+/// drawing the canvas 1:1 shows each text at exactly the size it was fitted at.
+const TEXT_SIZES: [f32; 28] = [
+    4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 20.0, 22.0,
+    26.0, 28.0, 30.0, 34.0, 36.0, 40.0, 48.0, 56.0, 64.0, 68.0, 76.0,
 ];
 
 /// `size` snapped down to [`TEXT_SIZES`].
@@ -73,6 +74,13 @@ mod tests {
             size::TITLE * 2.0,
         ] {
             assert_eq!(text_px(s), s, "{s} is not one of the drawn sizes");
+        }
+        for s in crate::scene::ring::draw::FONT_SIZES {
+            assert_eq!(
+                text_px(s),
+                s,
+                "the ring's {s} is not one of the drawn sizes"
+            );
         }
     }
 }

@@ -169,7 +169,7 @@ fn text(
 /// The font sizes the ring uses. Each size a text is drawn at gets its own glyph atlas
 /// (a 1 MiB texture, with a copy in main memory), so sizes computed from a widget's
 /// dimensions are snapped down to these few.
-const FONT_SIZES: [f32; 17] = [
+pub const FONT_SIZES: [f32; 17] = [
     12.0, 14.0, 15.0, 16.0, 18.0, 20.0, 22.0, 26.0, 28.0, 30.0, 34.0, 36.0, 40.0, 48.0, 56.0, 64.0,
     76.0,
 ];
