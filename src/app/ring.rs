@@ -206,8 +206,10 @@ fn setup(
         TextureFormat::Rgba8Unorm,
         Some(TextureFormat::Rgba8UnormSrgb),
     );
-    // Drawn by its camera only: no 3.5 MiB of zeros kept in main memory and uploaded.
+    // Drawn by its camera only: no 3.5 MiB of zeros kept in main memory and uploaded, and
+    // never resized, so nothing to copy over.
     image.data = None;
+    image.copy_on_resize = false;
     let image = images.add(image);
     commands.insert_resource(RingCanvas(image.clone()));
     commands.insert_resource(RingTextScale::new(ring_window.as_ref().and_then(|r| r.0)));
