@@ -1,6 +1,8 @@
 //! The demo snapshot embedded in the binary, so the exhibit runs with nothing beside it.
 
-use crate::snapshot::{LoadError, Loaded, load_bytes};
+use std::path::Path;
+
+use crate::snapshot::{DEFAULT_SIZE_LIMIT, LoadError, Loaded, load_bytes, load_file};
 
 /// The demo snapshot's text: Qingdao Shibei with real names and codes, synthetic geometry and
 /// figures. Regenerate with `citygrid generate --demo -o data/shibei-demo.ron`.
@@ -12,4 +14,13 @@ pub const DEMO_ORIGIN: &str = "<embedded demo>";
 /// Parses and validates the embedded demo.
 pub fn load_demo() -> Result<Loaded, LoadError> {
     load_bytes(DEMO_ORIGIN, DEMO_RON.as_bytes(), u64::MAX)
+}
+
+/// Loads the snapshot to show: the given file (refused over [`DEFAULT_SIZE_LIMIT`]), else
+/// the embedded demo.
+pub fn load_snapshot(file: Option<&Path>) -> Result<Loaded, LoadError> {
+    match file {
+        Some(f) => load_file(f, DEFAULT_SIZE_LIMIT),
+        None => load_demo(),
+    }
 }

@@ -22,6 +22,7 @@ pub mod generate;
 pub mod geo;
 pub mod import;
 pub mod palette;
+pub mod process;
 pub mod scene;
 pub mod snapshot;
 #[cfg(feature = "exhibit")]

@@ -11,12 +11,10 @@ use bevy::input::InputPlugin;
 use bevy::input::touch::{TouchInput, TouchPhase};
 use bevy::prelude::*;
 
+use crate::app::base::swap::{LoadSnapshot, Swapper};
 use crate::app::kiosk::Idle;
-use crate::app::map::logic::MapView;
 use crate::app::ring::RingState;
-use crate::app::state::MapRequest;
-use crate::app::swap::{LoadSnapshot, Swapper};
-use crate::app::{AppOptions, City, Focus, add_exhibit};
+use crate::app::{AppOptions, City, Focus, MapRequest, MapView, add_exhibit};
 use crate::generate::rng::Rng;
 use crate::snapshot::index::CityData;
 
@@ -102,7 +100,7 @@ pub fn run(sequences: usize, seed: u64, swap_files: &[&Path]) -> Result<SoakRepo
     let (warm_at, half) = ((sequences / 10).max(1), (sequences / 2).max(2));
     for n in 0..sequences {
         if n >= warm_at && n % 50 == 0 {
-            let rss = crate::bench::rss_mib();
+            let rss = crate::process::rss_mib();
             let slot = if n < half {
                 &mut rss_first
             } else {

@@ -7,15 +7,21 @@ use std::time::{Duration, Instant};
 
 use bevy::input::touch::TouchPhase;
 use bevy::prelude::*;
-use citygrid::app::City;
-use citygrid::app::curator::{Curator, CuratorAction, CuratorActionMessage, HOLD_SECONDS};
-use citygrid::app::kiosk::HallConfig;
-use citygrid::app::swap::{LoadOutcome, Swapper};
+use citygrid::app::base::HallConfig;
+use citygrid::app::base::swap::{LoadOutcome, Swapper};
+use citygrid::app::curator::{CuratorAction, CuratorActionMessage, HOLD_SECONDS, PinEntry};
+use citygrid::app::{City, CuratorMode};
 use citygrid::config::PinHash;
 
 fn act(app: &mut App, a: CuratorAction) {
     app.world_mut().write_message(CuratorActionMessage(a));
     app.update();
+    // A change of mode applies at the start of the next frame.
+    app.update();
+}
+
+fn mode(app: &App) -> CuratorMode {
+    *app.world().resource::<State<CuratorMode>>().get()
 }
 
 fn hold_corner(app: &mut App, id: u64, seconds: f64) {
@@ -37,32 +43,26 @@ fn the_pin_gate_opens_curator_mode_and_a_file_is_applied() {
 
     // Taps and short presses in the corner do nothing.
     hold_corner(&mut app, 1, 0.5);
-    assert_eq!(*app.world().resource::<Curator>(), Curator::Closed);
+    assert_eq!(mode(&app), CuratorMode::Closed);
     // A press held for three seconds asks for the PIN.
     hold_corner(&mut app, 2, HOLD_SECONDS + 0.3);
-    assert!(matches!(
-        *app.world().resource::<Curator>(),
-        Curator::Pin { .. }
-    ));
+    assert_eq!(mode(&app), CuratorMode::Pin);
 
     // A wrong PIN is refused.
     for d in ['1', '1', '1', '1'] {
         act(&mut app, CuratorAction::Digit(d));
     }
     act(&mut app, CuratorAction::SubmitPin);
-    match app.world().resource::<Curator>() {
-        Curator::Pin { entered, message } => {
-            assert!(entered.is_empty());
-            assert!(message.as_deref().unwrap_or_default().contains("Wrong PIN"));
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(mode(&app), CuratorMode::Pin);
+    let PinEntry { entered, message } = app.world().resource::<PinEntry>();
+    assert!(entered.is_empty());
+    assert!(message.as_deref().unwrap_or_default().contains("Wrong PIN"));
     // The right one opens it.
     for d in ['2', '4', '6', '8'] {
         act(&mut app, CuratorAction::Digit(d));
     }
     act(&mut app, CuratorAction::SubmitPin);
-    assert_eq!(*app.world().resource::<Curator>(), Curator::Open);
+    assert_eq!(mode(&app), CuratorMode::Open);
 
     // Check a file: nothing changes until Apply.
     let dir = std::env::temp_dir().join(format!("citygrid-curator-{}", std::process::id()));
@@ -95,7 +95,7 @@ fn the_pin_gate_opens_curator_mode_and_a_file_is_applied() {
         "checked by a curator"
     );
     act(&mut app, CuratorAction::Close);
-    assert_eq!(*app.world().resource::<Curator>(), Curator::Closed);
+    assert_eq!(mode(&app), CuratorMode::Closed);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -108,5 +108,5 @@ fn a_kiosk_without_a_pin_never_opens_curator_mode() {
         config.0.kiosk = true;
     }
     hold_corner(&mut app, 3, HOLD_SECONDS + 0.3);
-    assert_eq!(*app.world().resource::<Curator>(), Curator::Closed);
+    assert_eq!(mode(&app), CuratorMode::Closed);
 }

@@ -5,11 +5,14 @@ mod common;
 
 use bevy::input::touch::TouchPhase;
 use bevy::prelude::*;
+use citygrid::app::base::CurrentLang;
 use citygrid::app::kiosk::Idle;
-use citygrid::app::map::logic::MapView;
-use citygrid::app::state::{CurrentLang, MapRequest};
-use citygrid::app::{Focus, MainView};
+use citygrid::app::{Focus, KioskMode, MainView, MapRequest, MapView};
 use citygrid::scene::format::Lang;
+
+fn attract(app: &App) -> bool {
+    *app.world().resource::<State<KioskMode>>().get() == KioskMode::Attract
+}
 
 #[test]
 fn idle_resets_tours_and_the_first_touch_returns() {
@@ -26,10 +29,7 @@ fn idle_resets_tours_and_the_first_touch_returns() {
     app.world_mut().resource_mut::<Idle>().seconds = 61.0;
     app.update();
     app.update();
-    assert!(
-        app.world().resource::<Idle>().attract,
-        "the attract mode starts"
-    );
+    assert!(attract(&app), "the attract mode starts");
     assert_eq!(
         *app.world().resource::<Focus>(),
         Focus::District,
@@ -40,7 +40,10 @@ fn idle_resets_tours_and_the_first_touch_returns() {
         Lang::Zh,
         "language reset"
     );
-    assert_eq!(*app.world().resource::<MainView>(), MainView::Map);
+    assert_eq!(
+        *app.world().resource::<State<MainView>>().get(),
+        MainView::Map
+    );
 
     // The tour moves on to a subdistrict.
     app.world_mut().resource_mut::<Idle>().tour_clock = 100.0;
@@ -59,10 +62,7 @@ fn idle_resets_tours_and_the_first_touch_returns() {
     app.update();
     common::touch(&mut app, 9, TouchPhase::Ended, pos);
     app.update();
-    assert!(
-        !app.world().resource::<Idle>().attract,
-        "the attract mode ends"
-    );
+    assert!(!attract(&app), "the attract mode ends");
     assert_eq!(*app.world().resource::<Focus>(), Focus::District);
     assert!(app.world().resource::<Idle>().seconds < 1.0);
 

@@ -5,9 +5,8 @@ mod common;
 
 use bevy::input::touch::TouchPhase;
 use bevy::prelude::*;
-use citygrid::app::Focus;
-use citygrid::app::map::logic::{MapView, hit};
-use citygrid::app::state::MapRequest;
+use citygrid::app::map::hit;
+use citygrid::app::{Focus, MapRequest, MapView};
 use citygrid::geo::P2;
 use citygrid::snapshot::index::CityData;
 

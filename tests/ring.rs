@@ -6,9 +6,8 @@ mod common;
 use std::time::Duration;
 
 use bevy::prelude::*;
-use citygrid::app::Focus;
 use citygrid::app::ring::RingState;
-use citygrid::app::state::MapRequest;
+use citygrid::app::{Focus, MapRequest};
 use citygrid::scene::ring::data::Content;
 use citygrid::scene::ring::draw::primary_value;
 

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
-use citygrid::app::kiosk::HallConfig;
+use citygrid::app::base::HallConfig;
+use citygrid::app::base::swap::{LoadOutcome, LoadSnapshot, Swapper};
 use citygrid::app::ring::RingState;
-use citygrid::app::swap::{LoadOutcome, LoadSnapshot, Swapper};
 use citygrid::app::{City, Focus};
 
 fn temp(name: &str) -> PathBuf {

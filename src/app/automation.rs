@@ -16,9 +16,8 @@ use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use bevy::time::TimeUpdateStrategy;
 
-use super::AppSystems;
-use super::map::logic::MapView;
-use super::probe::FrameProbe;
+use crate::app::base::probe::FrameProbe;
+use crate::app::base::{AppSystems, MapView};
 
 /// What each frame adds to the exhibit's clock while it runs.
 pub const STEP: Duration = Duration::from_millis(100);

@@ -8,8 +8,8 @@ use std::time::Instant;
 use bevy::prelude::*;
 use bevy::render::renderer::RenderAdapterInfo;
 
-use super::AppSystems;
-use super::state::{City, Focus, MapRequest};
+use crate::app::base::probe::FrameProbe;
+use crate::app::base::{AppSystems, City, Focus, MapRequest, MapView};
 
 /// Seconds ignored at the start (pipelines compile, fonts load).
 const WARM_UP: f64 = 3.0;
@@ -197,9 +197,9 @@ fn atlas_sizes(atlases: &bevy::text::FontAtlasSet) -> String {
 
 fn drill_step(
     mut probe: ResMut<DrillProbe>,
-    frames: Res<super::probe::FrameProbe>,
+    frames: Res<FrameProbe>,
     frame: Res<bevy::diagnostic::FrameCount>,
-    map: Res<super::map::logic::MapView>,
+    map: Res<MapView>,
     city: Res<City>,
     adapter: Option<Res<RenderAdapterInfo>>,
     images: Res<Assets<Image>>,
@@ -218,7 +218,7 @@ fn drill_step(
             };
             if probe.startup_ms.is_nan() {
                 probe.startup_ms = first
-                    .duration_since(crate::bench::process_start())
+                    .duration_since(crate::process::process_start())
                     .as_secs_f64()
                     * 1000.0;
             }
@@ -229,7 +229,7 @@ fn drill_step(
                 };
                 return;
             }
-            probe.rss_start = crate::bench::rss_mib().unwrap_or(f64::NAN);
+            probe.rss_start = crate::process::rss_mib().unwrap_or(f64::NAN);
             probe.phase = DrillPhase::Drilling;
         }
         DrillPhase::Drilling => {
@@ -240,7 +240,7 @@ fn drill_step(
             requests.write(drill_request(&city.0, probe.done));
             probe.done += 1;
             if probe.done.is_multiple_of(100) {
-                let rss = crate::bench::rss_mib().unwrap_or(f64::NAN);
+                let rss = crate::process::rss_mib().unwrap_or(f64::NAN);
                 probe.rss_curve.push(rss);
             }
             if probe.done.is_multiple_of(MEASURE_EVERY) {
@@ -280,14 +280,14 @@ fn drill_step(
                 return;
             }
             if idle_frames == 0 {
-                super::memory::trim_now();
+                crate::process::trim_free_memory();
             }
             probe.phase = DrillPhase::Done {
                 idle_frames: idle_frames + 1,
             };
         }
         DrillPhase::Done { .. } => {
-            let rss_after = crate::bench::rss_mib().unwrap_or(f64::NAN);
+            let rss_after = crate::process::rss_mib().unwrap_or(f64::NAN);
             let pct = |p: f64| percentile(&probe.transition_cpu, p);
             let renderer = renderer_name(adapter);
             // What the main world holds in images (glyph atlases, the ring's canvas) and
@@ -334,10 +334,12 @@ fn drill_step(
 pub fn floor_app(size: (u32, u32)) -> App {
     let mut app = App::new();
     app.add_plugins((
-        super::window_plugins("citygrid floor".into(), size, false),
-        super::probe::plugin,
+        crate::app::base::window::window_plugins("citygrid floor".into(), size, false),
+        crate::app::base::probe::plugin,
     ))
-    .insert_resource(ClearColor(super::theme::color(crate::palette::BACKGROUND)))
+    .insert_resource(ClearColor(crate::app::base::theme::color(
+        crate::palette::BACKGROUND,
+    )))
     .insert_resource(FloorProbe::default())
     .add_systems(Startup, |mut commands: Commands| {
         commands.spawn((Camera2d, Msaa::Off));
@@ -355,7 +357,7 @@ struct FloorProbe {
 
 fn floor_step(
     mut probe: ResMut<FloorProbe>,
-    frames: Res<super::probe::FrameProbe>,
+    frames: Res<FrameProbe>,
     adapter: Option<Res<RenderAdapterInfo>>,
     mut exit: MessageWriter<AppExit>,
 ) {
@@ -378,7 +380,7 @@ fn floor_step(
     let renderer = renderer_name(adapter);
     println!(
         "floor_rss={:.0} floor_p50={:.1} renderer={}",
-        crate::bench::rss_mib().unwrap_or(f64::NAN),
+        crate::process::rss_mib().unwrap_or(f64::NAN),
         percentile(&probe.frame_ms, 0.5),
         renderer.replace(' ', "_"),
     );

@@ -2,111 +2,65 @@
 //! worker thread (no frame waits for it); a valid one is accepted into the store and takes
 //! over at once, an invalid one is refused with its report and the running snapshot stays.
 //! The watch folder feeds it: files that have stopped growing are loaded, and applied
-//! automatically when the configuration says so.
+//! automatically when the configuration says so. What it is doing shows in the base's
+//! `Swapper` status; the map follows the new snapshot by itself.
 
-use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use bevy::prelude::*;
 
-use super::AppSystems;
-use super::kiosk::HallConfig;
-use super::map::logic::{MapView, focus_bounds, map_insets};
-use super::state::{City, Focus, Settings};
-use crate::scene::view::View;
+use crate::app::base::swap::{Decide, LoadOutcome, LoadSnapshot, PREVIEW_SIZE, Pending, Swapper};
+use crate::app::base::{AppSystems, City, DataDir, Focus, HallConfig, Settings};
 use crate::snapshot::index::CityData;
-use crate::snapshot::{DEFAULT_SIZE_LIMIT, LoadError, Report, load_bytes};
+use crate::snapshot::{DEFAULT_SIZE_LIMIT, LoadError, Report, load_bytes, read_bytes};
 use crate::store::Store;
 
-/// Ask for a snapshot file to be loaded; `apply` swaps it in when it is valid.
-#[derive(Message, Debug, Clone, PartialEq)]
-pub struct LoadSnapshot {
-    pub path: PathBuf,
-    pub apply: bool,
+/// A file for the loader thread, and whether to apply it as soon as it is valid.
+struct Job {
+    path: PathBuf,
+    apply: bool,
 }
 
-/// A curator's decision on the snapshot waiting for approval.
-#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decide {
-    Apply,
-    Cancel,
+/// A file the loader thread found valid, indexed, with a preview when a curator will look.
+struct Checked {
+    path: PathBuf,
+    city: Arc<CityData>,
+    bytes: Vec<u8>,
+    report: Report,
+    apply: bool,
+    /// RGBA, [`PREVIEW_SIZE`]; empty when the snapshot is applied without a look.
+    preview: Vec<u8>,
 }
 
-/// A checked snapshot waiting for a curator's approval, with a picture of its map.
-#[derive(Debug, Clone)]
-pub struct Pending {
-    pub path: PathBuf,
-    pub city: Arc<CityData>,
-    pub bytes: Vec<u8>,
-    /// RGBA pixels, [`PREVIEW_SIZE`].
-    pub preview: Vec<u8>,
+/// A file the loader thread refused, and why.
+struct Refused {
+    path: PathBuf,
+    error: LoadError,
 }
 
-/// Size of the preview picture.
-pub const PREVIEW_SIZE: (u32, u32) = (480, 300);
-
-/// What became of the last load.
-#[derive(Debug, Clone)]
-pub enum LoadOutcome {
-    /// Valid and on show.
-    Applied { file: String, report: Report },
-    /// Valid, waiting for a curator's approval.
-    Ready { file: String, report: Report },
-    /// Refused; the running snapshot stays.
-    Refused {
-        file: String,
-        message: String,
-        report: Option<Report>,
-    },
+/// The loader thread's channels: jobs out, results back.
+#[derive(Resource)]
+struct Loader {
+    jobs: Option<Sender<Job>>,
+    results: Mutex<Receiver<Result<Checked, Refused>>>,
 }
 
-type Loaded =
-    Result<(PathBuf, Arc<CityData>, Vec<u8>, Report, bool, Vec<u8>), (PathBuf, LoadError)>;
-
-/// Loads in flight and their results.
-#[derive(Resource, Default)]
-pub struct Swapper {
-    inbox: Option<Mutex<Receiver<Loaded>>>,
-    in_flight: usize,
-    /// The latest outcome, for the curator screen and the tests.
-    pub last: Option<LoadOutcome>,
-    /// A valid snapshot waiting for approval.
-    pub pending: Option<Pending>,
-    jobs: Option<std::sync::mpsc::Sender<(PathBuf, bool)>>,
-}
-
-impl Swapper {
-    /// Whether a load is still running.
-    pub fn busy(&self) -> bool {
-        self.in_flight > 0
-    }
-}
-
-/// The data directory the store lives in (absent: nothing is written).
-#[derive(Resource, Debug, Clone)]
-pub struct DataDir(pub PathBuf);
-
-pub(crate) fn plugin(app: &mut App) {
+/// The loader thread, the swap's requests and the watch folder (headless as well as
+/// windowed).
+pub fn plugin(app: &mut App) {
     let (tx, rx) = channel();
-    let (jobs, job_rx) = channel::<(PathBuf, bool)>();
+    let (jobs, job_rx) = channel::<Job>();
     // One long-lived worker: loads run one after another, and their memory comes back to
     // the same allocator arena instead of one per thread.
     let spawned = std::thread::Builder::new()
         .name("citygrid-snapshot-loader".into())
         .spawn(move || {
-            for (path, apply) in job_rx {
-                let result = load(&path).map(|(city, bytes, report)| {
-                    // A curator will look before applying: draw the new map for them.
-                    let preview = if apply {
-                        Vec::new()
-                    } else {
-                        crate::scene::preview::render(&city, PREVIEW_SIZE.0, PREVIEW_SIZE.1)
-                    };
-                    (path.clone(), city, bytes, report, apply, preview)
-                });
-                if tx.send(result.map_err(|e| (path, e))).is_err() {
+            for job in job_rx {
+                let result = check(job);
+                if tx.send(result).is_err() {
                     break;
                 }
             }
@@ -114,88 +68,104 @@ pub(crate) fn plugin(app: &mut App) {
     if let Err(e) = &spawned {
         error!("cannot start the snapshot loader: {e}");
     }
-    app.insert_resource(Swapper {
-        inbox: Some(Mutex::new(rx)),
-        jobs: spawned.ok().map(|_| jobs),
-        ..default()
-    })
-    .init_resource::<Watch>()
-    .add_message::<LoadSnapshot>()
-    .add_message::<Decide>()
-    .add_systems(
-        Update,
-        (watch_folder, start_loads, finish_loads, decide)
-            .chain()
-            .in_set(AppSystems::Input),
-    );
+    app.init_resource::<Swapper>()
+        .insert_resource(Loader {
+            jobs: spawned.ok().map(|_| jobs),
+            results: Mutex::new(rx),
+        })
+        .init_resource::<Watch>()
+        .add_message::<LoadSnapshot>()
+        .add_message::<Decide>()
+        .add_systems(
+            Update,
+            (watch_folder, start_loads, finish_loads, decide)
+                .chain()
+                .in_set(AppSystems::Input),
+        );
 }
 
-fn start_loads(mut requests: MessageReader<LoadSnapshot>, mut swapper: ResMut<Swapper>) {
+fn start_loads(
+    mut requests: MessageReader<LoadSnapshot>,
+    loader: Res<Loader>,
+    mut swapper: ResMut<Swapper>,
+) {
     for r in requests.read() {
-        let Some(jobs) = swapper.jobs.clone() else {
+        let Some(jobs) = &loader.jobs else {
             warn!("no snapshot loader: {} not loaded", r.path.display());
             continue;
         };
-        if jobs.send((r.path.clone(), r.apply)).is_ok() {
+        let job = Job {
+            path: r.path.clone(),
+            apply: r.apply,
+        };
+        if jobs.send(job).is_ok() {
             swapper.in_flight += 1;
         }
     }
 }
 
-/// Reads, validates and indexes a snapshot file (runs on a worker thread).
-fn load(path: &Path) -> Result<(Arc<CityData>, Vec<u8>, Report), LoadError> {
+/// Reads, validates and indexes a snapshot file, and draws its preview when a curator will
+/// look before applying it (runs on the loader thread).
+fn check(Job { path, apply }: Job) -> Result<Checked, Refused> {
     let file = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    if meta.len() > DEFAULT_SIZE_LIMIT {
-        return Err(LoadError::TooLarge {
-            file,
-            size: meta.len(),
-            limit: DEFAULT_SIZE_LIMIT,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    let loaded = load_bytes(&file, &bytes, DEFAULT_SIZE_LIMIT)?;
-    Ok((
-        Arc::new(CityData::new(loaded.snapshot)),
+    let loaded = read_bytes(&path, DEFAULT_SIZE_LIMIT)
+        .map_err(LoadError::from)
+        .and_then(|bytes| Ok((load_bytes(&file, &bytes, DEFAULT_SIZE_LIMIT)?, bytes)));
+    let (loaded, bytes) = match loaded {
+        Ok(ok) => ok,
+        Err(error) => return Err(Refused { path, error }),
+    };
+    let city = Arc::new(CityData::new(loaded.snapshot));
+    let preview = if apply {
+        Vec::new()
+    } else {
+        crate::scene::preview::render(&city, PREVIEW_SIZE.0, PREVIEW_SIZE.1)
+    };
+    Ok(Checked {
+        path,
+        city,
         bytes,
-        loaded.report,
-    ))
+        report: loaded.report,
+        apply,
+        preview,
+    })
 }
 
-fn finish_loads(mut swapper: ResMut<Swapper>, mut on_show: OnShow) {
-    let results: Vec<Loaded> = match swapper.inbox.as_ref().and_then(|m| m.lock().ok()) {
-        Some(rx) => rx.try_iter().collect(),
-        None => return,
+fn finish_loads(loader: Res<Loader>, mut swapper: ResMut<Swapper>, mut on_show: OnShow) {
+    let results: Vec<Result<Checked, Refused>> = match loader.results.lock() {
+        Ok(rx) => rx.try_iter().collect(),
+        Err(_) => return,
     };
     for result in results {
         swapper.in_flight = swapper.in_flight.saturating_sub(1);
         match result {
-            Ok((path, new_city, bytes, report, apply_now, preview)) => {
+            Ok(Checked {
+                path,
+                city,
+                bytes,
+                report,
+                apply,
+                preview,
+            }) => {
                 let file = path.display().to_string();
-                if !apply_now {
+                if !apply {
                     info!("snapshot {file} is valid and waits for approval");
                     swapper.last = Some(LoadOutcome::Ready { file, report });
                     swapper.pending = Some(Pending {
                         path,
-                        city: new_city,
+                        city,
                         bytes,
                         preview,
                     });
                     continue;
                 }
-                on_show.apply(&file, new_city, &bytes);
+                on_show.apply(&file, city, &bytes);
                 swapper.last = Some(LoadOutcome::Applied { file, report });
             }
-            Err((path, e)) => {
+            Err(Refused { path, error }) => {
                 let file = path.display().to_string();
-                warn!("snapshot refused, the running one stays: {e}");
-                let report = match &e {
+                warn!("snapshot refused, the running one stays: {error}");
+                let report = match &error {
                     LoadError::Invalid { report, .. } => Some(report.clone()),
                     _ => None,
                 };
@@ -203,7 +173,7 @@ fn finish_loads(mut swapper: ResMut<Swapper>, mut on_show: OnShow) {
                 swapper.pending = None;
                 swapper.last = Some(LoadOutcome::Refused {
                     file,
-                    message: e.to_string(),
+                    message: error.to_string(),
                     report,
                 });
             }
@@ -216,13 +186,13 @@ fn finish_loads(mut swapper: ResMut<Swapper>, mut on_show: OnShow) {
 struct OnShow<'w> {
     city: ResMut<'w, City>,
     focus: ResMut<'w, Focus>,
-    map: ResMut<'w, MapView>,
     settings: ResMut<'w, Settings>,
     data_dir: Option<Res<'w, DataDir>>,
 }
 
 impl OnShow<'_> {
-    /// Puts a validated snapshot on show, from the district view, and into the store.
+    /// Puts a validated snapshot on show, from the district view, and into the store. The
+    /// map and the ring see `City` change and follow.
     fn apply(&mut self, file: &str, new_city: Arc<CityData>, bytes: &[u8]) {
         if let Some(dir) = &self.data_dir
             && let Err(e) = Store::new(&dir.0).accept(bytes)
@@ -238,14 +208,6 @@ impl OnShow<'_> {
         self.city.0 = new_city;
         self.settings.origin = file.to_string();
         *self.focus = Focus::District;
-        let fit = View::fit(
-            &focus_bounds(&self.city.0, Focus::District),
-            self.map.view.viewport,
-            map_insets(self.map.ui_scale),
-        );
-        self.map.view = fit;
-        self.map.target = fit;
-        self.map.transition = None;
     }
 }
 
@@ -279,11 +241,20 @@ fn decide(mut decisions: MessageReader<Decide>, mut swapper: ResMut<Swapper>, mu
     }
 }
 
-/// What the watch folder has seen: each file's size and time, and whether it was handed on.
+/// A file in the watch folder as last seen.
+struct Seen {
+    path: PathBuf,
+    size: u64,
+    modified: Option<SystemTime>,
+    /// Whether it was handed to the loader (at this size and time).
+    handed_on: bool,
+}
+
+/// What the watch folder has seen.
 #[derive(Resource, Default)]
 struct Watch {
     clock: f64,
-    seen: Vec<(PathBuf, u64, Option<SystemTime>, bool)>,
+    seen: Vec<Seen>,
 }
 
 /// Seconds between looks at the watch folder.
@@ -318,21 +289,26 @@ fn watch_folder(
             continue;
         };
         let (size, modified) = (meta.len(), meta.modified().ok());
-        match watch.seen.iter_mut().find(|s| s.0 == path) {
-            Some(s) if s.1 == size && s.2 == modified => {
-                if !s.3 {
-                    s.3 = true;
+        match watch.seen.iter_mut().find(|s| s.path == path) {
+            Some(s) if s.size == size && s.modified == modified => {
+                if !s.handed_on {
+                    s.handed_on = true;
                     info!("watch folder: {} arrived", path.display());
                     requests.write(LoadSnapshot { path, apply });
                 }
             }
             Some(s) => {
                 // Still growing, or replaced: look again next time.
-                s.1 = size;
-                s.2 = modified;
-                s.3 = false;
+                s.size = size;
+                s.modified = modified;
+                s.handed_on = false;
             }
-            None => watch.seen.push((path, size, modified, false)),
+            None => watch.seen.push(Seen {
+                path,
+                size,
+                modified,
+                handed_on: false,
+            }),
         }
     }
 }

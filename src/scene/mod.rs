@@ -1,11 +1,14 @@
 //! Snapshot → what the screen needs, in plain Rust: the view (camera fitting and easing),
-//! touch gestures, merged mesh buffers, label placement, and text formatting in zh/en.
+//! touch gestures, merged mesh buffers, label placement, text formatting in zh/en, and what
+//! the card and the legend say.
 //! Nothing here depends on Bevy, so it is tested and benchmarked without a window.
 
+pub mod card;
 pub mod format;
 pub mod gesture;
 pub mod labels;
 pub mod layers;
+pub mod legend;
 pub mod meshes;
 pub mod picture;
 pub mod preview;

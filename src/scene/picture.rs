@@ -4,7 +4,7 @@
 //! they are ~75,000 small triangles that a software renderer sets up one by one every frame
 //! (~15 ms of a 1080p frame under lavapipe). As a picture they are one textured quad. The
 //! map shows the picture while the view is near the scale it was drawn for and switches to
-//! the meshes when a visitor zooms in past that (see `app::map::render`).
+//! the meshes when a visitor zooms in past that (see `app::map::buildings`).
 //!
 //! Coverage is exact along each row and sampled on four sub-rows per pixel, so tiny
 //! footprints come out anti-aliased rather than as flickering single pixels.

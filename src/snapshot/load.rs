@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::model::{SCHEMA_VERSION, Snapshot};
+use super::read::{ReadError, read_bytes, utf8};
 use super::validate::{Report, validate};
 
 /// Files larger than this are refused before they are read (512 MiB).
@@ -45,6 +46,29 @@ pub enum LoadError {
     Invalid { file: String, report: Report },
 }
 
+impl From<ReadError> for LoadError {
+    /// The read path's errors keep their messages: I/O, too large and not UTF-8.
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Io { file, source } => Self::Io { file, source },
+            ReadError::TooLarge { file, size, limit } => Self::TooLarge { file, size, limit },
+            ReadError::NotUtf8 {
+                file,
+                line,
+                col,
+                byte,
+                offset,
+            } => Self::NotUtf8 {
+                file,
+                line,
+                col,
+                byte,
+                offset,
+            },
+        }
+    }
+}
+
 struct InvalidSummary<'a>(&'a Report);
 
 impl fmt::Display for InvalidSummary<'_> {
@@ -71,25 +95,12 @@ pub struct Loaded {
     pub origin: String,
 }
 
-/// Reads, parses and validates a snapshot file.
+/// Reads, parses and validates a snapshot file of at most `size_limit` bytes. Errors: `Io`
+/// and `TooLarge` from [`read_bytes`], then those of [`load_bytes`] (`NotUtf8`, `Syntax`,
+/// `Schema`, `Invalid`).
 pub fn load_file(path: &Path, size_limit: u64) -> Result<Loaded, LoadError> {
-    let file = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    if meta.len() > size_limit {
-        return Err(LoadError::TooLarge {
-            file,
-            size: meta.len(),
-            limit: size_limit,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    load_bytes(&file, &bytes, size_limit)
+    let bytes = read_bytes(path, size_limit)?;
+    load_bytes(&path.display().to_string(), &bytes, size_limit)
 }
 
 /// Parses and validates snapshot bytes; `file` names them in messages.
@@ -109,7 +120,8 @@ pub fn load_bytes(file: &str, bytes: &[u8], size_limit: u64) -> Result<Loaded, L
     })
 }
 
-/// Parses snapshot bytes without semantic validation.
+/// Parses snapshot bytes without semantic validation. Errors: `TooLarge` over `size_limit`
+/// bytes, `NotUtf8`, then those of [`parse_str`].
 pub fn parse_bytes(file: &str, bytes: &[u8], size_limit: u64) -> Result<Snapshot, LoadError> {
     if bytes.len() as u64 > size_limit {
         return Err(LoadError::TooLarge {
@@ -118,20 +130,7 @@ pub fn parse_bytes(file: &str, bytes: &[u8], size_limit: u64) -> Result<Snapshot
             limit: size_limit,
         });
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let offset = e.valid_up_to();
-            let (line, col) = line_col(&bytes[..offset]);
-            return Err(LoadError::NotUtf8 {
-                file: file.to_string(),
-                line,
-                col,
-                byte: bytes.get(offset).copied().unwrap_or(0),
-                offset,
-            });
-        }
-    };
+    let text = utf8(file, bytes)?;
     parse_str(file, text)
 }
 
@@ -227,20 +226,6 @@ pub enum SaveError {
     },
     #[error("cannot encode snapshot: {0}")]
     Encode(String),
-}
-
-/// 1-based line and column (in characters) after the given prefix.
-fn line_col(prefix: &[u8]) -> (usize, usize) {
-    let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = prefix
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let col = String::from_utf8_lossy(&prefix[line_start..])
-        .chars()
-        .count()
-        + 1;
-    (line, col)
 }
 
 #[cfg(test)]

@@ -4,9 +4,11 @@
 pub mod index;
 pub mod load;
 pub mod model;
+pub mod read;
 pub mod validate;
 
 pub use index::Index;
 pub use load::{DEFAULT_SIZE_LIMIT, LoadError, Loaded, load_bytes, load_file, parse_str, to_ron};
 pub use model::*;
+pub use read::{ReadError, read_bytes};
 pub use validate::{Issue, Report, Severity, validate};

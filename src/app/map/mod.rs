@@ -1,5 +1,14 @@
-//! The drill-down map: `logic` holds the view, input and focus changes (runs headless),
-//! `render` turns them into meshes, labels and the camera.
+//! The drill-down map: `logic` holds the view's easing and focus changes, `input` turns
+//! touches, the mouse and keys into gestures and requests (both run headless), `render`
+//! turns them into the camera and layer meshes, with the all-buildings picture in
+//! `buildings` and the labels in `labels`.
 
+mod buildings;
+mod input;
+mod labels;
 pub mod logic;
 pub mod render;
+
+pub use input::hit;
+pub use logic::{TRANSITION_SECONDS, plugin as logic_plugin};
+pub use render::plugin as render_plugin;

@@ -2,6 +2,7 @@
 //! snapshot only: where a metric has no value for the region, the widget shows the
 //! district's and says so; where there is no earlier value, no trend is claimed.
 
+pub use super::alerts::{MAX_ALERTS, alerts};
 use super::layout::Slot;
 use crate::scene::format::Lang;
 use crate::snapshot::index::CityData;
@@ -34,6 +35,22 @@ impl Named {
     }
 }
 
+/// One day's value: a bar of a bar widget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayValue {
+    /// The day, MM-DD.
+    pub day: String,
+    pub value: f64,
+}
+
+/// One region's row of a heat strip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatRow {
+    pub name: Named,
+    /// Its daily values, oldest first.
+    pub values: Vec<f64>,
+}
+
 /// The body of a widget.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Content {
@@ -49,8 +66,8 @@ pub enum Content {
         first: String,
         last: String,
     },
-    /// The last days as bars: (MM-DD, value).
-    Bars { days: Vec<(String, f64)> },
+    /// The last days as bars, oldest first.
+    Bars { days: Vec<DayValue> },
     /// A share out of 100.
     Share { value: f64 },
     /// A value against its target.
@@ -62,7 +79,7 @@ pub enum Content {
     },
     /// Regions × days.
     Heat {
-        rows: Vec<(Named, Vec<f64>)>,
+        rows: Vec<HeatRow>,
         highlight: Option<usize>,
         first: String,
         last: String,
@@ -95,114 +112,37 @@ pub fn ring_region(city: &CityData, region: usize) -> usize {
     region.min(city.snapshot.regions.len().saturating_sub(1))
 }
 
+/// The regions a ranking or heat strip compares.
+struct Peers {
+    /// Indices into the snapshot's regions.
+    regions: Vec<usize>,
+    /// The selected region where it is among them (it is not among its own children).
+    highlight: Option<usize>,
+}
+
 /// Regions to compare the selected one with: its children, or its siblings if it has none.
-fn peers(city: &CityData, region: usize) -> (Vec<usize>, Option<usize>) {
+fn peers(city: &CityData, region: usize) -> Peers {
     let children = &city.index.children[region];
     if !children.is_empty() {
-        return (children.clone(), None);
+        return Peers {
+            regions: children.clone(),
+            highlight: None,
+        };
     }
     match city.index.parent[region] {
-        Some(p) => (city.index.children[p].clone(), Some(region)),
-        None => (vec![region], Some(region)),
+        Some(p) => Peers {
+            regions: city.index.children[p].clone(),
+            highlight: Some(region),
+        },
+        None => Peers {
+            regions: vec![region],
+            highlight: Some(region),
+        },
     }
 }
 
 fn month_day(date: &str) -> String {
     date.get(5..10).unwrap_or(date).to_string()
-}
-
-/// The most alerts the ring's ticker carries: the worst first. A command center with
-/// thousands of metrics may miss hundreds of targets; a ticker of hundreds of items would
-/// take an hour to scroll by, and laying them out stalled the frame of every tap.
-pub const MAX_ALERTS: usize = 12;
-
-/// Alerts for the selected region: targets missed and sharp day-on-day changes, at most
-/// [`MAX_ALERTS`] of them, the worst (largest shortfall or rise) first.
-pub fn alerts(city: &CityData, region: usize) -> Vec<(String, String)> {
-    let s = &city.snapshot;
-    let district = city.index.district;
-    // The region's latest value per metric, in one pass over its values.
-    let mut values: Vec<Option<f64>> = vec![None; s.metrics.len()];
-    if let Some(own) = city.index.metric_values.get(region) {
-        for &(m, v) in own {
-            if let Some(slot) = values.get_mut(m) {
-                *slot = Some(v);
-            }
-        }
-    }
-    let departments: std::collections::HashMap<&str, (&str, &str)> = s
-        .departments
-        .iter()
-        .map(|d| (d.id.as_str(), (d.name.as_str(), d.name_en.as_str())))
-        .collect();
-    // (how bad, metric, what to say); how bad: the shortfall or the rise, as a fraction.
-    let mut found: Vec<(f64, usize, Alert)> = Vec::new();
-    for (mi, m) in s.metrics.iter().enumerate() {
-        let value = values[mi].or_else(|| {
-            (region == district)
-                .then(|| m.series.last().map(|x| x.1))
-                .flatten()
-        });
-        let Some(value) = value else {
-            continue;
-        };
-        if let Some(t) = m.target
-            && m.kind == MetricKind::Percent
-            && value < t
-        {
-            let badness = if t > 0.0 { (t - value) / t } else { 0.0 };
-            found.push((badness, mi, Alert::BelowTarget { value, target: t }));
-        }
-        if region == district && m.kind == MetricKind::Count && m.series.len() >= 2 {
-            let prev = m.series[m.series.len() - 2].1;
-            if prev >= 5.0 && value > prev * 1.25 {
-                let rise = value / prev - 1.0;
-                found.push((rise, mi, Alert::Rise { value, rise }));
-            }
-        }
-    }
-    // Worst first; ties in snapshot order.
-    found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    found.truncate(MAX_ALERTS);
-    found
-        .into_iter()
-        .map(|(_, mi, alert)| {
-            let m = &s.metrics[mi];
-            let dept = departments
-                .get(m.department.as_str())
-                .copied()
-                .unwrap_or(("", ""));
-            match alert {
-                Alert::BelowTarget { value, target } => (
-                    format!("{}｜{} {value:.1}% 低于目标 {target:.0}%", dept.0, m.name),
-                    format!(
-                        "{} | {} {value:.1}% below the {target:.0}% target",
-                        dept.1, m.name_en
-                    ),
-                ),
-                Alert::Rise { value, rise } => {
-                    let pct = rise * 100.0;
-                    (
-                        format!(
-                            "{}｜{} 今日 {value:.0}{}，较昨日 +{pct:.0}%",
-                            dept.0, m.name, m.unit
-                        ),
-                        format!(
-                            "{} | {} today {value:.0} {}, +{pct:.0}% on yesterday",
-                            dept.1, m.name_en, m.unit_en
-                        ),
-                    )
-                }
-            }
-        })
-        .collect()
-}
-
-/// Why a metric is on the ticker.
-#[derive(Debug, Clone, Copy)]
-enum Alert {
-    BelowTarget { value: f64, target: f64 },
-    Rise { value: f64, rise: f64 },
 }
 
 /// What a widget shows for the selected region.
@@ -235,7 +175,7 @@ pub fn widget(city: &CityData, slot: &Slot, region: usize) -> WidgetData {
             items: alerts(city, region),
         },
         (WidgetKind::Ranking, _) => {
-            let (regions, highlight) = peers(city, region);
+            let Peers { regions, highlight } = peers(city, region);
             let mut entries: Vec<(Named, f64)> = regions
                 .iter()
                 .filter_map(|&r| {
@@ -262,24 +202,28 @@ pub fn widget(city: &CityData, slot: &Slot, region: usize) -> WidgetData {
             }
         }
         (WidgetKind::HeatStrip, _) => {
-            let (regions, highlight) = peers(city, region);
-            let mut rows: Vec<(Named, Vec<f64>)> = regions
+            let Peers { regions, highlight } = peers(city, region);
+            let mut rows: Vec<HeatRow> = regions
                 .iter()
                 .filter_map(|&r| {
-                    m.series_by_region
-                        .get(&s.regions[r].id)
-                        .map(|v| (Named::of(city, r), v.clone()))
+                    m.series_by_region.get(&s.regions[r].id).map(|v| HeatRow {
+                        name: Named::of(city, r),
+                        values: v.clone(),
+                    })
                 })
                 .collect();
             if rows.is_empty() && !series.is_empty() {
-                rows.push((Named::of(city, scope), series.clone()));
+                rows.push(HeatRow {
+                    name: Named::of(city, scope),
+                    values: series.clone(),
+                });
             }
             rows.sort_by(|a, b| {
                 let last = |v: &Vec<f64>| v.last().copied().unwrap_or(0.0);
-                last(&b.1).total_cmp(&last(&a.1))
+                last(&b.values).total_cmp(&last(&a.values))
             });
             if let Some(h) = highlight
-                && let Some(pos) = rows.iter().position(|(n, _)| n.region == h)
+                && let Some(pos) = rows.iter().position(|row| row.name.region == h)
                 && pos >= 8
             {
                 let e = rows.remove(pos);
@@ -315,13 +259,21 @@ pub fn widget(city: &CityData, slot: &Slot, region: usize) -> WidgetData {
             series: Vec::new(),
         },
         (WidgetKind::Bars, Some(v)) => {
-            let days: Vec<(String, f64)> = if series.len() >= 2 {
+            let days: Vec<DayValue> = if series.len() >= 2 {
                 let dates: Vec<String> = m.series.iter().map(|x| month_day(&x.0)).collect();
                 let n = series.len().min(dates.len());
                 let start = n.saturating_sub(7);
-                (start..n).map(|i| (dates[i].clone(), series[i])).collect()
+                (start..n)
+                    .map(|i| DayValue {
+                        day: dates[i].clone(),
+                        value: series[i],
+                    })
+                    .collect()
             } else {
-                vec![(month_day(&last), v)]
+                vec![DayValue {
+                    day: month_day(&last),
+                    value: v,
+                }]
             };
             Content::Bars { days }
         }

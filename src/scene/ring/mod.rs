@@ -1,6 +1,9 @@
 //! The panoramic data ring in plain Rust: where widgets go (`layout`), what they show for
-//! the region the map has selected (`data`), and how they are drawn (`draw`).
+//! the region the map has selected (`data`), the ticker's alerts (`alerts`), how they are drawn (`draw`), and how the hall
+//! view sees the ring's wall (`hall`).
 
+pub mod alerts;
 pub mod data;
 pub mod draw;
+pub mod hall;
 pub mod layout;

@@ -1,11 +1,12 @@
-//! The exhibit's shared state: the city data, what the map is focused on, the language, and
-//! the visitor's choices.
+//! The exhibit's shared state: the city data, what the map is focused on, the language, the
+//! visitor's choices, the hall's configuration, and the requests that change them.
 
 use std::sync::Arc;
 
 use bevy::prelude::*;
 
-use super::AppOptions;
+use super::modes::MainView;
+use super::options::AppOptions;
 use crate::scene::format::Lang;
 use crate::scene::layers::{Depth, Figure};
 use crate::snapshot::Level;
@@ -116,29 +117,6 @@ pub struct CurrentLang(pub Lang);
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MapFigure(pub Figure);
 
-/// What the main window shows.
-#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum MainView {
-    /// The touchscreen: map, cards and the ring's strip preview.
-    #[default]
-    Map,
-    /// The ring seen from the hall's centre; drag to look around.
-    Hall,
-    /// The ring's canvas itself, for the LED wall.
-    Ring,
-}
-
-impl MainView {
-    pub fn parse(s: &str) -> Option<MainView> {
-        match s {
-            "map" => Some(MainView::Map),
-            "hall" => Some(MainView::Hall),
-            "ring" => Some(MainView::Ring),
-            _ => None,
-        }
-    }
-}
-
 /// Whether the district view shows every building at once.
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ShowAllBuildings(pub bool);
@@ -156,6 +134,20 @@ pub struct Settings {
 #[derive(Resource, Debug, Clone, Copy, PartialEq)]
 pub struct RingSpan(pub f64);
 
+/// The hall's configuration, as loaded at start (`citygrid --config`, docs/configuration.md).
+#[derive(Resource, Debug, Clone)]
+pub struct HallConfig(pub crate::config::Config);
+
+/// The data directory the store and the log live in (absent: nothing is written).
+#[derive(Resource, Debug, Clone)]
+pub struct DataDir(pub std::path::PathBuf);
+
+/// Takes a finger (its touch id) or the mouse ([`super::map_view::MOUSE_ID`]) away from the
+/// map until it lifts: the touch that wakes the exhibit from its attract mode selects
+/// nothing. Written before [`super::sets::ReadPointers`], read by the map in the same frame.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IgnorePointer(pub u64);
+
 /// A request to change what the map shows; written by touch, buttons, keys and automation.
 #[derive(Message, Debug, Clone, Copy, PartialEq)]
 pub enum MapRequest {
@@ -168,7 +160,9 @@ pub enum MapRequest {
     CycleView,
 }
 
-pub(super) fn insert(app: &mut App, options: &AppOptions) {
+/// Inserts the shared state for `options`: the snapshot, the focus it starts on, language,
+/// settings, the hall's configuration and the modes.
+pub fn insert(app: &mut App, options: &AppOptions) {
     let focus = options
         .focus
         .as_deref()
@@ -179,11 +173,16 @@ pub(super) fn insert(app: &mut App, options: &AppOptions) {
         .insert_resource(CurrentLang(options.lang))
         .insert_resource(MapFigure::default())
         .insert_resource(ShowAllBuildings(options.show_all_buildings))
-        .insert_resource(options.view)
         .insert_resource(RingSpan(options.ring_span_deg))
         .insert_resource(Settings {
             full_owner_names: options.full_owner_names,
             origin: options.origin.clone(),
         })
-        .add_message::<MapRequest>();
+        .insert_resource(HallConfig(options.config.clone()))
+        .add_message::<MapRequest>()
+        .add_message::<IgnorePointer>();
+    if let Some(dir) = &options.data_dir {
+        app.insert_resource(DataDir(dir.clone()));
+    }
+    super::modes::insert(app, options.view);
 }

@@ -8,7 +8,7 @@ use crate::palette::Srgba;
 
 /// WenQuanYi Micro Hei: Chinese, Latin and digits in one face (Apache-2.0, see
 /// `assets/fonts/LICENSE-wqy-microhei.txt`). Embedded so the exhibit needs nothing beside it.
-const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei.ttc");
+const CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/wqy-microhei.ttc");
 
 /// A palette color as a Bevy color.
 pub fn color(c: Srgba) -> Color {
@@ -43,7 +43,8 @@ pub mod size {
     pub const BUTTON: f32 = 22.0;
 }
 
-pub(crate) fn plugin(app: &mut App) {
+/// Installs the embedded CJK font as the default font of every text.
+pub fn plugin(app: &mut App) {
     let mut fonts = app.world_mut().resource_mut::<Assets<Font>>();
     if let Err(e) = fonts.insert(
         AssetId::<Font>::default(),

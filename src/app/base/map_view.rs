@@ -1,0 +1,104 @@
+//! What the map shares with the rest of the exhibit: its view (the camera's centre and
+//! scale, and the transition under way), the screen space the panels take from it, the
+//! camera that draws it, and the legend of its current colors. The map feature moves the
+//! view; automation, the bench and the memory trim wait for it to settle.
+
+use bevy::prelude::*;
+
+use super::state::Focus;
+use crate::geo::Rect;
+use crate::scene::layers::Legend;
+use crate::scene::view::{Insets, Transition, View};
+use crate::snapshot::index::CityData;
+
+/// Pointer id used for the mouse, apart from every finger.
+pub const MOUSE_ID: u64 = u64::MAX;
+
+/// Screen space the panels cover, kept free when fitting a region (logical px at UI scale 1).
+pub const MAP_INSETS: Insets = Insets {
+    left: 40.0,
+    right: 460.0,
+    top: 130.0,
+    bottom: 325.0,
+};
+
+/// The panels' insets at a UI scale (panels grow with the screen, see
+/// [`super::widgets::ui_scale_for`]).
+pub fn map_insets(ui_scale: f32) -> Insets {
+    let k = ui_scale as f64;
+    Insets {
+        left: MAP_INSETS.left * k,
+        right: MAP_INSETS.right * k,
+        top: MAP_INSETS.top * k,
+        bottom: MAP_INSETS.bottom * k,
+    }
+}
+
+/// The UI scale in force (1 where there is no UI, as in headless tests).
+pub fn ui_scale(scale: &Option<Res<bevy::ui::UiScale>>) -> f32 {
+    scale.as_ref().map_or(1.0, |s| s.0)
+}
+
+/// The map's current view and the transition towards the focus, if one is running.
+#[derive(Resource, Debug, Clone)]
+pub struct MapView {
+    pub view: View,
+    pub transition: Option<Transition>,
+    /// The view that fits the current focus (where transitions land).
+    pub target: View,
+    /// The UI scale the insets were fitted with.
+    pub ui_scale: f32,
+}
+
+impl MapView {
+    /// Whether the camera is still moving.
+    pub fn settled(&self) -> bool {
+        self.transition.is_none()
+    }
+}
+
+/// Bounds of what a focus shows, in local metres: a region's bounds, or a square around a
+/// building ten times its size and at least 360 m wide.
+pub fn focus_bounds(city: &CityData, focus: Focus) -> Rect {
+    match focus {
+        Focus::Building(b) => {
+            // Close enough to see the building, wide enough to see its neighbours.
+            let Some(bb) = city.index.building_bounds.get(b) else {
+                return city.index.region_bounds[city.index.district];
+            };
+            let half = (bb.width().max(bb.height()) * 5.0).max(180.0);
+            let center = bb.center();
+            Rect {
+                min: [center[0] - half, center[1] - half],
+                max: [center[0] + half, center[1] + half],
+            }
+        }
+        other => city.index.region_bounds[other.region(city)],
+    }
+}
+
+/// Screen rectangles (logical px: min x, min y, max x, max y) where panels take the touch
+/// instead of the map. Filled by the UI kit each frame.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct UiBlockers(pub Vec<[f32; 4]>);
+
+impl UiBlockers {
+    /// Whether a panel covers `p` (logical px).
+    pub fn blocks(&self, p: Vec2) -> bool {
+        self.0
+            .iter()
+            .any(|r| p.x >= r[0] && p.x <= r[2] && p.y >= r[1] && p.y <= r[3])
+    }
+}
+
+/// The camera that draws the map (and, on the map view, the panels).
+#[derive(Component)]
+pub struct MapCamera;
+
+/// The legend of the map's current color scale, for the panels.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct CurrentLegend(pub Option<Legend>);
+
+/// Whether multisampling is on for the map (chosen at start: `--no-msaa`).
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct MapMsaa(pub bool);

@@ -1,0 +1,71 @@
+//! How the exhibit is started: the snapshot, the window, the view, the hall's settings —
+//! what the command line and the configuration file decide.
+
+use std::sync::Arc;
+
+use super::modes::MainView;
+use crate::scene::format::Lang;
+use crate::snapshot::index::CityData;
+
+/// How the exhibit is started.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    pub city: Arc<CityData>,
+    /// Where the snapshot came from, for the log and the curator.
+    pub origin: String,
+    pub lang: Lang,
+    /// Window size in logical pixels.
+    pub size: (u32, u32),
+    /// Start focused on this region or building id.
+    pub focus: Option<String>,
+    pub show_all_buildings: bool,
+    /// Multisample anti-aliasing (4×) for smooth borders; off is faster on software renderers.
+    pub msaa: bool,
+    /// Save a screenshot here once everything has settled, then exit.
+    pub shot: Option<std::path::PathBuf>,
+    /// Measure frame times for this many seconds, then print them and exit; drill in and
+    /// out while measuring if the flag is set.
+    pub fps_probe: Option<(f64, bool)>,
+    /// Time the start, drill this many times, print memory and drill figures, and exit
+    /// (`citygrid bench`).
+    pub drills_probe: Option<usize>,
+    /// Show owner names in full (a curator's explicit choice); masked by default.
+    pub full_owner_names: bool,
+    /// What the main window shows.
+    pub view: MainView,
+    /// Open an extra window of this size for the LED wall.
+    pub ring_window: Option<(u32, u32)>,
+    /// Angular span of the ring screen, degrees (the snapshot's ring layout wins).
+    pub ring_span_deg: f64,
+    /// Fullscreen kiosk without cursor or exit shortcuts.
+    pub kiosk: bool,
+    /// The hall's configuration.
+    pub config: crate::config::Config,
+    /// The data directory: the log (rotated) and the accepted snapshot.
+    pub data_dir: Option<std::path::PathBuf>,
+}
+
+impl AppOptions {
+    /// The defaults: Chinese, 1920 × 1080, the district, the map view, masked owners.
+    pub fn new(city: Arc<CityData>, origin: String) -> Self {
+        Self {
+            city,
+            origin,
+            lang: Lang::Zh,
+            size: (1920, 1080),
+            focus: None,
+            show_all_buildings: false,
+            msaa: true,
+            shot: None,
+            fps_probe: None,
+            drills_probe: None,
+            full_owner_names: false,
+            view: MainView::Map,
+            ring_window: None,
+            ring_span_deg: crate::scene::ring::layout::DEFAULT_SPAN_DEG,
+            kiosk: false,
+            config: crate::config::Config::default(),
+            data_dir: None,
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! Bevy's plugins as the exhibit sets them up: the window (fullscreen without a cursor in
+//! kiosk mode), the renderer's settings and the log (to the terminal and the log file).
+
+use bevy::prelude::*;
+use bevy::window::{CursorOptions, MonitorSelection, PresentMode, WindowMode, WindowResolution};
+
+use super::logfile;
+
+/// Bevy's plugins as the exhibit sets them up: the window, the renderer, the log.
+/// The renderer's settings: smaller device-memory blocks, given back when empty (a 2D
+/// exhibit allocates little, and on a software renderer every block is the process's own
+/// memory), and no validation of indirect draws' arguments — as Bevy means to do in release
+/// builds except on DX12, but its check sees DX12 among the default backends on Linux too.
+/// The check's compute pipelines cost 5 MiB under lavapipe. `WGPU_VALIDATION_INDIRECT_CALL=1`
+/// turns it back on.
+fn wgpu_settings() -> bevy::render::settings::WgpuSettings {
+    use bevy::render::settings::{InstanceFlags, MemoryHints, WgpuSettings};
+    let mut settings = WgpuSettings {
+        memory_hints: MemoryHints::MemoryUsage,
+        ..default()
+    };
+    settings
+        .instance_flags
+        .remove(InstanceFlags::VALIDATION_INDIRECT_CALL);
+    settings.instance_flags = settings.instance_flags.with_env();
+    settings
+}
+
+/// Bevy's default plugins with the exhibit's window (`size` in logical px), renderer and log.
+pub fn window_plugins(
+    title: String,
+    size: (u32, u32),
+    kiosk: bool,
+) -> bevy::app::PluginGroupBuilder {
+    DefaultPlugins
+        .set(WindowPlugin {
+            primary_window: Some(Window {
+                title,
+                resolution: WindowResolution::new(size.0, size.1).with_scale_factor_override(1.0),
+                present_mode: PresentMode::AutoVsync,
+                mode: if kiosk {
+                    WindowMode::BorderlessFullscreen(MonitorSelection::Current)
+                } else {
+                    WindowMode::Windowed
+                },
+                ..default()
+            }),
+            primary_cursor_options: Some(CursorOptions {
+                visible: !kiosk,
+                ..default()
+            }),
+            // A kiosk ignores close requests (Alt+F4, the window manager); only the
+            // hall's staff end it.
+            close_when_requested: !kiosk,
+            ..default()
+        })
+        .set(bevy::render::RenderPlugin {
+            render_creation: wgpu_settings().into(),
+            ..default()
+        })
+        .set(bevy::log::LogPlugin {
+            filter:
+                "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn,winit=error,citygrid=info"
+                    .into(),
+            custom_layer: logfile::file_layer,
+            ..default()
+        })
+}

@@ -1,0 +1,336 @@
+//! The curator's screens: the PIN pad, and the panel with the snapshot files, the checked
+//! file's report and map preview, and apply / cancel / close / quit.
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+
+use super::files::candidate_files;
+use super::{CuratorAction, CuratorNote, PinEntry};
+use crate::app::base::swap::{LoadOutcome, PREVIEW_SIZE, Swapper};
+use crate::app::base::theme::{self, size};
+use crate::app::base::widgets::{BlocksMap, button_for, label, panel};
+use crate::app::base::{City, CuratorMode, DataDir, HallConfig};
+use crate::palette;
+
+/// The root of the curator's screen (despawned on rebuild and when its mode ends).
+#[derive(Component)]
+pub(super) struct CuratorRoot;
+
+/// Draws the PIN pad or the curator's panel again when what they show changed; each
+/// lives as long as its mode.
+pub(super) fn rebuild(
+    mut commands: Commands,
+    mode: Res<State<CuratorMode>>,
+    entry: Res<PinEntry>,
+    swapper: Res<Swapper>,
+    city: Res<City>,
+    config: Res<HallConfig>,
+    data_dir: Option<Res<DataDir>>,
+    old: Query<Entity, With<CuratorRoot>>,
+    mut images: ResMut<Assets<Image>>,
+    note: Res<CuratorNote>,
+) {
+    if !mode.is_changed()
+        && !entry.is_changed()
+        && !swapper.is_changed()
+        && !city.is_changed()
+        && !note.is_changed()
+    {
+        return;
+    }
+    for e in &old {
+        commands.entity(e).despawn();
+    }
+    let root = commands
+        .spawn((
+            Name::new("Curator"),
+            CuratorRoot,
+            DespawnOnExit(*mode.get()),
+            Node {
+                position_type: PositionType::Absolute,
+                width: percent(100),
+                height: percent(100),
+                justify_content: JustifyContent::Center,
+                align_items: AlignItems::Center,
+                ..default()
+            },
+            BackgroundColor(theme::color(palette::BACKGROUND.with_alpha(225))),
+            BlocksMap,
+            GlobalZIndex(20),
+        ))
+        .id();
+    let body = match mode.get() {
+        CuratorMode::Pin => commands
+            .spawn(pin_pad(&entry.entered, entry.message.as_deref()))
+            .id(),
+        _ => {
+            let files = candidate_files(
+                config.0.watch_folder.as_deref(),
+                data_dir.as_ref().map(|d| d.0.as_path()),
+            );
+            let panel = commands
+                .spawn(curator_panel(&city.0, &swapper, files, note.0.clone()))
+                .id();
+            // The new map, as it will look, beside the report.
+            let ready = matches!(swapper.last, Some(LoadOutcome::Ready { .. }));
+            if let Some(p) = swapper
+                .pending
+                .as_ref()
+                .filter(|p| ready && !p.preview.is_empty())
+            {
+                let (w, h) = PREVIEW_SIZE;
+                let image = Image::new(
+                    bevy::render::render_resource::Extent3d {
+                        width: w,
+                        height: h,
+                        depth_or_array_layers: 1,
+                    },
+                    bevy::render::render_resource::TextureDimension::D2,
+                    p.preview.clone(),
+                    bevy::render::render_resource::TextureFormat::Rgba8UnormSrgb,
+                    bevy::asset::RenderAssetUsages::RENDER_WORLD,
+                );
+                let preview = commands
+                    .spawn((
+                        Name::new("Snapshot preview"),
+                        Node {
+                            width: px(w as f32),
+                            height: px(h as f32),
+                            border: UiRect::all(px(2)),
+                            ..default()
+                        },
+                        BorderColor::all(theme::color(palette::PANEL_BORDER)),
+                        ImageNode::new(images.add(image)),
+                    ))
+                    .id();
+                // After the report, before the buttons.
+                commands.entity(panel).insert_children(6, &[preview]);
+            }
+            panel
+        }
+    };
+    commands.entity(root).add_child(body);
+}
+
+/// The curator's dialogs: a padded, rounded column.
+fn dialog_box() -> Node {
+    Node {
+        flex_direction: FlexDirection::Column,
+        padding: UiRect::all(px(28)),
+        border: UiRect::all(px(2)),
+        border_radius: BorderRadius::all(px(16)),
+        ..default()
+    }
+}
+
+fn pin_pad(entered: &str, message: Option<&str>) -> impl Bundle {
+    let dots: String =
+        "●".repeat(entered.len()) + &"○".repeat(4usize.saturating_sub(entered.len()));
+    let keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+    (
+        Node {
+            width: px(520),
+            align_items: AlignItems::Center,
+            row_gap: px(16),
+            ..dialog_box()
+        },
+        panel(),
+        Children::spawn((
+            Spawn(label(
+                "策展人 PIN · Curator PIN",
+                size::HEADING,
+                palette::TEXT,
+            )),
+            Spawn(label(dots, size::TITLE, palette::ACCENT)),
+            Spawn(label(
+                message.unwrap_or(" ").to_string(),
+                size::SMALL,
+                palette::HIGHLIGHT,
+            )),
+            Spawn((
+                Node {
+                    display: Display::Grid,
+                    grid_template_columns: RepeatedGridTrack::px(3, 110.0),
+                    row_gap: px(12),
+                    column_gap: px(12),
+                    ..default()
+                },
+                Children::spawn((
+                    SpawnIter(
+                        keys.into_iter()
+                            .map(|k| button_for(k.to_string(), false, CuratorAction::Digit(k))),
+                    ),
+                    Spawn(button_for("⌫", false, CuratorAction::Erase)),
+                    Spawn(button_for("0", false, CuratorAction::Digit('0'))),
+                    Spawn(button_for("OK", true, CuratorAction::SubmitPin)),
+                )),
+            )),
+            Spawn(button_for("取消 · Cancel", false, CuratorAction::Close)),
+        )),
+    )
+}
+
+fn curator_panel(
+    city: &crate::snapshot::index::CityData,
+    swapper: &Swapper,
+    files: Vec<PathBuf>,
+    note: Option<String>,
+) -> impl Bundle {
+    let s = &city.snapshot;
+    let running = format!(
+        "{} · {} · {} regions · {} buildings · {} metrics{}",
+        s.source,
+        s.exported_at,
+        s.regions.len(),
+        s.buildings.len(),
+        s.metrics.len(),
+        if s.demo { " · demo" } else { "" }
+    );
+    let mut report_lines: Vec<(String, palette::Srgba)> = Vec::new();
+    if let Some(n) = note {
+        report_lines.push((n, palette::HIGHLIGHT));
+    }
+    let mut can_apply = false;
+    match &swapper.last {
+        _ if swapper.busy() => {
+            report_lines.push(("正在检查… / Checking…".into(), palette::TEXT_MUTED))
+        }
+        None => report_lines.push((
+            "选择一个文件以检查 / Choose a file to check it".into(),
+            palette::TEXT_MUTED,
+        )),
+        Some(LoadOutcome::Refused {
+            file,
+            message,
+            report,
+        }) => {
+            report_lines.push((format!("× 已拒绝 / Refused: {file}"), palette::HIGHLIGHT));
+            report_lines.push((message.clone(), palette::TEXT));
+            if let Some(r) = report {
+                for i in r.errors().chain(r.warnings()).take(8) {
+                    report_lines.push((i.to_string(), palette::TEXT_MUTED));
+                }
+            }
+            report_lines.push((
+                "当前数据保持不变 / The running snapshot stays".into(),
+                palette::ACCENT,
+            ));
+        }
+        Some(LoadOutcome::Ready { file, report }) => {
+            can_apply = true;
+            report_lines.push((format!("√ 有效 / Valid: {file}"), palette::ACCENT));
+            if let Some(p) = &swapper.pending {
+                let n = &p.city.snapshot;
+                report_lines.push((
+                    format!(
+                        "{} regions · {} buildings · {} metrics · exported {} (running: {})",
+                        n.regions.len(),
+                        n.buildings.len(),
+                        n.metrics.len(),
+                        n.exported_at,
+                        s.exported_at
+                    ),
+                    palette::TEXT,
+                ));
+            }
+            report_lines.push((
+                format!("{} warning(s)", report.warnings().count()),
+                palette::TEXT_MUTED,
+            ));
+            for i in report.warnings().take(6) {
+                report_lines.push((i.to_string(), palette::TEXT_MUTED));
+            }
+        }
+        Some(LoadOutcome::Applied { file, .. }) => {
+            report_lines.push((format!("√ 已应用 / Applied: {file}"), palette::ACCENT));
+        }
+    }
+    let files: Vec<(String, PathBuf)> = files
+        .into_iter()
+        .map(|p| (p.display().to_string(), p))
+        .collect();
+    (
+        Node {
+            width: px(1500),
+            max_width: percent(94),
+            row_gap: px(14),
+            ..dialog_box()
+        },
+        panel(),
+        Children::spawn((
+            Spawn(label(
+                format!("策展人模式 · Curator — citygrid {}", crate::build_id()),
+                size::HEADING,
+                palette::TEXT,
+            )),
+            Spawn(label(
+                format!("当前 / Running: {running}"),
+                size::SMALL,
+                palette::TEXT_MUTED,
+            )),
+            Spawn(label(
+                "快照文件 / Snapshot files (watch folder, USB media, data directory)",
+                size::BODY,
+                palette::ACCENT,
+            )),
+            Spawn((
+                Node {
+                    flex_direction: FlexDirection::Column,
+                    row_gap: px(8),
+                    ..default()
+                },
+                Children::spawn(SpawnIter(
+                    files
+                        .into_iter()
+                        .map(|(name, p)| button_for(name, false, CuratorAction::Load(p))),
+                )),
+            )),
+            Spawn(button_for(
+                "打开文件… / Open file…",
+                false,
+                CuratorAction::OpenDialog,
+            )),
+            Spawn((
+                Node {
+                    flex_direction: FlexDirection::Column,
+                    row_gap: px(4),
+                    padding: UiRect::all(px(12)),
+                    border: UiRect::all(px(1)),
+                    ..default()
+                },
+                BorderColor::all(theme::color(palette::PANEL_BORDER)),
+                Children::spawn(SpawnIter(
+                    report_lines
+                        .into_iter()
+                        .map(|(t, c)| label(t, size::SMALL, c)),
+                )),
+            )),
+            Spawn((
+                Node {
+                    flex_direction: FlexDirection::Row,
+                    column_gap: px(12),
+                    ..default()
+                },
+                Children::spawn((
+                    Spawn(button_for(
+                        if can_apply {
+                            "应用 / Apply"
+                        } else {
+                            "应用 / Apply (choose a valid file)"
+                        },
+                        can_apply,
+                        if can_apply {
+                            CuratorAction::Apply
+                        } else {
+                            CuratorAction::Cancel
+                        },
+                    )),
+                    Spawn(button_for("取消 / Cancel", false, CuratorAction::Cancel)),
+                    Spawn(button_for("关闭 / Close", false, CuratorAction::Close)),
+                    Spawn(button_for("退出展项 / Quit", false, CuratorAction::Quit)),
+                )),
+            )),
+        )),
+    )
+}

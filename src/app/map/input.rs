@@ -1,0 +1,286 @@
+//! The map's input: touches and the mouse become gestures (tap, double tap, pan, pinch,
+//! wheel zoom) on the map's view; taps are hit-tested through the snapshot's spatial index
+//! and become focus requests; keys become requests. Runs headless.
+
+use bevy::input::ButtonState;
+use bevy::input::mouse::{MouseButtonInput, MouseScrollUnit, MouseWheel};
+use bevy::input::touch::{TouchInput, TouchPhase};
+use bevy::prelude::*;
+use bevy::window::CursorMoved;
+
+use crate::app::base::map_view::MOUSE_ID;
+use crate::app::base::{City, Focus, IgnorePointer, MapRequest, MapView, UiBlockers};
+use crate::geo::P2;
+use crate::scene::gesture::{Gesture, Recognizer};
+use crate::scene::view::{Transition, View};
+use crate::snapshot::Level;
+use crate::snapshot::index::CityData;
+
+/// Gesture state of all fingers and the mouse.
+/// Where a finger (or the mouse) went down on the map's plane, local metres.
+#[derive(Debug, Clone, Copy)]
+struct Pressed {
+    id: u64,
+    at: P2,
+}
+
+/// A gesture, with the plane point its finger went down on (for taps; `None` for motion).
+struct Recognized {
+    gesture: Gesture,
+    at: Option<P2>,
+}
+
+impl Recognized {
+    fn motion(gesture: Gesture) -> Self {
+        Self { gesture, at: None }
+    }
+}
+
+#[derive(Resource, Debug, Default)]
+pub(super) struct Pointers {
+    recognizer: Recognizer,
+    cursor: Option<Vec2>,
+    /// Touches that began on a panel: ignored by the map until they lift.
+    on_panel: Vec<u64>,
+    /// The plane point under each finger when it went down: a tap selects what the visitor
+    /// touched, even while the camera is still moving.
+    pressed_at: Vec<Pressed>,
+}
+
+impl Pointers {
+    /// Takes a finger (or the mouse) away from the map until it lifts.
+    fn swallow(&mut self, id: u64) {
+        if !self.on_panel.contains(&id) {
+            self.on_panel.push(id);
+        }
+        self.recognizer.cancel(id);
+    }
+
+    fn press(&mut self, id: u64, pos: [f64; 2], now: f64, view: &View) {
+        self.recognizer.press(id, pos, now);
+        self.pressed_at.retain(|p| p.id != id);
+        self.pressed_at.push(Pressed {
+            id,
+            at: view.to_world(pos),
+        });
+    }
+
+    /// Releases a finger; a tap comes back with the plane point it was pressed on.
+    fn release(&mut self, id: u64, pos: [f64; 2], now: f64) -> Option<Recognized> {
+        let at = self
+            .pressed_at
+            .iter()
+            .position(|p| p.id == id)
+            .map(|k| self.pressed_at.swap_remove(k).at);
+        self.recognizer
+            .release(id, pos, now)
+            .map(|gesture| Recognized { gesture, at })
+    }
+}
+
+/// Smallest and largest scale the visitor can zoom to, metres per pixel: 5 cm, and the
+/// whole district in 300 px (at least 1 m).
+struct ZoomLimits {
+    min: f64,
+    max: f64,
+}
+
+impl ZoomLimits {
+    fn of(city: &CityData) -> Self {
+        let d = city.index.region_bounds[city.index.district];
+        Self {
+            min: 0.05,
+            max: (d.width().max(d.height()) / 300.0).max(1.0),
+        }
+    }
+}
+
+pub(super) fn read_pointers(
+    mut ignore: MessageReader<IgnorePointer>,
+    mut touches: MessageReader<TouchInput>,
+    mut buttons: MessageReader<MouseButtonInput>,
+    mut cursor: MessageReader<CursorMoved>,
+    mut wheel: MessageReader<MouseWheel>,
+    time: Res<Time<Real>>,
+    blockers: Res<UiBlockers>,
+    mut pointers: ResMut<Pointers>,
+    mut map: ResMut<MapView>,
+    city: Res<City>,
+    focus: Res<Focus>,
+    mut requests: MessageWriter<MapRequest>,
+) {
+    let now = time.elapsed_secs_f64();
+    // Gestures with, for taps, the plane point the finger went down on.
+    let mut gestures: Vec<Recognized> = Vec::new();
+    let view = map.view;
+    let p = &mut *pointers;
+    for IgnorePointer(id) in ignore.read() {
+        p.swallow(*id);
+    }
+    for t in touches.read() {
+        let pos = [t.position.x as f64, t.position.y as f64];
+        match t.phase {
+            TouchPhase::Started if p.on_panel.contains(&t.id) => {}
+            TouchPhase::Started => {
+                if blockers.blocks(t.position) {
+                    p.on_panel.push(t.id);
+                } else {
+                    p.press(t.id, pos, now, &view);
+                }
+            }
+            TouchPhase::Moved => {
+                if !p.on_panel.contains(&t.id) {
+                    gestures.extend(p.recognizer.motion(t.id, pos).map(Recognized::motion));
+                }
+            }
+            TouchPhase::Ended => {
+                if let Some(i) = p.on_panel.iter().position(|id| *id == t.id) {
+                    p.on_panel.swap_remove(i);
+                } else {
+                    gestures.extend(p.release(t.id, pos, now));
+                }
+            }
+            TouchPhase::Canceled => {
+                p.on_panel.retain(|id| *id != t.id);
+                p.pressed_at.retain(|x| x.id != t.id);
+                p.recognizer.cancel(t.id);
+            }
+        }
+    }
+    for c in cursor.read() {
+        p.cursor = Some(c.position);
+        let pos = [c.position.x as f64, c.position.y as f64];
+        gestures.extend(p.recognizer.motion(MOUSE_ID, pos).map(Recognized::motion));
+    }
+    for b in buttons.read() {
+        if b.button != MouseButton::Left {
+            continue;
+        }
+        let Some(c) = p.cursor else {
+            continue;
+        };
+        let pos = [c.x as f64, c.y as f64];
+        match b.state {
+            ButtonState::Pressed if p.on_panel.contains(&MOUSE_ID) => {}
+            ButtonState::Pressed if !blockers.blocks(c) => p.press(MOUSE_ID, pos, now, &view),
+            ButtonState::Pressed => {}
+            ButtonState::Released if p.on_panel.contains(&MOUSE_ID) => {
+                p.on_panel.retain(|id| *id != MOUSE_ID);
+            }
+            ButtonState::Released => gestures.extend(p.release(MOUSE_ID, pos, now)),
+        }
+    }
+    let ZoomLimits {
+        min: min_scale,
+        max: max_scale,
+    } = ZoomLimits::of(&city.0);
+    for w in wheel.read() {
+        let Some(c) = p.cursor else {
+            continue;
+        };
+        if blockers.blocks(c) {
+            continue;
+        }
+        let steps = match w.unit {
+            MouseScrollUnit::Line => w.y as f64,
+            MouseScrollUnit::Pixel => w.y as f64 / 60.0,
+        };
+        map.transition = None;
+        map.view.zoom_about(
+            [c.x as f64, c.y as f64],
+            1.2f64.powf(steps),
+            min_scale,
+            max_scale,
+        );
+    }
+    for Recognized {
+        gesture,
+        at: pressed_world,
+    } in gestures
+    {
+        match gesture {
+            Gesture::Pan(d) => {
+                map.transition = None;
+                map.view.pan(d);
+            }
+            Gesture::Pinch {
+                center,
+                factor,
+                pan,
+            } => {
+                map.transition = None;
+                map.view.pan(pan);
+                map.view.zoom_about(center, factor, min_scale, max_scale);
+            }
+            Gesture::DoubleTap(pos) => {
+                // A quick second tap on something new selects it (a visitor tapping the
+                // building that just appeared); on the same thing it zooms in.
+                let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
+                if let Some(next) = hit(&city.0, *focus, world)
+                    && next != *focus
+                {
+                    requests.write(MapRequest::Focus(next));
+                    continue;
+                }
+                let mut to = map.view;
+                to.zoom_about(pos, 2.0, min_scale, max_scale);
+                map.transition = Some(Transition {
+                    from: map.view,
+                    to,
+                    elapsed: 0.0,
+                    duration: super::logic::TRANSITION_SECONDS * 0.75,
+                });
+            }
+            Gesture::Tap(pos) => {
+                let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
+                if let Some(next) = hit(&city.0, *focus, world) {
+                    requests.write(MapRequest::Focus(next));
+                }
+            }
+        }
+    }
+}
+
+/// What a tap at `p` (local metres) selects, given the current focus.
+pub fn hit(city: &CityData, focus: Focus, p: P2) -> Option<Focus> {
+    let s = &city.snapshot;
+    let idx = &city.index;
+    let street_at = || idx.region_at(s, Level::Street, p).map(Focus::Street);
+    let community_at = || idx.region_at(s, Level::Community, p);
+    match focus {
+        Focus::District => street_at(),
+        Focus::Street(street) => match community_at() {
+            Some(c) if idx.parent[c] == Some(street) => Some(Focus::Community(c)),
+            _ => street_at(),
+        },
+        Focus::Community(_) | Focus::Building(_) => {
+            let community = focus.region(city);
+            if let Some(b) = idx.building_at(p)
+                && idx.community_of.get(b) == Some(&community)
+            {
+                return Some(Focus::Building(b));
+            }
+            match community_at() {
+                Some(other) if idx.parent[other] == idx.parent[community] => {
+                    Some(Focus::Community(other))
+                }
+                _ => street_at(),
+            }
+        }
+    }
+}
+
+pub(super) fn read_keys(keys: Res<ButtonInput<KeyCode>>, mut requests: MessageWriter<MapRequest>) {
+    if keys.any_just_pressed([KeyCode::Escape, KeyCode::Backspace]) {
+        requests.write(MapRequest::Back);
+    }
+    if keys.just_pressed(KeyCode::KeyL) {
+        requests.write(MapRequest::ToggleLang);
+    }
+    if keys.just_pressed(KeyCode::KeyB) {
+        requests.write(MapRequest::ToggleAllBuildings);
+    }
+    if keys.just_pressed(KeyCode::KeyV) {
+        requests.write(MapRequest::CycleView);
+    }
+}

@@ -1,0 +1,160 @@
+//! The legends, bottom right: the color ramp of the figure the regions are colored by
+//! (district and subdistrict), and how buildings are colored (community and building).
+
+use bevy::prelude::*;
+
+use crate::app::base::theme::{self, size};
+use crate::app::base::widgets::{label, panel};
+use crate::palette;
+use crate::scene::format::{Lang, Text as Words, text};
+use crate::scene::legend::{LegendText, legend_text};
+use crate::snapshot::index::CityData;
+
+/// The legend's place: bottom right, under the card.
+fn legend_box() -> Node {
+    Node {
+        position_type: PositionType::Absolute,
+        right: px(24),
+        bottom: px(24),
+        width: px(420),
+        flex_direction: FlexDirection::Column,
+        padding: UiRect::all(px(16)),
+        row_gap: px(8),
+        border: UiRect::all(px(2)),
+        border_radius: BorderRadius::all(px(14)),
+        ..default()
+    }
+}
+
+/// How buildings are colored: hue by use, lightness by height.
+pub(super) fn building_legend(lang: Lang) -> impl Bundle {
+    let ramp = |residential: bool| {
+        (
+            Node {
+                flex_direction: FlexDirection::Row,
+                height: px(16),
+                flex_grow: 1.0,
+                ..default()
+            },
+            Pickable::IGNORE,
+            Children::spawn(SpawnIter([1, 3, 6, 12, 24, 33].into_iter().map(
+                move |floors| {
+                    (
+                        Node {
+                            flex_grow: 1.0,
+                            ..default()
+                        },
+                        BackgroundColor(theme::color(palette::building(residential, floors))),
+                    )
+                },
+            ))),
+        )
+    };
+    let row = |name: &'static str, residential: bool| {
+        (
+            Node {
+                flex_direction: FlexDirection::Row,
+                align_items: AlignItems::Center,
+                column_gap: px(12),
+                ..default()
+            },
+            Pickable::IGNORE,
+            children![
+                (
+                    Node {
+                        width: px(110),
+                        ..default()
+                    },
+                    Pickable::IGNORE,
+                    children![label(name, size::SMALL, palette::TEXT_MUTED)],
+                ),
+                ramp(residential),
+            ],
+        )
+    };
+    (
+        Name::new("Building legend"),
+        legend_box(),
+        panel(),
+        Children::spawn((
+            Spawn(label(
+                text(Words::Buildings, lang),
+                size::BODY,
+                palette::TEXT,
+            )),
+            Spawn(row(text(Words::Residential, lang), true)),
+            Spawn(row(text(Words::OtherUse, lang), false)),
+            Spawn((
+                Node {
+                    flex_direction: FlexDirection::Row,
+                    justify_content: JustifyContent::SpaceBetween,
+                    margin: UiRect::left(px(122)),
+                    ..default()
+                },
+                Pickable::IGNORE,
+                children![
+                    label(
+                        lang.pick("低层", "low-rise"),
+                        size::SMALL,
+                        palette::TEXT_MUTED
+                    ),
+                    label(
+                        lang.pick("高层", "high-rise"),
+                        size::SMALL,
+                        palette::TEXT_MUTED
+                    ),
+                ],
+            )),
+        )),
+    )
+}
+
+/// The color ramp of the figure the regions are colored by, with its range.
+pub(super) fn legend_panel(
+    city: &CityData,
+    lang: Lang,
+    l: crate::scene::layers::Legend,
+) -> impl Bundle {
+    let LegendText {
+        title: name,
+        low: lo,
+        high: hi,
+    } = legend_text(city, l, lang);
+    (
+        Name::new("Legend"),
+        legend_box(),
+        panel(),
+        Children::spawn((
+            Spawn(label(name, size::BODY, palette::TEXT)),
+            Spawn((
+                Node {
+                    flex_direction: FlexDirection::Row,
+                    height: px(18),
+                    ..default()
+                },
+                Pickable::IGNORE,
+                Children::spawn(SpawnIter(palette::RAMP.into_iter().map(|c| {
+                    (
+                        Node {
+                            flex_grow: 1.0,
+                            ..default()
+                        },
+                        BackgroundColor(theme::color(c)),
+                    )
+                }))),
+            )),
+            Spawn((
+                Node {
+                    flex_direction: FlexDirection::Row,
+                    justify_content: JustifyContent::SpaceBetween,
+                    ..default()
+                },
+                Pickable::IGNORE,
+                children![
+                    label(lo, size::SMALL, palette::TEXT_MUTED),
+                    label(hi, size::SMALL, palette::TEXT_MUTED),
+                ],
+            )),
+        )),
+    )
+}

@@ -1,0 +1,152 @@
+//! The touchscreen's panels: title and breadcrumb, language toggle and demo badge (`bars`),
+//! the figures card (`card`), the legend (`legend`), the big buttons along the bottom, and
+//! the ring's strip preview (`strip`). Rebuilt whenever what they show changes; every panel
+//! takes its touches away from the map.
+
+mod bars;
+mod card;
+mod legend;
+mod strip;
+
+use bevy::prelude::*;
+
+use crate::app::base::ring::RingCanvas;
+use crate::app::base::sets::RebuildLayers;
+use crate::app::base::{
+    AppSystems, City, CurrentLang, CurrentLegend, Focus, HallConfig, MainView, MapFigure, Settings,
+    ShowAllBuildings,
+};
+use crate::scene::format::Lang;
+use crate::snapshot::index::CityData;
+
+pub use strip::STRIP_HEIGHT;
+
+/// The root of all panels (despawned and rebuilt on change).
+#[derive(Component)]
+struct UiRoot;
+
+/// The panels (windowed app).
+pub fn plugin(app: &mut App) {
+    app.add_observer(strip::tap_strip).add_systems(
+        Update,
+        rebuild_ui
+            .in_set(AppSystems::Rebuild)
+            .after(RebuildLayers)
+            .run_if(
+                resource_changed::<Focus>
+                    .or_else(resource_changed::<City>)
+                    .or_else(resource_changed::<CurrentLang>)
+                    .or_else(resource_changed::<MapFigure>)
+                    .or_else(resource_changed::<ShowAllBuildings>)
+                    .or_else(resource_changed::<CurrentLegend>)
+                    .or_else(state_changed::<MainView>),
+            ),
+    );
+}
+
+/// Rebuilds every panel of the main window when what they show changed.
+fn rebuild_ui(
+    mut commands: Commands,
+    old: Query<Entity, With<UiRoot>>,
+    city: Res<City>,
+    focus: Res<Focus>,
+    lang: Res<CurrentLang>,
+    figure: Res<MapFigure>,
+    all: Res<ShowAllBuildings>,
+    legend: Res<CurrentLegend>,
+    settings: Res<Settings>,
+    view: Res<State<MainView>>,
+    canvas: Option<Res<RingCanvas>>,
+    config: Option<Res<HallConfig>>,
+) {
+    let view = *view.get();
+    let reach = config.is_some_and(|c| c.0.reach_mode);
+    for e in &old {
+        commands.entity(e).despawn();
+    }
+    let city = &*city.0;
+    let lang = lang.0;
+    if view == MainView::Ring {
+        // The LED wall shows the ring alone.
+        return;
+    }
+    let root = commands
+        .spawn((
+            Name::new("UI root"),
+            UiRoot,
+            Node {
+                width: percent(100),
+                height: percent(100),
+                position_type: PositionType::Absolute,
+                ..default()
+            },
+            Pickable::IGNORE,
+        ))
+        .id();
+    let corner = commands
+        .spawn(bars::top_right(city, lang, view, reach))
+        .id();
+    commands.entity(root).add_child(corner);
+    if view == MainView::Hall {
+        let hint = commands.spawn(bars::hall_hint(lang)).id();
+        commands.entity(root).add_child(hint);
+        return;
+    }
+    let top = commands
+        .spawn(bars::top_bar(city, *focus, lang, reach))
+        .id();
+    let card = commands
+        .spawn(card::card_panel(
+            city,
+            *focus,
+            lang,
+            settings.full_owner_names,
+        ))
+        .id();
+    let bottom = commands
+        .spawn(bars::bottom_bar(city, *focus, lang, figure.0, all.0))
+        .id();
+    commands.entity(root).add_children(&[top, card, bottom]);
+    // In reach mode the breadcrumb takes the strip's place, low on the screen.
+    if let Some(canvas) = canvas.filter(|_| !reach) {
+        let strip = commands.spawn(strip::strip_preview(canvas.0.clone())).id();
+        commands.entity(root).add_child(strip);
+    }
+    if let Some(l) = legend.0
+        && focus.depth() <= 1
+    {
+        let legend = commands.spawn(legend::legend_panel(city, lang, l)).id();
+        commands.entity(root).add_child(legend);
+    } else if focus.depth() >= 2 {
+        let legend = commands.spawn(legend::building_legend(lang)).id();
+        commands.entity(root).add_child(legend);
+    }
+}
+
+/// A region's name in `lang` (empty for an index outside the snapshot).
+pub(super) fn region_name(city: &CityData, r: usize, lang: Lang) -> String {
+    city.snapshot
+        .regions
+        .get(r)
+        .map(|x| lang.pick(&x.name, &x.name_en).to_string())
+        .unwrap_or_default()
+}
+
+/// Where a panel sits: its usual place, or low on the screen in reach mode (every control
+/// within a seated visitor's reach).
+pub(super) fn place(
+    reach: bool,
+    left: Option<f32>,
+    right: Option<f32>,
+    top: f32,
+    reach_bottom: f32,
+) -> Node {
+    Node {
+        position_type: PositionType::Absolute,
+        left: left.map_or(Val::Auto, px),
+        right: right.map_or(Val::Auto, px),
+        top: if reach { Val::Auto } else { px(top) },
+        bottom: if reach { px(reach_bottom) } else { Val::Auto },
+        ..default()
+    }
+}

@@ -1,0 +1,65 @@
+//! The ring's strip preview under the map: the ring's texture in its 7680 × 1080
+//! proportions; tapping a ranking row there selects that region on the map.
+
+use bevy::picking::events::{Click, Pointer};
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+
+use crate::app::base::ring::RingHotspots;
+use crate::app::base::theme;
+use crate::app::base::widgets::{BlocksMap, window_inverse_scale};
+use crate::app::base::{City, Focus, MapRequest};
+use crate::palette;
+use crate::scene::ring::draw::{CANVAS, hotspot_at};
+
+/// Greatest height of the ring's strip preview on the touchscreen, logical px; it spans the
+/// width left of the card in the ring's 7680 × 1080 proportions.
+pub const STRIP_HEIGHT: f32 = 205.0;
+
+/// Marks the strip preview, whose ranking rows can be tapped.
+#[derive(Component)]
+pub(super) struct StripPreview;
+
+pub(super) fn strip_preview(image: Handle<Image>) -> impl Bundle {
+    (
+        Name::new("Ring strip preview"),
+        StripPreview,
+        BlocksMap,
+        Node {
+            position_type: PositionType::Absolute,
+            left: px(24),
+            right: px(468),
+            bottom: px(104),
+            max_height: px(STRIP_HEIGHT),
+            aspect_ratio: Some((CANVAS[0] / CANVAS[1]) as f32),
+            border: UiRect::all(px(2)),
+            ..default()
+        },
+        BorderColor::all(theme::color(palette::PANEL_BORDER)),
+        ImageNode::new(image),
+    )
+}
+
+/// A tap on a ranking row in the strip preview selects that region on the map.
+pub(super) fn tap_strip(
+    click: On<Pointer<Click>>,
+    strips: Query<(&ComputedNode, &UiGlobalTransform), With<StripPreview>>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    hotspots: Res<RingHotspots>,
+    city: Res<City>,
+    mut requests: MessageWriter<MapRequest>,
+) {
+    let Ok((node, transform)) = strips.get(click.entity) else {
+        return;
+    };
+    let inv = window_inverse_scale(&window);
+    let size = node.size() * inv;
+    let center = transform.translation * inv;
+    let p = click.pointer_location.position;
+    let u = ((p.x - (center.x - size.x * 0.5)) / size.x) as f64;
+    let v = ((p.y - (center.y - size.y * 0.5)) / size.y) as f64;
+    let canvas = [u * CANVAS[0], v * CANVAS[1]];
+    if let Some(region) = hotspot_at(&hotspots.0, canvas) {
+        requests.write(MapRequest::Focus(Focus::of_region(&city.0, region)));
+    }
+}

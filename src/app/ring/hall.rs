@@ -1,0 +1,182 @@
+//! The hall view: the ring's texture on a cylinder seen from the hall's centre
+//! (`scene::ring::hall` has the lens maths). Dragging turns the view around the ring;
+//! tapping a ranking row on the wall selects that region, as on the touchscreen's strip.
+
+use bevy::asset::RenderAssetUsages;
+use bevy::ecs::message::MessageCursor;
+use bevy::input::mouse::MouseMotion;
+use bevy::input::touch::{TouchInput, TouchPhase};
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+
+use super::logic::RingState;
+use super::render::HallMesh;
+use crate::app::base::ring::RingHotspots;
+use crate::app::base::{City, Focus, MapRequest};
+use crate::scene::ring::draw::hotspot_at;
+use crate::scene::ring::hall::{HALL_FOV_DEG, HallGeometry, HallLens, hall_geometry};
+
+/// Where the hall view looks, degrees from the left end of the ring.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct HallYaw(pub f64);
+
+/// Builds the hall view: the ring's texture on a cylinder seen from the hall's centre.
+pub(super) fn hall_mesh(
+    yaw: Res<HallYaw>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mesh: Query<&Mesh2d, With<HallMesh>>,
+    mut last: Local<Option<(f64, [f32; 2])>>,
+    ring: Res<RingState>,
+) {
+    let Some(window) = window else {
+        return;
+    };
+    let size = [window.width(), window.height()];
+    if *last == Some((yaw.0, size)) {
+        return;
+    }
+    *last = Some((yaw.0, size));
+    let span = ring.layout.span_deg;
+    let HallGeometry {
+        positions,
+        uvs,
+        indices,
+    } = hall_geometry(yaw.0, span, size);
+    if let Ok(handle) = mesh.single()
+        && let Some(mut m) = meshes.get_mut(&handle.0)
+    {
+        *m = Mesh::new(
+            PrimitiveTopology::TriangleList,
+            RenderAssetUsages::RENDER_WORLD,
+        )
+        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
+        .with_inserted_indices(Indices::U32(indices));
+    }
+}
+
+/// A finger on the hall view: where it went down and where it was last, window px.
+#[derive(Debug, Clone, Copy)]
+struct Finger {
+    id: u64,
+    start: Vec2,
+    last: Vec2,
+}
+
+/// The hall view's own input: where it has read the touch and mouse messages up to, the
+/// fingers down and where a mouse press began. While another view is shown its cursors
+/// follow the present every frame, so a touch from before (the tap on the button that
+/// opened the view) is never read as a drag or a tap on the wall, and the first frame of
+/// the hall view reads that frame's input.
+#[derive(Resource, Default)]
+pub(super) struct HallInput {
+    touches: MessageCursor<TouchInput>,
+    motion: MessageCursor<MouseMotion>,
+    fingers: Vec<Finger>,
+    mouse_start: Option<Vec2>,
+}
+
+/// Keeps the hall view's input at the present while another view is shown.
+pub(super) fn skip_input(
+    mut input: ResMut<HallInput>,
+    touches: Res<Messages<TouchInput>>,
+    motion: Res<Messages<MouseMotion>>,
+) {
+    input.touches.clear(&touches);
+    input.motion.clear(&motion);
+    input.fingers.clear();
+    input.mouse_start = None;
+}
+
+/// Dragging in the hall view turns the view around the ring; tapping a ranking row on the
+/// wall selects that region, as on the touchscreen's strip.
+pub(super) fn hall_drag(
+    mut input: ResMut<HallInput>,
+    touches: Res<Messages<TouchInput>>,
+    mouse: Res<ButtonInput<MouseButton>>,
+    motion: Res<Messages<MouseMotion>>,
+    keys: Res<ButtonInput<KeyCode>>,
+    time: Res<Time<Real>>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    mut yaw: ResMut<HallYaw>,
+    ring: Res<RingState>,
+    hotspots: Res<RingHotspots>,
+    city: Res<City>,
+    mut requests: MessageWriter<MapRequest>,
+) {
+    let HallInput {
+        touches: touch_cursor,
+        motion: motion_cursor,
+        fingers,
+        mouse_start,
+    } = &mut *input;
+    let size = window
+        .as_ref()
+        .map_or([1920.0, 1080.0], |w| [w.width(), w.height()]);
+    let cursor = window.as_ref().and_then(|w| w.cursor_position());
+    let deg_per_px = HALL_FOV_DEG / size[0] as f64;
+    let span = ring.layout.span_deg;
+    let mut dx = 0.0;
+    let mut taps: Vec<Vec2> = Vec::new();
+    for t in touch_cursor.read(&touches) {
+        match t.phase {
+            TouchPhase::Started => fingers.push(Finger {
+                id: t.id,
+                start: t.position,
+                last: t.position,
+            }),
+            TouchPhase::Moved => {
+                if let Some(e) = fingers.iter_mut().find(|e| e.id == t.id) {
+                    dx += (t.position.x - e.last.x) as f64;
+                    e.last = t.position;
+                }
+            }
+            TouchPhase::Ended | TouchPhase::Canceled => {
+                if let Some(k) = fingers.iter().position(|e| e.id == t.id) {
+                    let Finger { start, .. } = fingers.swap_remove(k);
+                    if t.phase == TouchPhase::Ended && start.distance(t.position) < 14.0 {
+                        taps.push(t.position);
+                    }
+                }
+            }
+        }
+    }
+    if mouse.just_pressed(MouseButton::Left) {
+        *mouse_start = cursor;
+    }
+    if mouse.pressed(MouseButton::Left) {
+        for m in motion_cursor.read(&motion) {
+            dx += m.delta.x as f64;
+        }
+    } else {
+        motion_cursor.clear(&motion);
+    }
+    if mouse.just_released(MouseButton::Left)
+        && let (Some(start), Some(end)) = (mouse_start.take(), cursor)
+        && start.distance(end) < 14.0
+    {
+        taps.push(end);
+    }
+    let lens = HallLens::new(span, size);
+    for tap in taps {
+        let Some(c) = lens.canvas_at(yaw.0, span, size, [tap.x as f64, tap.y as f64]) else {
+            continue;
+        };
+        if let Some(region) = hotspot_at(&hotspots.0, c) {
+            requests.write(MapRequest::Focus(Focus::of_region(&city.0, region)));
+        }
+    }
+    let keys_dx = if keys.pressed(KeyCode::ArrowLeft) {
+        -1.0
+    } else if keys.pressed(KeyCode::ArrowRight) {
+        1.0
+    } else {
+        0.0
+    };
+    let next = (yaw.0 - dx * deg_per_px + keys_dx * 40.0 * time.delta_secs_f64()).clamp(0.0, span);
+    if (next - yaw.0).abs() > 1e-9 {
+        yaw.0 = next;
+    }
+}

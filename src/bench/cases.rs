@@ -1,0 +1,194 @@
+//! The bench's cases run in a child process (`citygrid bench --case …`), each printing one
+//! line of `key=value` figures, and the helpers that run them and read their lines.
+#![allow(clippy::print_stdout)]
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use crate::process::{peak_rss_mib, rss_mib};
+use crate::snapshot::index::CityData;
+use crate::snapshot::{DEFAULT_SIZE_LIMIT, load, validate};
+
+use super::ms;
+
+/// Loads one snapshot in this process and prints `key=value` figures on one line.
+pub(super) fn load_case(file: Option<&Path>) -> ExitCode {
+    let t0 = Instant::now();
+    let (name, bytes) = match file {
+        Some(f) => match std::fs::read(f) {
+            Ok(b) => (f.display().to_string(), b),
+            Err(e) => {
+                eprintln!("{}: {e}", f.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => (
+            crate::demo::DEMO_ORIGIN.to_string(),
+            crate::demo::DEMO_RON.as_bytes().to_vec(),
+        ),
+    };
+    let read_ms = ms(t0);
+    let t = Instant::now();
+    let snapshot = match load::parse_bytes(&name, &bytes, DEFAULT_SIZE_LIMIT) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let parse_ms = ms(t);
+    drop(bytes);
+    let t = Instant::now();
+    let report = validate(&snapshot);
+    let validate_ms = ms(t);
+    let t = Instant::now();
+    let city = CityData::new(snapshot);
+    let index_ms = ms(t);
+    println!(
+        "read={read_ms:.1} parse={parse_ms:.1} validate={validate_ms:.1} index={index_ms:.1} total={:.1} errors={} buildings={} metrics={} rss={:.0} peak={:.0}",
+        ms(t0),
+        report.errors().count(),
+        city.snapshot.buildings.len(),
+        city.snapshot.metrics.len(),
+        rss_mib().unwrap_or(f64::NAN),
+        peak_rss_mib().unwrap_or(f64::NAN),
+    );
+    ExitCode::SUCCESS
+}
+
+/// Runs the window, times the start, drills `count` times and prints the probe's line.
+pub(super) fn drills_case(file: Option<&Path>, count: usize) -> ExitCode {
+    window_case(file, |options| {
+        options.drills_probe = Some(count);
+    })
+}
+
+/// Runs the window on a snapshot and prints the frame-rate probe's line.
+pub(super) fn fps_case(file: Option<&Path>, drill: bool, all_buildings: bool) -> ExitCode {
+    window_case(file, |options| {
+        options.show_all_buildings = all_buildings;
+        if let Ok(view) = std::env::var("CITYGRID_BENCH_VIEW")
+            && let Some(v) = crate::app::MainView::parse(&view)
+        {
+            options.view = v;
+            // The hall and ring views do not show the map's buildings.
+            if v != crate::app::MainView::Map {
+                options.show_all_buildings = false;
+            }
+        }
+        options.fps_probe = Some((6.0, drill));
+    })
+}
+
+/// Runs the exhibit's window on a snapshot (the demo without one), set up by `probe`;
+/// `CITYGRID_BENCH_MSAA=1` turns MSAA on, `CITYGRID_BENCH_SIZE=WxH` sets the size.
+fn window_case(file: Option<&Path>, probe: impl FnOnce(&mut crate::app::AppOptions)) -> ExitCode {
+    let mut options = match window_options(file) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    probe(&mut options);
+    exit_code(crate::app::run(options))
+}
+
+/// The window's options for a bench case: the snapshot, MSAA and size from the environment.
+fn window_options(file: Option<&Path>) -> Result<crate::app::AppOptions, ExitCode> {
+    let loaded = match crate::demo::load_snapshot(file) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return Err(ExitCode::from(1));
+        }
+    };
+    let city = std::sync::Arc::new(CityData::new(loaded.snapshot));
+    let mut options = crate::app::AppOptions::new(city, loaded.origin);
+    options.msaa = std::env::var("CITYGRID_BENCH_MSAA").is_ok_and(|v| v == "1");
+    options.size = bench_size();
+    Ok(options)
+}
+
+/// The window size: `CITYGRID_BENCH_SIZE=WxH`, else 1920 × 1080.
+fn bench_size() -> (u32, u32) {
+    std::env::var("CITYGRID_BENCH_SIZE")
+        .ok()
+        .and_then(|size| {
+            let (w, h) = size.split_once('x')?;
+            Some((w.parse().ok()?, h.parse().ok()?))
+        })
+        .unwrap_or((1920, 1080))
+}
+
+/// The process's exit code for the way the window's app ended.
+fn exit_code(exit: bevy::app::AppExit) -> ExitCode {
+    match exit {
+        bevy::app::AppExit::Success => ExitCode::SUCCESS,
+        bevy::app::AppExit::Error(c) => ExitCode::from(c.get()),
+    }
+}
+
+/// Bevy's window and renderer with nothing to draw: the floor under the exhibit's figures.
+pub(super) fn floor_case() -> ExitCode {
+    exit_code(crate::app::fps::floor_app(bench_size()).run())
+}
+
+/// The number after `key=` on a case's figure line (NaN when missing).
+pub(super) fn field(line: &str, key: &str) -> f64 {
+    line.split_whitespace()
+        .find_map(|kv| kv.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+/// Runs one case in a fresh process and returns the last line it printed.
+pub(super) fn run_case(args: &[&str]) -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let out = Command::new(exe).args(args).output().ok()?;
+    if !out.status.success() {
+        eprintln!(
+            "bench case {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return None;
+    }
+    String::from_utf8(out.stdout)
+        .ok()?
+        .lines()
+        .last()
+        .map(str::to_string)
+}
+
+/// Runs one case in a fresh process and returns its figure line (the last line starting
+/// with `prefix`).
+pub(super) fn window_line(args: &[&str], env: &[(&str, &str)], prefix: &str) -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let out = Command::new(exe)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!(
+            "bench case {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
+        return None;
+    }
+    String::from_utf8(out.stdout).ok().and_then(|s| {
+        s.lines()
+            .rev()
+            .find(|l| l.starts_with(prefix))
+            .map(str::to_string)
+    })
+}
+
+/// The renderer named on a probe's line (`renderer=…`, underscores as spaces).
+pub(super) fn renderer_of(line: &str) -> String {
+    line.split_whitespace()
+        .find_map(|kv| kv.strip_prefix("renderer="))
+        .unwrap_or("?")
+        .replace('_', " ")
+}

@@ -1,0 +1,230 @@
+//! The commands besides running the exhibit: validate, generate, accept, pin, import and
+//! soak. What they print on stdout is the CLI's output.
+#![allow(clippy::print_stdout)]
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::config::PinHash;
+use crate::snapshot::{DEFAULT_SIZE_LIMIT, LoadError, load_file};
+use crate::store::Store;
+
+use super::run::{RunArgs, data_dir};
+
+pub(super) fn validate(files: &[PathBuf]) -> ExitCode {
+    let mut worst = 0u8;
+    for f in files {
+        match load_file(f, DEFAULT_SIZE_LIMIT) {
+            Ok(loaded) => {
+                let s = &loaded.snapshot;
+                let warnings = loaded.report.warnings().count();
+                println!(
+                    "{}: valid — schema {}, exported {}, {} regions, {} buildings, {} departments, {} metrics{}; {} warning(s)",
+                    f.display(),
+                    s.schema,
+                    s.exported_at,
+                    s.regions.len(),
+                    s.buildings.len(),
+                    s.departments.len(),
+                    s.metrics.len(),
+                    if s.demo { ", demo data" } else { "" },
+                    warnings
+                );
+                for w in loaded.report.warnings() {
+                    println!("  {w}");
+                }
+            }
+            Err(LoadError::Invalid { file, report }) => {
+                println!(
+                    "{file}: invalid — {} error(s), {} warning(s)",
+                    report.errors().count(),
+                    report.warnings().count()
+                );
+                for issue in report.errors().chain(report.warnings()) {
+                    println!("  {issue}");
+                }
+                worst = worst.max(1);
+            }
+            Err(e @ (LoadError::Io { .. } | LoadError::TooLarge { .. })) => {
+                println!("{e}");
+                worst = 2;
+            }
+            Err(e) => {
+                println!("{}: invalid — {e}", f.display());
+                worst = worst.max(1);
+            }
+        }
+    }
+    ExitCode::from(worst)
+}
+
+pub(super) fn generate(demo: bool, buildings: Option<usize>, seed: u64, output: &Path) -> ExitCode {
+    let options = match (demo, buildings) {
+        (true, _) => crate::generate::Options::demo(),
+        (false, Some(n)) => crate::generate::Options::stress(n, seed),
+        (false, None) => {
+            eprintln!("citygrid generate: give --demo or --buildings N");
+            return ExitCode::from(2);
+        }
+    };
+    let snapshot = crate::generate::generate(&options);
+    match crate::snapshot::load::save_atomic(&snapshot, output) {
+        Ok(()) => {
+            println!(
+                "{}: {} regions, {} buildings, {} owners, {} metrics",
+                output.display(),
+                snapshot.regions.len(),
+                snapshot.buildings.len(),
+                snapshot
+                    .buildings
+                    .iter()
+                    .map(|b| b.owners.len())
+                    .sum::<usize>(),
+                snapshot.metrics.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("citygrid generate: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub(super) fn accept(args: &RunArgs, file: &Path) -> ExitCode {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("citygrid accept: {}: cannot read: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let name = file.display().to_string();
+    match crate::snapshot::load_bytes(&name, &bytes, DEFAULT_SIZE_LIMIT) {
+        Ok(loaded) => {
+            let store = Store::new(data_dir(args));
+            match store.accept(&bytes) {
+                Ok(()) => {
+                    println!(
+                        "{name}: accepted into {} ({} regions, {} buildings, {} warning(s))",
+                        store.accepted_path().display(),
+                        loaded.snapshot.regions.len(),
+                        loaded.snapshot.buildings.len(),
+                        loaded.report.warnings().count()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("citygrid accept: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("citygrid accept: refused, the current snapshot is kept: {e}");
+            if let LoadError::Invalid { report, .. } = &e {
+                for issue in report.errors().take(20) {
+                    eprintln!("  {issue}");
+                }
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub(super) fn pin() -> ExitCode {
+    let mut line = String::new();
+    if std::io::stdin().read_line(&mut line).is_err() {
+        eprintln!("citygrid pin: cannot read the PIN from standard input");
+        return ExitCode::from(2);
+    }
+    let pin = line.trim();
+    if pin.len() < 4 || !pin.chars().all(|c| c.is_ascii_digit()) {
+        eprintln!("citygrid pin: a PIN is at least 4 digits");
+        return ExitCode::from(2);
+    }
+    println!("pin_hash: Some(\"{}\"),", PinHash::new(pin));
+    ExitCode::SUCCESS
+}
+
+pub(super) fn import(dir: &Path, crs: &str, output: &Path) -> ExitCode {
+    let Some(crs) = crate::import::ImportCrs::parse(crs) else {
+        eprintln!("citygrid import: --crs {crs} is not wgs84, cgcs2000 or gcj02");
+        return ExitCode::from(2);
+    };
+    match crate::import::import_dir(dir, crs) {
+        Ok(snapshot) => match crate::snapshot::load::save_atomic(&snapshot, output) {
+            Ok(()) => {
+                let warnings = validate_snapshot_warnings(&snapshot);
+                println!(
+                    "{}: {} regions, {} buildings, {} departments, {} metrics; {warnings} warning(s)",
+                    output.display(),
+                    snapshot.regions.len(),
+                    snapshot.buildings.len(),
+                    snapshot.departments.len(),
+                    snapshot.metrics.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("citygrid import: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Err(e) => {
+            eprintln!("citygrid import: {e}");
+            if let crate::import::ImportError::Invalid(report) = &e {
+                for issue in report.errors().take(20) {
+                    eprintln!("  {issue}");
+                }
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn validate_snapshot_warnings(s: &crate::snapshot::Snapshot) -> usize {
+    crate::snapshot::validate(s).warnings().count()
+}
+
+pub(super) fn soak(sequences: usize, seed: u64) -> ExitCode {
+    // Snapshots to swap in now and then: a valid one and a broken one.
+    let dir = std::env::temp_dir().join(format!("citygrid-soak-{}", std::process::id()));
+    let valid = dir.join("valid.ron");
+    let broken = dir.join("broken.ron");
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(&valid, crate::demo::DEMO_RON))
+        .and_then(|_| std::fs::write(&broken, "(schema: 1, regions: ["));
+    if let Err(e) = written {
+        eprintln!("citygrid soak: {}: {e}", dir.display());
+        return ExitCode::from(2);
+    }
+    let result = crate::soak::run(sequences, seed, &[valid.as_path(), broken.as_path()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    match result {
+        Ok(r) => {
+            let growth = r.growth_percent();
+            println!(
+                "soak: {} sequences, {} updates, {} swaps in {:.1} s; peak memory {:.1} MiB in the first half after warm-up, {:.1} MiB in the second ({})",
+                r.sequences,
+                r.updates,
+                r.swaps,
+                r.seconds,
+                r.rss_warm_mib.unwrap_or(f64::NAN),
+                r.rss_end_mib.unwrap_or(f64::NAN),
+                growth.map_or("growth unknown".into(), |g| format!("{g:+.1}%")),
+            );
+            // Short runs end before memory reaches its plateau (a swap in flight holds two
+            // snapshots); the rule applies from 20,000 sequences.
+            if sequences >= 20_000 && growth.is_some_and(|g| g > 5.0) {
+                eprintln!("citygrid soak: memory grew more than 5% after warm-up");
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("citygrid soak: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

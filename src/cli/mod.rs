@@ -1,0 +1,155 @@
+//! The command line: run the exhibit, validate and generate snapshots, take screenshots,
+//! and print benchmarks. Output to the terminal lives here and in `bench` only.
+//!
+//! This file parses the arguments and hands each command over: `run` starts the exhibit,
+//! `commands` holds the others (`bench` has its own module).
+
+mod commands;
+mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use commands::{accept, generate, import, pin, soak, validate};
+use run::{RunArgs, merge, run};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "citygrid",
+    version,
+    about = "Touchscreen exhibit for a city-governance hall: drill-down map and data ring over command-center snapshots"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the exhibit (the default).
+    Run(RunArgs),
+    /// Check snapshot files and print every problem with its place.
+    /// Exit status: 0 valid, 1 invalid, 2 unreadable or usage error.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write a generated snapshot: the Shibei demo, or a stress snapshot.
+    Generate {
+        /// The embedded demo (Shibei, 10,000 buildings, seven departments).
+        #[arg(long, conflicts_with_all = ["buildings", "seed"])]
+        demo: bool,
+        /// Number of buildings of a stress snapshot (with 242 categories and 3,759 items).
+        #[arg(long)]
+        buildings: Option<usize>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Render the exhibit once it has settled, save a PNG, and exit.
+    Shot {
+        #[command(flatten)]
+        run: RunArgs,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Turn a GIS export folder (district/streets/communities/buildings.geojson and
+    /// metrics.json) into a snapshot. Nothing is written unless the import is valid.
+    Import {
+        dir: PathBuf,
+        #[arg(long, value_parser = ["wgs84", "cgcs2000", "gcj02"], default_value = "wgs84")]
+        crs: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Internal: write the example GIS export to a folder.
+    #[command(hide = true)]
+    ExampleExport { dir: PathBuf },
+    /// Validate a snapshot and make it the one the exhibit starts with (atomically; the
+    /// running snapshot is kept if this one is refused).
+    Accept { file: PathBuf },
+    /// Make the hash of a curator PIN for the configuration's `pin_hash` (reads the PIN
+    /// from standard input).
+    Pin,
+    /// Drive the exhibit's logic with random touch sequences from a seed and check its
+    /// state after each (no window). Exit 1 on a broken state or over 5% memory growth.
+    Soak {
+        #[arg(long, default_value_t = 100_000)]
+        sequences: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Print one table of performance figures against their targets: start, memory, snapshot
+    /// loading, hit tests, drills, ring and frame rates (the window rows need a display).
+    Bench {
+        /// Buildings in the stress snapshot.
+        #[arg(long, default_value_t = 30_000)]
+        buildings: usize,
+        /// Leave out the window rows (start, drills, frame rates).
+        #[arg(long)]
+        no_render: bool,
+        /// Kept for old scripts: the window rows are measured whenever there is a display.
+        #[arg(long, hide = true)]
+        render: bool,
+        /// Also print the detailed tables the summary is made from.
+        #[arg(long)]
+        details: bool,
+        /// Internal: measure one case in this process.
+        #[arg(long, hide = true)]
+        case: Option<String>,
+        #[arg(long, hide = true)]
+        file: Option<PathBuf>,
+    },
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    crate::process::mark_start();
+    crate::process::limit_arenas();
+    let cli = Cli::parse();
+    match cli.command {
+        None => run(&cli.run, None),
+        Some(Command::Run(args)) => run(&merge(&cli.run, &args), None),
+        Some(Command::Shot { run: args, output }) => run(&merge(&cli.run, &args), Some(output)),
+        Some(Command::Validate { files }) => validate(&files),
+        Some(Command::Accept { file }) => accept(&cli.run, &file),
+        Some(Command::Pin) => pin(),
+        Some(Command::Soak { sequences, seed }) => soak(sequences, seed),
+        Some(Command::Import { dir, crs, output }) => import(&dir, &crs, &output),
+        Some(Command::ExampleExport { dir }) => match crate::import::example_snapshot() {
+            Some(s) => match crate::import::export_dir(&s, &dir) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{}: {e}", dir.display());
+                    ExitCode::from(2)
+                }
+            },
+            None => ExitCode::from(2),
+        },
+        Some(Command::Generate {
+            demo,
+            buildings,
+            seed,
+            output,
+        }) => generate(demo, buildings, seed, &output),
+        Some(Command::Bench {
+            buildings,
+            no_render,
+            render: _,
+            details,
+            case,
+            file,
+        }) => crate::bench::main(
+            buildings,
+            !no_render,
+            details,
+            case.as_deref(),
+            file.as_deref(),
+        ),
+    }
+}

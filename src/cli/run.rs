@@ -1,0 +1,211 @@
+//! `citygrid run` (the default) and `citygrid shot`: the options of the exhibit's window,
+//! merged from the command line, the configuration and the data directory, then the window.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Args;
+
+use crate::app::{self, AppOptions};
+use crate::config::Config;
+use crate::demo::load_snapshot;
+use crate::scene::format::Lang;
+use crate::snapshot::LoadError;
+use crate::snapshot::index::CityData;
+use crate::store::{Startup, Store};
+
+#[derive(Args, Debug, Clone, Default)]
+pub(super) struct RunArgs {
+    /// Snapshot file to show instead of the embedded demo.
+    #[arg(long, global = true)]
+    snapshot: Option<PathBuf>,
+    /// Start language.
+    #[arg(long, value_parser = ["zh", "en"], global = true)]
+    lang: Option<String>,
+    /// Window size in logical pixels, WIDTHxHEIGHT.
+    #[arg(long, value_parser = parse_size, global = true)]
+    size: Option<(u32, u32)>,
+    /// Start focused on a region or building id.
+    #[arg(long, global = true)]
+    focus: Option<String>,
+    /// Show every building on the district view.
+    #[arg(long, global = true)]
+    all_buildings: bool,
+    /// Turn multisampling off (faster on software renderers).
+    #[arg(long, global = true)]
+    no_msaa: bool,
+    /// What the window shows: the touchscreen map, the ring seen from the hall's centre,
+    /// or the ring's canvas for the LED wall.
+    #[arg(long, value_parser = ["map", "hall", "ring"], global = true)]
+    view: Option<String>,
+    /// Also open a window of this size (WIDTHxHEIGHT) for the LED ring, e.g. 7680x1080.
+    #[arg(long, value_parser = parse_size, global = true)]
+    ring_window: Option<(u32, u32)>,
+    /// Angular span of the ring screen in degrees (default 301); a snapshot's own ring
+    /// layout sets its own.
+    #[arg(long, value_parser = parse_span, global = true)]
+    ring_span: Option<f64>,
+    /// Fullscreen kiosk: no cursor, no exit shortcuts, idle reset and attract mode.
+    #[arg(long, global = true)]
+    kiosk: bool,
+    /// Configuration file (default: citygrid.ron in the data directory, if there).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Data directory: the accepted snapshot and the configuration
+    /// (default: $XDG_DATA_HOME/citygrid or ~/.local/share/citygrid).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+}
+
+fn parse_span(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of degrees"))?;
+    if v.is_finite() && v > 30.0 && v <= 360.0 {
+        Ok(v)
+    } else {
+        Err(format!(
+            "{s}: the span must be more than 30 and at most 360 degrees"
+        ))
+    }
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("{s:?} is not WIDTHxHEIGHT"))?;
+    let w: u32 = w
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad width in {s:?}"))?;
+    let h: u32 = h
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad height in {s:?}"))?;
+    if !(320..=16_384).contains(&w) || !(240..=16_384).contains(&h) {
+        return Err(format!("{s}: each side must be 320–16384 px (height 240+)"));
+    }
+    Ok((w, h))
+}
+
+pub(super) fn merge(a: &RunArgs, b: &RunArgs) -> RunArgs {
+    RunArgs {
+        snapshot: b.snapshot.clone().or(a.snapshot.clone()),
+        lang: b.lang.clone().or(a.lang.clone()),
+        size: b.size.or(a.size),
+        focus: b.focus.clone().or(a.focus.clone()),
+        all_buildings: a.all_buildings || b.all_buildings,
+        no_msaa: a.no_msaa || b.no_msaa,
+        view: b.view.clone().or(a.view.clone()),
+        ring_window: b.ring_window.or(a.ring_window),
+        ring_span: b.ring_span.or(a.ring_span),
+        kiosk: a.kiosk || b.kiosk,
+        config: b.config.clone().or(a.config.clone()),
+        data_dir: b.data_dir.clone().or(a.data_dir.clone()),
+    }
+}
+
+/// The data directory in force.
+pub(super) fn data_dir(args: &RunArgs) -> PathBuf {
+    args.data_dir
+        .clone()
+        .unwrap_or_else(crate::config::default_data_dir)
+}
+
+/// The configuration: the given file, else the data directory's, else the defaults.
+fn load_config(args: &RunArgs) -> Result<Config, crate::config::ConfigError> {
+    match &args.config {
+        Some(path) => Config::load(path),
+        None => {
+            let path = data_dir(args).join("citygrid.ron");
+            if path.exists() {
+                Config::load(&path)
+            } else {
+                Ok(Config::default())
+            }
+        }
+    }
+}
+
+pub(super) fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
+    let config = match load_config(args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("citygrid: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = match &args.snapshot {
+        Some(_) => load_snapshot(args.snapshot.as_deref()),
+        None => Store::new(data_dir(args)).startup().map(|s| match s {
+            Startup::Accepted(l) => l,
+            Startup::Demo(l, reason) => {
+                if let Some(e) = reason {
+                    eprintln!(
+                        "citygrid: the accepted snapshot cannot be used, showing the demo: {e}"
+                    );
+                }
+                l
+            }
+        }),
+    };
+    let loaded = match loaded {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("citygrid: {e}");
+            if let LoadError::Invalid { report, .. } = &e {
+                for issue in report.issues.iter().take(20) {
+                    eprintln!("  {issue}");
+                }
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let city = Arc::new(CityData::new(loaded.snapshot));
+    let mut options = AppOptions::new(city.clone(), loaded.origin);
+    options.lang = args
+        .lang
+        .as_deref()
+        .or(Some(config.language.as_str()))
+        .and_then(Lang::parse)
+        .unwrap_or_default();
+    options.full_owner_names = config.owner_names == crate::config::OwnerNames::Full;
+    options.kiosk = args.kiosk || config.kiosk;
+    options.ring_window = config.ring.window;
+    options.ring_span_deg = config.ring.span_deg;
+    if let Some(size) = args.size {
+        options.size = size;
+    }
+    if let Some(id) = &args.focus {
+        if app::Focus::from_id(&city, id).is_none() {
+            eprintln!("citygrid: --focus {id}: no region or building has this id");
+            return ExitCode::from(2);
+        }
+        options.focus = Some(id.clone());
+    }
+    options.show_all_buildings = args.all_buildings;
+    options.msaa = !args.no_msaa;
+    options.view = args
+        .view
+        .as_deref()
+        .and_then(app::MainView::parse)
+        .unwrap_or_default();
+    if args.ring_window.is_some() {
+        options.ring_window = args.ring_window;
+    }
+    options.config = config;
+    if let Some(span) = args.ring_span {
+        options.ring_span_deg = span;
+    }
+    // The hall's log goes to the data directory; screenshots leave no trace there.
+    if shot.is_none() {
+        options.data_dir = Some(data_dir(args));
+    }
+    options.shot = shot;
+    match app::run(options) {
+        bevy::app::AppExit::Success => ExitCode::SUCCESS,
+        bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),
+    }
+}
