@@ -67,6 +67,34 @@ impl Default for RingConfig {
     }
 }
 
+/// How often the exhibit draws. It draws when something on screen changes (a touch, a
+/// transition, values easing, a swap) and otherwise rests: at rest the touchscreen wakes
+/// every [`PaceConfig::rest_wait_s`] for its clocks, or, with ambient motion on, draws the
+/// ring's calm motion (sweep, pulses, ticker) at [`PaceConfig::ambient_fps`]. The LED wall's
+/// window always moves smoothly.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PaceConfig {
+    /// The ring's ambient motion on the touchscreen (its strip preview, the hall view and
+    /// the attract mode's invitation).
+    pub ambient: bool,
+    /// Frames per second of that motion while nothing else moves (1–60).
+    pub ambient_fps: f64,
+    /// At rest, the longest time between two frames, seconds (0.5–60): the idle clock and
+    /// the watch folder are looked at this often.
+    pub rest_wait_s: f64,
+}
+
+impl Default for PaceConfig {
+    fn default() -> Self {
+        Self {
+            ambient: true,
+            ambient_fps: 1.5,
+            rest_wait_s: 5.0,
+        }
+    }
+}
+
 /// Everything the hall's staff can set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -90,6 +118,7 @@ pub struct Config {
     /// Keep every control in the lower part of the screen, within a wheelchair user's reach.
     pub reach_mode: bool,
     pub ring: RingConfig,
+    pub pace: PaceConfig,
 }
 
 impl Default for Config {
@@ -106,6 +135,7 @@ impl Default for Config {
             screen: Screen::default(),
             reach_mode: false,
             ring: RingConfig::default(),
+            pace: PaceConfig::default(),
         }
     }
 }
@@ -237,6 +267,21 @@ impl Config {
             return Err(field(
                 "ring.window",
                 format!("{w}×{h} px is not a window size"),
+            ));
+        }
+        if !(1.0..=60.0).contains(&self.pace.ambient_fps) {
+            return Err(field(
+                "pace.ambient_fps",
+                format!(
+                    "{} is outside 1–60 frames per second",
+                    self.pace.ambient_fps
+                ),
+            ));
+        }
+        if !(0.5..=60.0).contains(&self.pace.rest_wait_s) {
+            return Err(field(
+                "pace.rest_wait_s",
+                format!("{} is outside 0.5–60 seconds", self.pace.rest_wait_s),
             ));
         }
         Ok(())
@@ -372,6 +417,16 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("field `pin_hash`"), "{e}");
+        let e = Config::parse("c.ron", b"(pace: (ambient_fps: 0))")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("field `pace.ambient_fps`"), "{e}");
+        let e = Config::parse("c.ron", b"(pace: (rest_wait_s: 1e9))")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("field `pace.rest_wait_s`"), "{e}");
         assert!(Config::parse("c.ron", &[0xff, 0xfe]).is_err());
     }
 

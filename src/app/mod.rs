@@ -9,13 +9,15 @@
 //!
 //! Features, each a logic plugin (runs headless in tests) and, where it draws, a render
 //! plugin: [`map`], [`ring`], [`panels`], [`views`], [`kiosk`], [`curator`], [`swap`].
-//! Tools: [`automation`] (`citygrid shot`), [`fps`] (the bench's probes), [`memory`].
+//! Tools: [`automation`] (`citygrid shot`), [`fps`] and [`latency`] (the bench's probes),
+//! [`memory`].
 
 pub mod automation;
 pub mod base;
 pub mod curator;
 pub mod fps;
 pub mod kiosk;
+pub mod latency;
 pub mod map;
 pub mod memory;
 pub mod panels;
@@ -48,6 +50,7 @@ pub fn build(options: AppOptions) -> App {
         .insert_resource(base::ring::RingWindow(options.ring_window));
     add_exhibit(&mut app, &options);
     app.add_plugins((
+        base::pace::window_plugin,
         base::theme::plugin,
         base::widgets::plugin,
         map::render_plugin,
@@ -67,6 +70,9 @@ pub fn build(options: AppOptions) -> App {
     }
     if let Some(count) = options.drills_probe {
         app.add_plugins(fps::drills_plugin(count));
+    }
+    if options.latency_probe {
+        app.add_plugins(latency::plugin);
     }
     app
 }
@@ -92,7 +98,15 @@ fn log_start(city: Res<City>, settings: Res<Settings>) {
 pub fn add_exhibit(app: &mut App, options: &AppOptions) {
     base::sets::configure(app);
     base::state::insert(app, options);
+    // Screenshots and the bench's probes count frames; the LED wall's window moves
+    // smoothly: they draw every frame. Everything else draws on change.
+    let continuous = options.shot.is_some()
+        || options.fps_probe.is_some()
+        || options.drills_probe.is_some()
+        || options.ring_window.is_some();
+    base::pace::insert(app, continuous);
     app.add_plugins((
+        base::pace::plugin,
         map::logic_plugin,
         ring::logic_plugin,
         views::logic_plugin,

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use bevy::prelude::*;
+use bevy::window::RequestRedraw;
 
 use crate::app::base::swap::{Decide, LoadOutcome, LoadSnapshot, PREVIEW_SIZE, Pending, Swapper};
 use crate::app::base::{AppSystems, City, DataDir, Focus, HallConfig, Settings};
@@ -131,7 +132,16 @@ fn check(Job { path, apply }: Job) -> Result<Checked, Refused> {
     })
 }
 
-fn finish_loads(loader: Res<Loader>, mut swapper: ResMut<Swapper>, mut on_show: OnShow) {
+fn finish_loads(
+    loader: Res<Loader>,
+    mut swapper: ResMut<Swapper>,
+    mut on_show: OnShow,
+    mut redraw: MessageWriter<RequestRedraw>,
+) {
+    if swapper.busy() {
+        // Look for the loader's result again at the next frame, not at the next wake.
+        redraw.write(RequestRedraw);
+    }
     let results: Vec<Result<Checked, Refused>> = match loader.results.lock() {
         Ok(rx) => rx.try_iter().collect(),
         Err(_) => return,

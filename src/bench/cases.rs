@@ -64,6 +64,14 @@ pub(super) fn drills_case(file: Option<&Path>, count: usize) -> ExitCode {
     })
 }
 
+/// Runs the window at rest (drawing on demand), clicks into it and prints how soon each
+/// click was drawn (`app::latency`).
+pub(super) fn latency_case(file: Option<&Path>) -> ExitCode {
+    window_case(file, |options| {
+        options.latency_probe = true;
+    })
+}
+
 /// Runs the window on a snapshot and prints the frame-rate probe's line.
 pub(super) fn fps_case(file: Option<&Path>, drill: bool, all_buildings: bool) -> ExitCode {
     window_case(file, |options| {
@@ -109,7 +117,7 @@ fn window_options(file: Option<&Path>) -> Result<crate::app::AppOptions, ExitCod
 }
 
 /// The window size: `CITYGRID_BENCH_SIZE=WxH`, else 1920 × 1080.
-fn bench_size() -> (u32, u32) {
+pub(super) fn bench_size() -> (u32, u32) {
     std::env::var("CITYGRID_BENCH_SIZE")
         .ok()
         .and_then(|size| {

@@ -1,6 +1,7 @@
 //! `citygrid bench`: performance figures printed as a table — snapshot load, validation and
 //! indexing (each case in a fresh process for an honest peak memory), map layer building,
-//! hit tests, and with `--render` frames per second in a real window.
+//! hit tests, and where there is a display frames per second in a real window and the CPU
+//! the exhibit uses at rest.
 //!
 //! This file runs the whole bench and holds the figures; `cases` are the measurements run
 //! in a child process, `tables` the detailed tables, `summary` the one printed table.
@@ -13,6 +14,7 @@ macro_rules! line {
 }
 
 mod cases;
+mod rest;
 mod summary;
 mod tables;
 
@@ -64,6 +66,8 @@ struct Summary {
     /// A bare Bevy window of the same build: resident MiB (its frame p50 goes to the
     /// details only).
     floor_rss: Option<f64>,
+    /// CPU at rest, % of one core.
+    rest: rest::RestCpu,
     renderer: Option<String>,
 }
 
@@ -102,6 +106,7 @@ pub fn main(
         Some("drills") => return drills_case(file, DRILLS),
         Some("startup") => return drills_case(None, 0),
         Some("floor") => return floor_case(),
+        Some("latency") => return cases::latency_case(file),
         Some(other) => {
             eprintln!("unknown bench case {other}");
             return ExitCode::from(2);
@@ -195,6 +200,9 @@ pub fn main(
         line!(d);
         step("frames in a window (a few minutes on a software renderer)");
         render_table(&stress_arg, &mut sum, &mut d);
+        line!(d);
+        step("CPU at rest (about a minute)");
+        rest::rest_table(&stress_arg, &dir, &mut sum, &mut d);
     } else if render {
         eprintln!("citygrid bench: no display: the window rows are left out");
     }

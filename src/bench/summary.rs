@@ -111,6 +111,36 @@ pub(super) fn print_summary(s: &Summary, buildings: usize) {
         "≥ 30 fps",
         s.fps_all.map(|r| r.fps >= 30.0),
     );
+    let pct = |v: Option<f64>| v.map(|c| format!("{c:.1}% of a core"));
+    row(
+        &format!("CPU at rest over 10 s, {size}, ambient motion off"),
+        pct(s.rest.ambient_off),
+        "≤ 2%",
+        s.rest.ambient_off.map(|c| c <= 2.0),
+    );
+    row(
+        &format!("CPU at rest over 10 s, {size}, ambient motion on (default)"),
+        pct(s.rest.ambient_on),
+        "≤ 25%",
+        s.rest.ambient_on.map(|c| c <= 25.0),
+    );
+    row(
+        "CPU in the attract mode over 10 s",
+        pct(s.rest.attract),
+        "",
+        None,
+    );
+    row(
+        "a click at rest: its frame begins (worst) · is drawn (median / worst) · one frame",
+        s.rest.latency.map(|l| {
+            format!(
+                "{:.0} ms · {:.0} / {:.0} ms · {:.0} ms",
+                l.wake_max, l.drawn_p50, l.drawn_max, l.frame_p50
+            )
+        }),
+        "begins within one frame time",
+        s.rest.latency.map(|l| l.wake_max <= l.frame_p50),
+    );
 }
 
 /// The machine's CPU count and model, for the table's heading.

@@ -11,6 +11,7 @@
 //! - [`swap`]: the live snapshot swap's requests and status (the curator's view of it).
 //! - [`theme`], [`widgets`]: the look, the UI kit (panel, label, button, press feedback,
 //!   minimum target size, UI scale).
+//! - [`pace`]: when the exhibit draws (on change, at rest, ambient motion).
 //! - [`window`], [`logfile`], [`probe`]: Bevy's window and renderer set-up, the log file,
 //!   which frames were drawn in full.
 
@@ -18,6 +19,7 @@ pub mod logfile;
 pub mod map_view;
 pub mod modes;
 pub mod options;
+pub mod pace;
 pub mod probe;
 pub mod ring;
 pub mod sets;

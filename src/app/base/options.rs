@@ -29,6 +29,9 @@ pub struct AppOptions {
     /// Time the start, drill this many times, print memory and drill figures, and exit
     /// (`citygrid bench`).
     pub drills_probe: Option<usize>,
+    /// Send clicks to the window at rest and print how soon each is drawn, then exit
+    /// (`citygrid bench`).
+    pub latency_probe: bool,
     /// Show owner names in full (a curator's explicit choice); masked by default.
     pub full_owner_names: bool,
     /// What the main window shows.
@@ -59,6 +62,7 @@ impl AppOptions {
             shot: None,
             fps_probe: None,
             drills_probe: None,
+            latency_probe: false,
             full_owner_names: false,
             view: MainView::Map,
             ring_window: None,

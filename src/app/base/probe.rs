@@ -28,8 +28,16 @@ struct Shared {
     full_run: AtomicU64,
     /// When the renderer finished the first frame drawn in full.
     first_full: Mutex<Option<Instant>>,
-    /// The last [`HISTORY`] finished frames and whether each was drawn in full.
-    history: Mutex<VecDeque<(u32, bool)>>,
+    /// The last [`HISTORY`] finished frames.
+    history: Mutex<VecDeque<Finished>>,
+}
+
+/// A frame the renderer finished: which (its [`FrameCount`]), whether in full, and when.
+#[derive(Debug, Clone, Copy)]
+struct Finished {
+    frame: u32,
+    full: bool,
+    at: Instant,
 }
 
 /// Finished frames remembered.
@@ -59,10 +67,13 @@ impl FrameProbe {
     /// too long ago).
     pub fn was_full(&self, frame: u32) -> Option<bool> {
         let history = self.0.history.lock().ok()?;
-        history
-            .iter()
-            .find(|(f, _)| *f == frame)
-            .map(|(_, full)| *full)
+        history.iter().find(|f| f.frame == frame).map(|f| f.full)
+    }
+
+    /// When the renderer finished a recent frame (None: not finished yet, or too long ago).
+    pub fn finished_at(&self, frame: u32) -> Option<Instant> {
+        let history = self.0.history.lock().ok()?;
+        history.iter().find(|f| f.frame == frame).map(|f| f.at)
     }
 
     /// When the first frame drawn in full was finished.
@@ -104,7 +115,11 @@ fn record(probe: Res<FrameProbe>, cache: Res<PipelineCache>, frame: Option<Res<F
         if history.len() == HISTORY {
             history.pop_front();
         }
-        history.push_back((frame.0, full));
+        history.push_back(Finished {
+            frame: frame.0,
+            full,
+            at: Instant::now(),
+        });
     }
     shared.rendered.store(frame.0 + 1, Ordering::Release);
 }

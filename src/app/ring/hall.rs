@@ -8,7 +8,7 @@ use bevy::input::mouse::MouseMotion;
 use bevy::input::touch::{TouchInput, TouchPhase};
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
-use bevy::window::PrimaryWindow;
+use bevy::window::{PrimaryWindow, RequestRedraw};
 
 use super::logic::RingState;
 use super::render::HallMesh;
@@ -105,6 +105,7 @@ pub(super) fn hall_drag(
     hotspots: Res<RingHotspots>,
     city: Res<City>,
     mut requests: MessageWriter<MapRequest>,
+    mut redraw: MessageWriter<RequestRedraw>,
 ) {
     let HallInput {
         touches: touch_cursor,
@@ -175,6 +176,10 @@ pub(super) fn hall_drag(
     } else {
         0.0
     };
+    if keys_dx != 0.0 {
+        // A held key turns the view smoothly: the next frame, now.
+        redraw.write(RequestRedraw);
+    }
     let next = (yaw.0 - dx * deg_per_px + keys_dx * 40.0 * time.delta_secs_f64()).clamp(0.0, span);
     if (next - yaw.0).abs() > 1e-9 {
         yaw.0 = next;

@@ -10,10 +10,11 @@ use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::render::render_resource::TextureFormat;
 use bevy::sprite::Anchor;
-use bevy::window::{WindowRef, WindowResolution};
+use bevy::window::{RequestRedraw, WindowRef, WindowResolution};
 
 use super::logic::RingState;
 use super::motion::{RingFont, RingTextScale, Sweep};
+use crate::app::base::pace::{Pace, SETTLE_FRAMES};
 use crate::app::base::ring::{
     HALL_LAYER, RING_LAYER, RingCanvas, RingHotspots, RingWindow, TEXTURE_SIZE,
 };
@@ -315,28 +316,42 @@ pub(super) fn redraw(
     }
 }
 
-/// Frames the canvas keeps rendering after its content changed (text is laid out a frame
-/// after it is set).
-const SETTLE_FRAMES: u32 = 3;
-
 /// The ring's texture is drawn every frame only where it is the main picture (the hall
 /// view). Under the map it is a thumbnail: it is drawn when the ring's values have settled
-/// after a change, and then left alone — on a software renderer a texture pass costs a few
-/// hundred milliseconds, and the LED wall has its own camera anyway.
+/// after a change (for `SETTLE_FRAMES`: text is laid out a frame after it is set), at the
+/// ambient rate at rest when ambient motion is on, and otherwise left alone — on a
+/// software renderer a texture pass costs tens of milliseconds, and the LED wall has its
+/// own camera anyway. While values ease it asks for the next frame.
 pub(super) fn throttle_canvas(
     view: Res<State<MainView>>,
     ring: Res<RingState>,
     lang: Res<CurrentLang>,
+    pace: Res<Pace>,
+    time: Res<Time<Real>>,
     mut camera: Query<&mut Camera, With<CanvasCamera>>,
     mut frames_left: Local<u32>,
     mut was_animating: Local<bool>,
+    mut last_ambient: Local<f64>,
+    mut redraw: MessageWriter<RequestRedraw>,
 ) {
     let animating = ring.animating();
     if (*was_animating && !animating) || lang.is_changed() || ring.is_added() || view.is_changed() {
         *frames_left = SETTLE_FRAMES;
     }
     *was_animating = animating;
-    let active = *view.get() == MainView::Hall || *frames_left > 0;
+    if animating || *frames_left > 0 {
+        redraw.write(RequestRedraw);
+    }
+    // On the touchscreen at rest, the strip's calm motion (sweep, pulses, ticker) moves at
+    // the ambient rate (the loop wakes at that rate then, see `base::pace`).
+    let now = time.elapsed_secs_f64();
+    let ambient_due = pace.ambient
+        && !pace.continuous
+        && now - *last_ambient >= pace.ambient_period().as_secs_f64() * 0.9;
+    if ambient_due {
+        *last_ambient = now;
+    }
+    let active = *view.get() == MainView::Hall || *frames_left > 0 || ambient_due;
     *frames_left = frames_left.saturating_sub(1);
     for mut cam in &mut camera {
         if cam.is_active != active {

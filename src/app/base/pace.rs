@@ -1,0 +1,243 @@
+//! When the exhibit draws. A frame is drawn when something on screen changes — input (winit
+//! wakes the loop for it at once), a camera transition, a value easing, a panel rebuilt, a
+//! swap — and otherwise the exhibit rests: Bevy's reactive update mode waits up to
+//! `rest_wait_s` between frames, or `1 / ambient_fps` while the ring's calm motion is on
+//! screen. Features ask for the frames they need by writing Bevy's `RequestRedraw` (the
+//! ring while it eases, the swap while it loads); this module asks for them after every
+//! change of the shared state, while the map's camera moves, and until the renderer has
+//! drawn a frame in full after start. Screenshots, the bench's probes and the LED wall's
+//! output draw every frame.
+
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::window::RequestRedraw;
+use bevy::winit::{UpdateMode, WinitSettings};
+
+use super::map_view::{CurrentLegend, MapView};
+use super::modes::{CuratorMode, KioskMode, MainView};
+use super::probe::FrameProbe;
+use super::state::{City, CurrentLang, Focus, HallConfig, MapFigure, ShowAllBuildings};
+
+/// Frames drawn after a change before resting (text is laid out and its glyphs uploaded a
+/// frame after it is set).
+pub const SETTLE_FRAMES: u32 = 3;
+
+/// The wait between frames while the curator's screens are open, seconds: results of a
+/// file check or of the system's file dialog show within it.
+const CURATOR_WAIT_S: f64 = 0.25;
+
+/// The wait between frames in the attract mode without ambient motion, seconds: the tour's
+/// steps keep their rhythm.
+const ATTRACT_WAIT_S: f64 = 1.0;
+
+/// How the exhibit paces its frames (the configuration's `pace`, and whether something
+/// needs every frame).
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct Pace {
+    /// The ring's calm motion moves on the touchscreen.
+    pub ambient: bool,
+    /// Frames per second of that motion at rest.
+    pub ambient_fps: f64,
+    /// The longest wait between two frames at rest, seconds.
+    pub rest_wait_s: f64,
+    /// Draw every frame: a screenshot, a bench probe, or an LED wall's window.
+    pub continuous: bool,
+}
+
+impl Pace {
+    /// From the hall's configuration; `continuous` when something needs every frame.
+    pub fn new(config: &crate::config::PaceConfig, continuous: bool) -> Self {
+        Self {
+            ambient: config.ambient,
+            ambient_fps: config.ambient_fps,
+            rest_wait_s: config.rest_wait_s,
+            continuous,
+        }
+    }
+
+    /// The time between two ambient frames.
+    pub fn ambient_period(&self) -> Duration {
+        Duration::from_secs_f64(1.0 / self.ambient_fps.max(1.0))
+    }
+
+    /// How Bevy's loop waits in a situation: continuous where every frame is needed (and
+    /// for the ring's canvas in the main window, the LED output), else reactive with the
+    /// longest wait the situation allows.
+    pub fn update_mode(
+        &self,
+        view: MainView,
+        kiosk: KioskMode,
+        curator: CuratorMode,
+    ) -> UpdateMode {
+        if self.continuous || view == MainView::Ring {
+            return UpdateMode::Continuous;
+        }
+        let wait = if curator != CuratorMode::Closed {
+            Duration::from_secs_f64(CURATOR_WAIT_S)
+        } else if self.ambient {
+            self.ambient_period()
+        } else if kiosk == KioskMode::Attract {
+            Duration::from_secs_f64(ATTRACT_WAIT_S.min(self.rest_wait_s))
+        } else {
+            Duration::from_secs_f64(self.rest_wait_s)
+        };
+        UpdateMode::reactive_low_power(wait)
+    }
+}
+
+/// Frames still to draw before resting.
+#[derive(Resource, Debug, Default)]
+struct Settle(u32);
+
+/// Registers the redraw requests (headless as well as windowed) and the redraws after
+/// changes.
+pub fn plugin(app: &mut App) {
+    app.add_message::<RequestRedraw>()
+        .init_resource::<Settle>()
+        .add_systems(Last, request_frames);
+}
+
+/// The windowed app's loop follows the pace: reactive at rest, continuous where needed.
+pub fn window_plugin(app: &mut App) {
+    let pace = *app.world().resource::<Pace>();
+    let view = **app.world().resource::<State<MainView>>();
+    app.insert_resource(WinitSettings {
+        focused_mode: pace.update_mode(view, KioskMode::Explore, CuratorMode::Closed),
+        unfocused_mode: pace.update_mode(view, KioskMode::Explore, CuratorMode::Closed),
+    })
+    .add_systems(
+        Last,
+        follow_modes.run_if(
+            state_changed::<MainView>
+                .or_else(state_changed::<KioskMode>)
+                .or_else(state_changed::<CuratorMode>),
+        ),
+    );
+}
+
+/// Inserts the pace for the configuration (call after the configuration is in).
+pub fn insert(app: &mut App, continuous: bool) {
+    let pace = Pace::new(&app.world().resource::<HallConfig>().0.pace, continuous);
+    app.insert_resource(pace);
+}
+
+fn follow_modes(
+    pace: Res<Pace>,
+    view: Res<State<MainView>>,
+    kiosk: Res<State<KioskMode>>,
+    curator: Res<State<CuratorMode>>,
+    mut winit: ResMut<WinitSettings>,
+) {
+    let mode = pace.update_mode(*view.get(), *kiosk.get(), *curator.get());
+    if winit.focused_mode != mode {
+        winit.focused_mode = mode;
+        winit.unfocused_mode = mode;
+    }
+}
+
+/// What changes the picture, as far as the shared state tells.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Shown<'w> {
+    city: Res<'w, City>,
+    focus: Res<'w, Focus>,
+    lang: Res<'w, CurrentLang>,
+    figure: Res<'w, MapFigure>,
+    all: Res<'w, ShowAllBuildings>,
+    legend: Option<Res<'w, CurrentLegend>>,
+    view: Res<'w, State<MainView>>,
+    kiosk: Res<'w, State<KioskMode>>,
+    curator: Res<'w, State<CuratorMode>>,
+    ui_scale: Option<Res<'w, UiScale>>,
+}
+
+impl Shown<'_> {
+    fn changed(&self) -> bool {
+        self.city.is_changed()
+            || self.focus.is_changed()
+            || self.lang.is_changed()
+            || self.figure.is_changed()
+            || self.all.is_changed()
+            || self.legend.as_ref().is_some_and(|l| l.is_changed())
+            || self.view.is_changed()
+            || self.kiosk.is_changed()
+            || self.curator.is_changed()
+            || self.ui_scale.as_ref().is_some_and(|s| s.is_changed())
+    }
+}
+
+/// Asks for the next frame while the map's camera moves, for [`SETTLE_FRAMES`] after any
+/// change of what is shown or a press on a button, and until the renderer has drawn three
+/// frames in full after start (shaders compile in the background until then).
+fn request_frames(
+    shown: Shown,
+    map: Res<MapView>,
+    pressed: Query<(), Changed<Interaction>>,
+    probe: Option<Res<FrameProbe>>,
+    mut settle: ResMut<Settle>,
+    mut redraw: MessageWriter<RequestRedraw>,
+) {
+    if shown.changed() || map.is_changed() || !pressed.is_empty() {
+        settle.0 = SETTLE_FRAMES;
+    }
+    let starting = probe.is_some_and(|p| p.full_run() < 3);
+    if settle.0 > 0 || !map.settled() || starting {
+        settle.0 = settle.0.saturating_sub(1);
+        redraw.write(RequestRedraw);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::PaceConfig;
+
+    fn wait(mode: UpdateMode) -> Option<f64> {
+        match mode {
+            UpdateMode::Reactive { wait, .. } => Some(wait.as_secs_f64()),
+            UpdateMode::Continuous => None,
+        }
+    }
+
+    #[test]
+    fn the_exhibit_rests_unless_something_needs_frames() {
+        let quiet = Pace::new(
+            &PaceConfig {
+                ambient: false,
+                ..PaceConfig::default()
+            },
+            false,
+        );
+        let explore = (KioskMode::Explore, CuratorMode::Closed);
+        assert_eq!(
+            wait(quiet.update_mode(MainView::Map, explore.0, explore.1)),
+            Some(5.0),
+            "at rest: the configured wait"
+        );
+        assert_eq!(
+            wait(quiet.update_mode(MainView::Map, KioskMode::Attract, CuratorMode::Closed)),
+            Some(1.0),
+            "the tour keeps its rhythm"
+        );
+        assert_eq!(
+            wait(quiet.update_mode(MainView::Map, KioskMode::Explore, CuratorMode::Pin)),
+            Some(0.25)
+        );
+        assert_eq!(
+            wait(quiet.update_mode(MainView::Ring, explore.0, explore.1)),
+            None,
+            "the LED output moves smoothly"
+        );
+        let ambient = Pace::new(&PaceConfig::default(), false);
+        let w = wait(ambient.update_mode(MainView::Hall, explore.0, explore.1)).unwrap_or(0.0);
+        assert!(
+            (w - 1.0 / PaceConfig::default().ambient_fps).abs() < 1e-6,
+            "{w}"
+        );
+        let shot = Pace::new(&PaceConfig::default(), true);
+        assert_eq!(
+            wait(shot.update_mode(MainView::Map, explore.0, explore.1)),
+            None
+        );
+    }
+}
