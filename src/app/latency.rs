@@ -116,8 +116,10 @@ fn read_clicks(
     if pressed {
         let begun = probe.frame_start.unwrap_or_else(Instant::now);
         // The press belongs to the oldest click not yet read.
+        // The renderer knows this frame by the count after it: `FrameCount` goes up in
+        // `Last`, before the frame is handed to the render world.
         if let Some(i) = probe.clicks.iter().position(|c| c.read.is_none()) {
-            probe.clicks[i].read = Some((frame.0, begun));
+            probe.clicks[i].read = Some((frame.0.wrapping_add(1), begun));
         }
     }
 }
