@@ -168,24 +168,28 @@ pub enum ConfigError {
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 impl Config {
-    /// Reads and checks a configuration file.
+    /// Reads and checks a configuration file (through the snapshots' read path, at most
+    /// 1 MiB).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let file = path.display().to_string();
-        let io = |source| ConfigError::Io {
-            file: file.clone(),
-            source,
-        };
-        let meta = std::fs::metadata(path).map_err(io)?;
-        if meta.len() > MAX_CONFIG_BYTES {
-            return Err(ConfigError::Syntax {
+        use crate::snapshot::{ReadError, read_bytes};
+        let bytes = read_bytes(path, MAX_CONFIG_BYTES).map_err(|e| match e {
+            ReadError::Io { file, source } => ConfigError::Io { file, source },
+            ReadError::TooLarge { file, size, .. } => ConfigError::Syntax {
                 file,
                 line: 1,
                 col: 1,
-                message: format!("{} bytes is not a configuration file", meta.len()),
-            });
-        }
-        let bytes = std::fs::read(path).map_err(io)?;
-        Config::parse(&file, &bytes)
+                message: format!("{size} bytes is not a configuration file"),
+            },
+            ReadError::NotUtf8 {
+                file, line, col, ..
+            } => ConfigError::Syntax {
+                file,
+                line,
+                col,
+                message: "not UTF-8 text".into(),
+            },
+        })?;
+        Config::parse(&path.display().to_string(), &bytes)
     }
 
     /// Parses and checks configuration text; `file` names it in messages.
