@@ -17,6 +17,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use bevy::input::touch::{TouchInput, TouchPhase};
 use bevy::picking::events::{Click, Pointer};
 use bevy::prelude::*;
+use bevy::window::RequestRedraw;
 
 use crate::app::base::map_view::MOUSE_ID;
 use crate::app::base::sets::ReadPointers;
@@ -134,6 +135,7 @@ fn hidden_gesture(
     mut next: ResMut<NextState<CuratorMode>>,
     mut entry: ResMut<PinEntry>,
     mut holds: Local<Vec<Hold>>,
+    mut redraw: MessageWriter<RequestRedraw>,
 ) {
     let now = time.elapsed_secs_f64();
     let corner = |p: Vec2| p.x <= CORNER_PX && p.y <= CORNER_PX;
@@ -164,6 +166,11 @@ fn hidden_gesture(
         holds.retain(|h| h.id != MOUSE_ID);
     }
     let held = holds.iter().any(|h| now - h.since >= HOLD_SECONDS);
+    if !holds.is_empty() && !held {
+        // A finger held still sends nothing: look again next frame, so that the gate
+        // opens after three seconds, not at the next wake of an exhibit at rest.
+        redraw.write(RequestRedraw);
+    }
     let keyed = keys.pressed(KeyCode::ControlLeft)
         && keys.pressed(KeyCode::AltLeft)
         && keys.just_pressed(KeyCode::KeyC);
