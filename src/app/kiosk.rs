@@ -11,6 +11,7 @@ use bevy::input::touch::{TouchInput, TouchPhase};
 use bevy::prelude::*;
 
 use crate::app::base::map_view::MOUSE_ID;
+use crate::app::base::pace::ambient_motion;
 use crate::app::base::sets::{ApplyRequests, ReadPointers};
 use crate::app::base::theme::{self, size};
 use crate::app::base::{
@@ -77,7 +78,8 @@ pub fn overlay_plugin(app: &mut App) {
             Update,
             pulse_invitation
                 .in_set(AppSystems::Animate)
-                .run_if(in_state(KioskMode::Attract)),
+                .run_if(in_state(KioskMode::Attract))
+                .run_if(ambient_motion),
         );
 }
 

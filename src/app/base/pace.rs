@@ -31,6 +31,23 @@ const CURATOR_WAIT_S: f64 = 0.25;
 /// steps keep their rhythm.
 const ATTRACT_WAIT_S: f64 = 1.0;
 
+/// The longest step an animation takes in one frame, seconds. The first frame after a rest
+/// comes a whole rest after the one before; easing by that would jump to the end.
+pub const MAX_ANIMATION_STEP_S: f64 = 0.25;
+
+/// The time step for animations this frame: `time`'s delta, at most
+/// [`MAX_ANIMATION_STEP_S`].
+pub fn animation_step(time: &Time<Real>) -> f64 {
+    time.delta_secs_f64().min(MAX_ANIMATION_STEP_S)
+}
+
+/// Whether the ring's calm motion (sweep, pulses, ticker) and the invitation's pulse move:
+/// with ambient motion on, where every frame is drawn, and on the LED canvas. Without it
+/// they stay still rather than jump at each wake.
+pub fn ambient_motion(pace: Res<Pace>, view: Res<State<MainView>>) -> bool {
+    pace.ambient || pace.continuous || *view.get() == MainView::Ring
+}
+
 /// How the exhibit paces its frames (the configuration's `pace`, and whether something
 /// needs every frame).
 #[derive(Resource, Debug, Clone, Copy, PartialEq)]
@@ -107,6 +124,12 @@ pub fn window_plugin(app: &mut App) {
         unfocused_mode: pace.update_mode(view, KioskMode::Explore, CuratorMode::Closed),
     })
     .add_systems(
+        First,
+        wall_clock
+            .before(bevy::time::TimeSystems)
+            .run_if(|pace: Res<Pace>| !pace.continuous),
+    )
+    .add_systems(
         Last,
         follow_modes.run_if(
             state_changed::<MainView>
@@ -120,6 +143,19 @@ pub fn window_plugin(app: &mut App) {
 pub fn insert(app: &mut App, continuous: bool) {
     let pace = Pace::new(&app.world().resource::<HallConfig>().0.pace, continuous);
     app.insert_resource(pace);
+}
+
+/// Frames start on the wall clock. Bevy's real time otherwise follows the moment the
+/// renderer finished the previous frame, which after a rest is the rest's start: a tap's
+/// press would seem to come seconds before its release and not count as a tap.
+fn wall_clock(mut strategy: ResMut<bevy::time::TimeUpdateStrategy>) {
+    use bevy::time::TimeUpdateStrategy;
+    if matches!(
+        *strategy,
+        TimeUpdateStrategy::Automatic | TimeUpdateStrategy::ManualInstant(_)
+    ) {
+        *strategy = TimeUpdateStrategy::ManualInstant(std::time::Instant::now());
+    }
 }
 
 fn follow_modes(

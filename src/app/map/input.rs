@@ -9,7 +9,9 @@ use bevy::prelude::*;
 use bevy::window::CursorMoved;
 
 use crate::app::base::map_view::MOUSE_ID;
-use crate::app::base::{City, Focus, IgnorePointer, MapRequest, MapView, UiBlockers};
+use crate::app::base::{
+    City, CuratorMode, Focus, IgnorePointer, MainView, MapRequest, MapView, UiBlockers,
+};
 use crate::geo::P2;
 use crate::scene::gesture::{Gesture, Recognizer};
 use crate::scene::view::{Transition, View};
@@ -48,6 +50,13 @@ pub(super) struct Pointers {
 }
 
 impl Pointers {
+    /// Forgets every finger and press (the map is not on screen, or the curator has it).
+    fn forget_fingers(&mut self) {
+        self.recognizer.reset();
+        self.on_panel.clear();
+        self.pressed_at.clear();
+    }
+
     /// Takes a finger (or the mouse) away from the map until it lifts.
     fn swallow(&mut self, id: u64) {
         if !self.on_panel.contains(&id) {
@@ -108,12 +117,24 @@ pub(super) fn read_pointers(
     city: Res<City>,
     focus: Res<Focus>,
     mut requests: MessageWriter<MapRequest>,
+    (main_view, curator): (Res<State<MainView>>, Res<State<CuratorMode>>),
 ) {
     let now = time.elapsed_secs_f64();
     // Gestures with, for taps, the plane point the finger went down on.
     let mut gestures: Vec<Recognized> = Vec::new();
     let view = map.view;
     let p = &mut *pointers;
+    if *main_view.get() != MainView::Map || *curator.get() != CuratorMode::Closed {
+        for c in cursor.read() {
+            p.cursor = Some(c.position);
+        }
+        touches.clear();
+        buttons.clear();
+        wheel.clear();
+        ignore.clear();
+        p.forget_fingers();
+        return;
+    }
     for IgnorePointer(id) in ignore.read() {
         p.swallow(*id);
     }

@@ -7,10 +7,11 @@ use bevy::window::{CursorMoved, PrimaryWindow};
 
 use super::input;
 use crate::app::base::map_view::{MAP_INSETS, focus_bounds, map_insets, ui_scale};
+use crate::app::base::pace::animation_step;
 use crate::app::base::sets::{ApplyRequests, EaseView, ReadPointers};
 use crate::app::base::{
-    AppSystems, City, CuratorMode, CurrentLang, Focus, MainView, MapFigure, MapRequest, MapView,
-    ShowAllBuildings, UiBlockers,
+    AppSystems, City, CurrentLang, Focus, MapFigure, MapRequest, MapView, ShowAllBuildings,
+    UiBlockers,
 };
 use crate::scene::view::{Transition, View};
 use crate::snapshot::index::CityData;
@@ -38,12 +39,13 @@ pub fn plugin(app: &mut App) {
         Update,
         (
             track_viewport.in_set(AppSystems::Input),
+            // Runs in every mode: while another view or the curator has the screen it
+            // drops what it reads (and follows the cursor), so that nothing pressed there
+            // is taken for a touch on the map afterwards.
             input::read_pointers
                 .in_set(AppSystems::Input)
                 .in_set(ReadPointers)
-                .after(track_viewport)
-                .run_if(in_state(MainView::Map))
-                .run_if(in_state(CuratorMode::Closed)),
+                .after(track_viewport),
             input::read_keys.in_set(AppSystems::Input),
             follow_snapshot
                 .in_set(AppSystems::Apply)
@@ -144,7 +146,7 @@ fn ease_view(time: Res<Time<Real>>, mut map: ResMut<MapView>) {
     let Some(mut t) = map.transition else {
         return;
     };
-    let (view, done) = t.step(time.delta_secs_f64());
+    let (view, done) = t.step(animation_step(&time));
     map.view = view;
     map.transition = if done { None } else { Some(t) };
 }

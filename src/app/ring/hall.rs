@@ -4,7 +4,6 @@
 
 use bevy::asset::RenderAssetUsages;
 use bevy::ecs::message::MessageCursor;
-use bevy::input::mouse::MouseMotion;
 use bevy::input::touch::{TouchInput, TouchPhase};
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
@@ -73,19 +72,16 @@ struct Finger {
 #[derive(Resource, Default)]
 pub(super) struct HallInput {
     touches: MessageCursor<TouchInput>,
-    motion: MessageCursor<MouseMotion>,
+    /// Where the cursor was at the last frame while the button is held, window px.
+    mouse_last: Option<Vec2>,
     fingers: Vec<Finger>,
     mouse_start: Option<Vec2>,
 }
 
 /// Keeps the hall view's input at the present while another view is shown.
-pub(super) fn skip_input(
-    mut input: ResMut<HallInput>,
-    touches: Res<Messages<TouchInput>>,
-    motion: Res<Messages<MouseMotion>>,
-) {
+pub(super) fn skip_input(mut input: ResMut<HallInput>, touches: Res<Messages<TouchInput>>) {
     input.touches.clear(&touches);
-    input.motion.clear(&motion);
+    input.mouse_last = None;
     input.fingers.clear();
     input.mouse_start = None;
 }
@@ -96,7 +92,6 @@ pub(super) fn hall_drag(
     mut input: ResMut<HallInput>,
     touches: Res<Messages<TouchInput>>,
     mouse: Res<ButtonInput<MouseButton>>,
-    motion: Res<Messages<MouseMotion>>,
     keys: Res<ButtonInput<KeyCode>>,
     time: Res<Time<Real>>,
     window: Option<Single<&Window, With<PrimaryWindow>>>,
@@ -109,7 +104,7 @@ pub(super) fn hall_drag(
 ) {
     let HallInput {
         touches: touch_cursor,
-        motion: motion_cursor,
+        mouse_last,
         fingers,
         mouse_start,
     } = &mut *input;
@@ -147,12 +142,15 @@ pub(super) fn hall_drag(
     if mouse.just_pressed(MouseButton::Left) {
         *mouse_start = cursor;
     }
+    // The cursor's own moves (window events: they wake an exhibit at rest, where raw
+    // mouse motion does not).
     if mouse.pressed(MouseButton::Left) {
-        for m in motion_cursor.read(&motion) {
-            dx += m.delta.x as f64;
+        if let (Some(last), Some(now)) = (*mouse_last, cursor) {
+            dx += (now.x - last.x) as f64;
         }
+        *mouse_last = cursor;
     } else {
-        motion_cursor.clear(&motion);
+        *mouse_last = None;
     }
     if mouse.just_released(MouseButton::Left)
         && let (Some(start), Some(end)) = (mouse_start.take(), cursor)

@@ -4,6 +4,7 @@
 
 use bevy::prelude::*;
 
+use crate::app::base::pace::animation_step;
 use crate::app::base::sets::RingDraw;
 use crate::app::base::{AppSystems, City, CurrentLang, Focus, RingSpan};
 use crate::scene::ring::data::{self, WidgetData};
@@ -28,6 +29,8 @@ pub struct RingState {
     pub(super) departments: Vec<draw::DepartmentStyle>,
     /// Whether the ring's picture must be drawn again.
     pub(super) redraw: bool,
+    /// Counts the selections and snapshots shown, so drawing can tell a new one.
+    pub(super) generation: u64,
 }
 
 impl RingState {
@@ -69,6 +72,7 @@ pub fn plugin(app: &mut App) {
         region: usize::MAX,
         departments,
         redraw: true,
+        generation: 0,
     })
     .add_systems(
         Update,
@@ -125,6 +129,7 @@ fn refocus(
     }
     ring.widgets = widgets;
     ring.since = 0.0;
+    ring.generation += 1;
     ring.region = region;
     ring.redraw = true;
 }
@@ -133,7 +138,7 @@ fn animate(time: Res<Time<Real>>, mut ring: ResMut<RingState>) {
     if !ring.animating() {
         return;
     }
-    ring.since += time.delta_secs_f64();
+    ring.since += animation_step(&time);
     let t = crate::scene::view::ease_out(ring.since / EASE_SECONDS);
     let targets: Vec<f64> = ring.widgets.iter().map(draw::primary_value).collect();
     let from = ring.from.clone();

@@ -11,6 +11,7 @@ mod render;
 
 use bevy::prelude::*;
 
+use crate::app::base::pace::ambient_motion;
 use crate::app::base::sets::RingDraw;
 use crate::app::base::{AppSystems, MainView};
 
@@ -28,7 +29,7 @@ pub fn render_plugin(app: &mut App) {
                 motion::follow_text_scale,
                 motion::rebuild_marquee,
                 render::redraw,
-                motion::idle_motion,
+                motion::idle_motion.run_if(ambient_motion),
                 (hall::hall_drag, hall::hall_mesh)
                     .chain()
                     .run_if(in_state(MainView::Hall)),

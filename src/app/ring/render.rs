@@ -332,9 +332,16 @@ pub(super) fn throttle_canvas(
     mut frames_left: Local<u32>,
     mut was_animating: Local<bool>,
     mut last_ambient: Local<f64>,
+    mut generation: Local<u64>,
     mut redraw: MessageWriter<RequestRedraw>,
 ) {
     let animating = ring.animating();
+    if ring.generation != *generation {
+        // A new selection is drawn once its values settle, even when they settled in the
+        // frame it came (the first frame after a rest steps far).
+        *generation = ring.generation;
+        *was_animating = true;
+    }
     if (*was_animating && !animating) || lang.is_changed() || ring.is_added() || view.is_changed() {
         *frames_left = SETTLE_FRAMES;
     }
