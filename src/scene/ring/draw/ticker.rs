@@ -10,13 +10,7 @@ use crate::palette;
 pub(super) fn draw(pen: &mut Pen<'_>, w: &Widget<'_>, items: &[(String, String)]) {
     let (c, cw, ch, lang) = (w.body, w.body_w, w.body_h, w.lang);
     if items.is_empty() {
-        pen.text(
-            [c[0] + cw * 0.5, c[1] + ch * 0.4],
-            lang.pick("运行平稳，暂无告警", "All normal, no alerts"),
-            22.0,
-            palette::TEXT_MUTED,
-            Align::Center,
-        );
+        w.quiet_line(pen, "运行平稳，暂无告警", "All normal, no alerts");
     }
     let row_h = 34.0;
     for (i, (zh, en)) in items

@@ -35,6 +35,21 @@ pub(super) struct Widget<'a> {
     pub big: f32,
 }
 
+impl Widget<'_> {
+    /// A muted line in the middle of the body, in the widget's language: what a widget says
+    /// when it has nothing to show.
+    pub(super) fn quiet_line(&self, pen: &mut Pen<'_>, zh: &str, en: &str) {
+        let c = self.body;
+        pen.text(
+            [c[0] + self.body_w * 0.5, c[1] + self.body_h * 0.4],
+            self.lang.pick(zh, en),
+            22.0,
+            palette::TEXT_MUTED,
+            Align::Center,
+        );
+    }
+}
+
 impl<'a> Widget<'a> {
     /// The widget in the panel `rect` (canvas px) for `data`, animated as far as `anim`.
     pub(super) fn new(
@@ -120,15 +135,6 @@ pub(super) fn draw(pen: &mut Pen<'_>, w: &Widget<'_>) {
             last,
         } => heat::draw(pen, w, rows, *highlight, first, last),
         Content::Ticker { items } => ticker::draw(pen, w, items),
-        Content::Empty => {
-            let (c, cw, ch) = (w.body, w.body_w, w.body_h);
-            pen.text(
-                [c[0] + cw * 0.5, c[1] + ch * 0.4],
-                lang.pick("暂无数据", "No data"),
-                22.0,
-                palette::TEXT_MUTED,
-                Align::Center,
-            );
-        }
+        Content::Empty => w.quiet_line(pen, "暂无数据", "No data"),
     }
 }
