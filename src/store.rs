@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::snapshot::load::{SaveError, write_atomic};
-use crate::snapshot::{DEFAULT_SIZE_LIMIT, LoadError, Loaded, load_file};
+use crate::snapshot::{Cache, CacheUse, LoadError, Loaded};
 
 /// File name of the accepted snapshot in the data directory.
 pub const ACCEPTED: &str = "snapshot.ron";
@@ -39,15 +39,28 @@ impl Store {
         self.dir.join(ACCEPTED)
     }
 
-    /// The snapshot to start with: the accepted one if it still loads, else the demo.
+    /// The start cache of this data directory (`cache/`).
+    pub fn cache(&self) -> Cache {
+        Cache::new(self.dir.join("cache"))
+    }
+
+    /// The snapshot to start with: the accepted one if it still loads, else the demo; both
+    /// through the start cache.
     pub fn startup(&self) -> Result<Startup, LoadError> {
+        self.startup_cached().map(|(s, _)| s)
+    }
+
+    /// [`Store::startup`], and what the start cache did, for the log.
+    pub fn startup_cached(&self) -> Result<(Startup, CacheUse), LoadError> {
         let path = self.accepted_path();
+        let cache = self.cache();
+        let demo = || crate::demo::load_snapshot_cached(None, &cache);
         if !path.exists() {
-            return crate::demo::load_demo().map(|d| Startup::Demo(d, None));
+            return demo().map(|(d, used)| (Startup::Demo(d, None), used));
         }
-        match load_file(&path, DEFAULT_SIZE_LIMIT) {
-            Ok(l) => Ok(Startup::Accepted(l)),
-            Err(e) => crate::demo::load_demo().map(|d| Startup::Demo(d, Some(e))),
+        match crate::demo::load_snapshot_cached(Some(&path), &cache) {
+            Ok((l, used)) => Ok((Startup::Accepted(l), used)),
+            Err(e) => demo().map(|(d, used)| (Startup::Demo(d, Some(e)), used)),
         }
     }
 

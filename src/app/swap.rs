@@ -169,7 +169,7 @@ fn finish_loads(
                     });
                     continue;
                 }
-                on_show.apply(&file, city, &bytes);
+                on_show.apply(&file, city, bytes, &report);
                 swapper.last = Some(LoadOutcome::Applied { file, report });
             }
             Err(Refused { path, error }) => {
@@ -203,12 +203,22 @@ struct OnShow<'w> {
 impl OnShow<'_> {
     /// Puts a validated snapshot on show, from the district view, and into the store. The
     /// map and the ring see `City` change and follow.
-    fn apply(&mut self, file: &str, new_city: Arc<CityData>, bytes: &[u8]) {
-        if let Some(dir) = &self.data_dir
-            && let Err(e) = Store::new(&dir.0).accept(bytes)
-        {
-            // On show anyway; the next start falls back to the previous one.
-            error!("snapshot {file} is on show but could not be stored: {e}");
+    fn apply(&mut self, file: &str, new_city: Arc<CityData>, bytes: Vec<u8>, report: &Report) {
+        if let Some(dir) = &self.data_dir {
+            let store = Store::new(&dir.0);
+            match store.accept(&bytes) {
+                // On show anyway; the next start falls back to the previous one.
+                Err(e) => error!("snapshot {file} is on show but could not be stored: {e}"),
+                Ok(()) => {
+                    // The next start reads it from the start cache; written off the frame.
+                    let (city, report, file) = (new_city.clone(), report.clone(), file.to_string());
+                    std::thread::spawn(move || {
+                        if let Err(e) = store.cache().store(&bytes, &city.snapshot, &report) {
+                            warn!("start cache not written for {file}: {e}");
+                        }
+                    });
+                }
+            }
         }
         info!(
             "snapshot {file} applied: {} regions, {} buildings",
@@ -240,7 +250,7 @@ fn decide(mut decisions: MessageReader<Decide>, mut swapper: ResMut<Swapper>, mu
                     Some(LoadOutcome::Ready { report, .. }) => report,
                     _ => Report::default(),
                 };
-                on_show.apply(&file, new_city, &bytes);
+                on_show.apply(&file, new_city, bytes, &report);
                 swapper.last = Some(LoadOutcome::Applied { file, report });
             }
             Decide::Cancel => {

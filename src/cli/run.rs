@@ -9,8 +9,9 @@ use clap::Args;
 
 use crate::app::{self, AppOptions};
 use crate::config::Config;
-use crate::demo::load_snapshot;
+use crate::demo::load_snapshot_cached;
 use crate::scene::format::Lang;
+use crate::snapshot::CacheUse;
 use crate::snapshot::LoadError;
 use crate::snapshot::index::CityData;
 use crate::store::{Startup, Store};
@@ -137,20 +138,36 @@ pub(super) fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let store = Store::new(data_dir(args));
     let loaded = match &args.snapshot {
-        Some(_) => load_snapshot(args.snapshot.as_deref()),
-        None => Store::new(data_dir(args)).startup().map(|s| match s {
-            Startup::Accepted(l) => l,
+        Some(_) => load_snapshot_cached(args.snapshot.as_deref(), &store.cache()),
+        None => store.startup_cached().map(|(s, used)| match s {
+            Startup::Accepted(l) => (l, used),
             Startup::Demo(l, reason) => {
                 if let Some(e) = reason {
                     eprintln!(
                         "citygrid: the accepted snapshot cannot be used, showing the demo: {e}"
                     );
                 }
-                l
+                (l, used)
             }
         }),
     };
+    let loaded = loaded.map(|(l, used)| {
+        match used {
+            CacheUse::Hit => {}
+            CacheUse::Written { reason } => {
+                eprintln!("citygrid: start cache written for {} ({reason})", l.origin)
+            }
+            CacheUse::NotWritten { reason } => {
+                eprintln!(
+                    "citygrid: start cache not written for {}: {reason}",
+                    l.origin
+                )
+            }
+        }
+        l
+    });
     let loaded = match loaded {
         Ok(l) => l,
         Err(e) => {

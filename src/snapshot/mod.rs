@@ -1,12 +1,14 @@
 //! Snapshots: the data a city command center exports, as loaded, validated and indexed.
 //! Plain Rust with no Bevy types.
 
+pub mod cache;
 pub mod index;
 pub mod load;
 pub mod model;
 pub mod read;
 pub mod validate;
 
+pub use cache::{Cache, CacheUse};
 pub use index::Index;
 pub use load::{DEFAULT_SIZE_LIMIT, LoadError, Loaded, load_bytes, load_file, parse_str, to_ron};
 pub use model::*;
