@@ -29,6 +29,19 @@ pub fn rss_mib() -> Option<f64> {
     proc_status_kib("VmRSS:").map(|k| k / 1024.0)
 }
 
+/// Proportional set size of this process in MiB (Linux `/proc/self/smaps_rollup`): its
+/// resident memory with each page shared with other processes (libraries, the X server's
+/// shared memory) counted as its share. The web page's harness reports the same figure.
+pub fn pss_mib() -> Option<f64> {
+    let rollup = std::fs::read_to_string("/proc/self/smaps_rollup").ok()?;
+    let line = rollup.lines().find(|l| l.starts_with("Pss:"))?;
+    line.split_whitespace()
+        .nth(1)?
+        .parse::<f64>()
+        .ok()
+        .map(|k| k / 1024.0)
+}
+
 /// The figure in KiB on the line of `/proc/self/status` that starts with `key` (Linux
 /// only; `None` elsewhere or when the line is missing).
 fn proc_status_kib(key: &str) -> Option<f64> {

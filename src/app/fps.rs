@@ -24,6 +24,8 @@ struct Probe {
     started: Option<f64>,
     last_drill: f64,
     drill_index: usize,
+    /// Frames roamed so far (pan and zoom, when not drilling).
+    roam_frame: u32,
 }
 
 /// The probe plugin: measure for `seconds`, drilling in and out if `drill`.
@@ -38,6 +40,7 @@ pub fn plugin(seconds: f64, drill: bool) -> impl Fn(&mut App) + Send + Sync + 's
             started: None,
             last_drill: 0.0,
             drill_index: 0,
+            roam_frame: 0,
         })
         .add_systems(Update, begin_frame.before(AppSystems::Input))
         .add_systems(Update, end_frame.after(AppSystems::Animate));
@@ -56,8 +59,13 @@ fn end_frame(
     adapter: Option<Res<RenderAdapterInfo>>,
     mut requests: MessageWriter<MapRequest>,
     mut exit: MessageWriter<AppExit>,
+    mut map: ResMut<MapView>,
 ) {
     let now = time.elapsed_secs_f64();
+    if !probe.drill {
+        roam(&mut map, probe.roam_frame);
+        probe.roam_frame += 1;
+    }
     let cpu_ms = probe
         .frame_start
         .map_or(0.0, |t| t.elapsed().as_secs_f64() * 1000.0);
@@ -96,6 +104,23 @@ fn end_frame(
     exit.write(AppExit::Success);
 }
 
+/// Pans and zooms the map one frame's step as the web page's harness does (its
+/// `window.__roam`: 6 px along a turning direction, and a zoom by 1.012 about the middle of
+/// the map, in for about 63 frames, then out).
+fn roam(map: &mut MapView, frame: u32) {
+    let k = frame as f64;
+    let a = k * 0.12;
+    map.transition = None;
+    map.view.pan([6.0 * a.cos(), 6.0 * a.sin()]);
+    let factor = if (k * 0.05).sin() > 0.0 {
+        1.012
+    } else {
+        1.0 / 1.012
+    };
+    let center = [map.view.viewport[0] / 2.0, map.view.viewport[1] / 2.0];
+    map.view.zoom_about(center, factor, 0.0, f64::MAX);
+}
+
 /// Every this many drills, one waits for its transition to end and is checked.
 const MEASURE_EVERY: usize = 50;
 /// Frames after the transition's end within which the new level must be drawn in full.
@@ -126,6 +151,7 @@ struct DrillProbe {
     frame_start: Option<Instant>,
     startup_ms: f64,
     rss_start: f64,
+    pss_start: f64,
     /// Main-world CPU per frame (First to Last) while a watched drill's camera moves.
     transition_cpu: Vec<f64>,
     /// For each watched drill: frames from the transition's end to a frame drawn in full.
@@ -148,6 +174,7 @@ pub fn drills_plugin(count: usize) -> impl Fn(&mut App) + Send + Sync + 'static 
             frame_start: None,
             startup_ms: f64::NAN,
             rss_start: f64::NAN,
+            pss_start: f64::NAN,
             transition_cpu: Vec::new(),
             late: Vec::new(),
             rss_curve: Vec::new(),
@@ -217,10 +244,19 @@ fn drill_step(
                 return;
             };
             if probe.startup_ms.is_nan() {
-                probe.startup_ms = first
-                    .duration_since(crate::process::process_start())
-                    .as_secs_f64()
-                    * 1000.0;
+                let start = crate::process::process_start();
+                probe.startup_ms = first.duration_since(start).as_secs_f64() * 1000.0;
+                // The frames up to it: when each was finished (ms from `main`), * if in full.
+                let frames: Vec<String> = frames
+                    .finished()
+                    .iter()
+                    .filter(|(_, _, at)| *at <= first)
+                    .map(|(n, full, at)| {
+                        let ms = at.duration_since(start).as_secs_f64() * 1000.0;
+                        format!("{n}:{ms:.0}{}", if *full { "*" } else { "" })
+                    })
+                    .collect();
+                eprintln!("start frames: {}", frames.join(" "));
             }
             // Memory "after start": once a few frames have been drawn in full.
             if full_frames < 10 {
@@ -230,6 +266,7 @@ fn drill_step(
                 return;
             }
             probe.rss_start = crate::process::rss_mib().unwrap_or(f64::NAN);
+            probe.pss_start = crate::process::pss_mib().unwrap_or(f64::NAN);
             probe.phase = DrillPhase::Drilling;
         }
         DrillPhase::Drilling => {
@@ -288,6 +325,7 @@ fn drill_step(
         }
         DrillPhase::Done { .. } => {
             let rss_after = crate::process::rss_mib().unwrap_or(f64::NAN);
+            let pss_after = crate::process::pss_mib().unwrap_or(f64::NAN);
             let pct = |p: f64| percentile(&probe.transition_cpu, p);
             let renderer = renderer_name(adapter);
             // What the main world holds in images (glyph atlases, the ring's canvas) and
@@ -307,9 +345,10 @@ fn drill_step(
                 atlas_sizes(&atlases),
             );
             println!(
-                "startup={:.0} rss_start={:.0} rss_after={rss_after:.0} drills={} watched={} transition_cpu50={:.2} transition_cpu95={:.2} late_max={} rss_curve={} renderer={}",
+                "startup={:.0} rss_start={:.0} pss_start={:.0} rss_after={rss_after:.0} pss_after={pss_after:.0} drills={} watched={} transition_cpu50={:.2} transition_cpu95={:.2} late_max={} rss_curve={} renderer={}",
                 probe.startup_ms,
                 probe.rss_start,
+                probe.pss_start,
                 probe.done,
                 probe.late.len(),
                 pct(0.5),
@@ -379,8 +418,9 @@ fn floor_step(
     }
     let renderer = renderer_name(adapter);
     println!(
-        "floor_rss={:.0} floor_p50={:.1} renderer={}",
+        "floor_rss={:.0} floor_pss={:.0} floor_p50={:.1} renderer={}",
         crate::process::rss_mib().unwrap_or(f64::NAN),
+        crate::process::pss_mib().unwrap_or(f64::NAN),
         percentile(&probe.frame_ms, 0.5),
         renderer.replace(' ', "_"),
     );

@@ -102,7 +102,13 @@ fn window_case(file: Option<&Path>, probe: impl FnOnce(&mut crate::app::AppOptio
 
 /// The window's options for a bench case: the snapshot, MSAA and size from the environment.
 fn window_options(file: Option<&Path>) -> Result<crate::app::AppOptions, ExitCode> {
-    let loaded = match crate::demo::load_snapshot(file) {
+    // `CITYGRID_BENCH_CACHE=DIR`: start through the start cache in DIR, as the exhibit does.
+    let loaded = match std::env::var_os("CITYGRID_BENCH_CACHE") {
+        Some(dir) => crate::demo::load_snapshot_cached(file, &crate::snapshot::Cache::new(dir))
+            .map(|(l, _)| l),
+        None => crate::demo::load_snapshot(file),
+    };
+    let loaded = match loaded {
         Ok(l) => l,
         Err(e) => {
             eprintln!("{e}");

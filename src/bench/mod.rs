@@ -14,6 +14,7 @@ macro_rules! line {
 }
 
 mod cases;
+mod compare;
 mod rest;
 mod summary;
 mod tables;
@@ -97,6 +98,7 @@ pub fn main(
     details: bool,
     case: Option<&str>,
     file: Option<&Path>,
+    runs: usize,
 ) -> ExitCode {
     match case {
         Some("load") => return load_case(file),
@@ -104,9 +106,18 @@ pub fn main(
             return fps_case(file, fps == "fps-drill", fps == "fps-all");
         }
         Some("drills") => return drills_case(file, DRILLS),
-        Some("startup") => return drills_case(None, 0),
+        Some("startup") => return drills_case(file, 0),
         Some("floor") => return floor_case(),
         Some("latency") => return cases::latency_case(file),
+        Some("compare") => {
+            return match file {
+                Some(f) => compare::compare(f, runs),
+                None => {
+                    eprintln!("bench --compare needs a snapshot file");
+                    ExitCode::from(2)
+                }
+            };
+        }
         Some(other) => {
             eprintln!("unknown bench case {other}");
             return ExitCode::from(2);

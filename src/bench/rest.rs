@@ -53,7 +53,13 @@ fn cpu_ticks(pid: u32) -> Option<u64> {
 
 /// Starts the exhibit on `snapshot` with the configuration `config`, waits `warm_s`, and
 /// measures its CPU over [`WINDOW_S`]; % of one core.
-fn measure(dir: &Path, name: &str, snapshot: &str, config: &str, warm_s: f64) -> Option<f64> {
+pub(super) fn measure(
+    dir: &Path,
+    name: &str,
+    snapshot: &str,
+    config: &str,
+    warm_s: f64,
+) -> Option<f64> {
     let config_path = dir.join(format!("{name}.ron"));
     let data_dir = dir.join(format!("{name}-data"));
     std::fs::write(&config_path, config).ok()?;

@@ -104,6 +104,13 @@ enum Command {
         case: Option<String>,
         #[arg(long, hide = true)]
         file: Option<PathBuf>,
+        /// Measure the figures the web page's harness measures on this snapshot and print
+        /// them as JSON (for scripts/bench-vs-web.sh).
+        #[arg(long, value_name = "SNAPSHOT")]
+        compare: Option<PathBuf>,
+        /// Runs per figure for --compare (medians).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
     },
 }
 
@@ -144,12 +151,25 @@ pub fn main() -> ExitCode {
             details,
             case,
             file,
-        }) => crate::bench::main(
-            buildings,
-            !no_render,
-            details,
-            case.as_deref(),
-            file.as_deref(),
-        ),
+            compare,
+            runs,
+        }) => match compare {
+            Some(snapshot) => crate::bench::main(
+                buildings,
+                true,
+                false,
+                Some("compare"),
+                Some(&snapshot),
+                runs,
+            ),
+            None => crate::bench::main(
+                buildings,
+                !no_render,
+                details,
+                case.as_deref(),
+                file.as_deref(),
+                runs,
+            ),
+        },
     }
 }

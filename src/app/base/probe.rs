@@ -53,6 +53,13 @@ impl FrameProbe {
         self.0.rendered.load(Ordering::Acquire).checked_sub(1)
     }
 
+    /// The finished frames remembered (the last 120): frame number, drawn in full, when.
+    pub fn finished(&self) -> Vec<(u32, bool, Instant)> {
+        self.0.history.lock().map_or(Vec::new(), |h| {
+            h.iter().map(|f| (f.frame, f.full, f.at)).collect()
+        })
+    }
+
     /// The last finished frame that was drawn in full.
     pub fn last_full(&self) -> Option<u32> {
         self.0.full.load(Ordering::Acquire).checked_sub(1)
