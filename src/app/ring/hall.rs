@@ -9,16 +9,90 @@ use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::window::{PrimaryWindow, RequestRedraw};
 
+use bevy::camera::ScalingMode;
+use bevy::render::render_resource::Extent3d;
+
 use super::logic::RingState;
-use super::render::HallMesh;
-use crate::app::base::ring::RingHotspots;
-use crate::app::base::{City, Focus, MapRequest};
-use crate::scene::ring::draw::hotspot_at;
-use crate::scene::ring::hall::{HALL_FOV_DEG, HallGeometry, HallLens, hall_geometry};
+use super::render::{CanvasCamera, HallMesh};
+use crate::app::base::ring::{RingCanvas, RingHotspots, TEXTURE_SIZE};
+use crate::app::base::{City, Focus, MainView, MapRequest};
+use crate::scene::ring::draw::{CANVAS, hotspot_at};
+use crate::scene::ring::hall::{HALL_FOV_DEG, HallGeometry, HallLens, HallWindow, hall_geometry};
 
 /// Where the hall view looks, degrees from the left end of the ring.
 #[derive(Resource, Debug, Clone, Copy, PartialEq)]
 pub struct HallYaw(pub f64);
+
+/// What the ring's canvas camera draws into the texture: under the map, the whole canvas
+/// at [`TEXTURE_SIZE`] (the strip is a thumbnail, its pixels averaged from the larger
+/// texture); in the hall view, only the part the view shows, at the pixels it needs
+/// ([`HallWindow`]), with 4× multisampling so arcs and donuts have smooth edges where the
+/// view magnifies them. Changes the texture's size and the camera only when they change.
+pub(super) fn fit_canvas(
+    view: Res<State<MainView>>,
+    yaw: Res<HallYaw>,
+    ring: Res<RingState>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    canvas: Option<Res<RingCanvas>>,
+    mut images: ResMut<Assets<Image>>,
+    mut camera: Query<(&mut Projection, &mut Transform, &mut Msaa), With<CanvasCamera>>,
+    mut shown: Local<Option<((u32, u32), [i64; 2], bool)>>,
+) {
+    let (Some(canvas), Some(window)) = (canvas, window) else {
+        return;
+    };
+    let hall = *view.get() == MainView::Hall;
+    let (size, center, width) = if hall {
+        let w = HallWindow::new(
+            yaw.0,
+            ring.layout.span_deg,
+            [window.width(), window.height()],
+        );
+        let (center, width) = w.canvas_span();
+        (w.texture_size(), center, width)
+    } else {
+        (TEXTURE_SIZE, 0.0, CANVAS[0])
+    };
+    // Compared in tenths of a canvas px: a drag moves the window by whole texture px anyway.
+    let key = (size, [(center * 10.0) as i64, (width * 10.0) as i64], hall);
+    if *shown == Some(key) {
+        return;
+    }
+    *shown = Some(key);
+    if let Some(mut image) = images.get_mut(&canvas.0)
+        && (image.width(), image.height()) != size
+    {
+        image.resize(Extent3d {
+            width: size.0,
+            height: size.1,
+            depth_or_array_layers: 1,
+        });
+    }
+    for (mut projection, mut transform, mut msaa) in &mut camera {
+        *projection = Projection::Orthographic(OrthographicProjection {
+            scaling_mode: ScalingMode::Fixed {
+                width: width as f32,
+                height: CANVAS[1] as f32,
+            },
+            ..OrthographicProjection::default_2d()
+        });
+        transform.translation.x = center as f32;
+        let want = if hall { Msaa::Sample4 } else { Msaa::Off };
+        if *msaa != want {
+            *msaa = want;
+        }
+    }
+}
+
+/// The texture px per canvas px the hall view draws at in a window of `size` px (its
+/// texts are made at that size), for the ring's text scale.
+pub(super) fn hall_text_size(span: f64, size: [f32; 2]) -> (u32, u32) {
+    let scale = HallWindow::new(span * 0.5, span, size).scale;
+    (
+        (CANVAS[0] * scale).round() as u32,
+        (CANVAS[1] * scale).round() as u32,
+    )
+}
 
 /// Builds the hall view: the ring's texture on a cylinder seen from the hall's centre.
 pub(super) fn hall_mesh(

@@ -34,6 +34,7 @@ pub fn render_plugin(app: &mut App) {
                     .chain()
                     .run_if(in_state(MainView::Hall)),
                 hall::skip_input.run_if(not(in_state(MainView::Hall))),
+                hall::fit_canvas,
                 render::throttle_canvas,
             )
                 .chain()

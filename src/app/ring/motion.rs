@@ -82,9 +82,15 @@ pub(super) fn follow_text_scale(
     mut ring: ResMut<RingState>,
     mut marquee: Query<(&mut TextFont, &mut Transform), With<Marquee>>,
 ) {
-    let main = window
-        .filter(|_| *view.get() == MainView::Ring)
-        .map(|w| (w.physical_width(), w.physical_height()));
+    // The main window showing the ring itself, or the hall view's texture.
+    let main = window.and_then(|w| match view.get() {
+        MainView::Ring => Some((w.physical_width(), w.physical_height())),
+        MainView::Hall => Some(super::hall::hall_text_size(
+            ring.layout.span_deg,
+            [w.width(), w.height()],
+        )),
+        MainView::Map => None,
+    });
     let now = RingTextScale::new(ring_window.and_then(|r| r.0).into_iter().chain(main));
     if now.0 == scale.0 {
         return;

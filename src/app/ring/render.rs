@@ -77,7 +77,8 @@ pub(super) fn setup(
         Name::new("Ring canvas camera"),
         CanvasCamera,
         Camera2d,
-        // The texture is sampled smoothly anyway; 4× samples would quadruple its cost.
+        // Under the map the texture is a thumbnail, sampled smoothly anyway; the hall view
+        // turns 4× samples on (`hall::fit_canvas`).
         Msaa::Off,
         Camera {
             order: -1,

@@ -58,12 +58,71 @@ impl HallLens {
     }
 }
 
+/// Largest side of the texture the hall view's part of the canvas is drawn into, px.
+pub const HALL_TEXTURE_MAX: f64 = 4096.0;
+
+/// The part of the ring's canvas the hall view shows, and how finely it is drawn: the view
+/// magnifies the wall (at 1920 px for 80°, a degree is ~20 px in the middle and ~34 at the
+/// edges, where the whole canvas drawn into 2560 px gives 8.5), so it gets a texture of
+/// its own, covering only what it shows, at the pixels it needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HallWindow {
+    /// The canvas's horizontal range shown, as fractions of its width (0 = left end).
+    pub u0: f64,
+    pub u1: f64,
+    /// Texture px per canvas px.
+    pub scale: f64,
+}
+
+impl HallWindow {
+    /// The view of a ring spanning `span` degrees, looking at `yaw` degrees from its left
+    /// end, in a window of `size` px: the field of view and a degree's margin on each side,
+    /// drawn at 1.25× the density of the view's middle (between the middle and the edges'
+    /// magnification), at most [`HALL_TEXTURE_MAX`] px a side.
+    pub fn new(yaw: f64, span: f64, size: [f32; 2]) -> Self {
+        let lens = HallLens::new(span, size);
+        let half = lens.half_fov.to_degrees() + 1.0;
+        let span = span.max(1e-6);
+        let u0 = ((yaw - half) / span).clamp(0.0, 1.0);
+        let u1 = ((yaw + half) / span).clamp(0.0, 1.0);
+        // Window px per degree in the middle, over canvas px per degree.
+        let middle = lens.f * std::f64::consts::PI / 180.0 / (CANVAS[0] / span);
+        let shown = 2.0 * half / span * CANVAS[0];
+        let scale = (middle * 1.25)
+            .min(HALL_TEXTURE_MAX / shown.max(1.0))
+            .min(HALL_TEXTURE_MAX / CANVAS[1]);
+        Self { u0, u1, scale }
+    }
+
+    /// The texture's size, px (at least 1 × 1).
+    pub fn texture_size(&self) -> (u32, u32) {
+        let w = ((self.u1 - self.u0) * CANVAS[0] * self.scale)
+            .ceil()
+            .max(1.0);
+        let h = (CANVAS[1] * self.scale).ceil().max(1.0);
+        (w as u32, h as u32)
+    }
+
+    /// The canvas rectangle shown, canvas px: its centre's x relative to the canvas's
+    /// centre, and its width.
+    pub fn canvas_span(&self) -> (f64, f64) {
+        let width = ((self.u1 - self.u0) * CANVAS[0]).max(1.0);
+        (((self.u0 + self.u1) * 0.5 - 0.5) * CANVAS[0], width)
+    }
+
+    /// A position along the whole canvas (0..=1) as a coordinate in this window's texture.
+    pub fn texture_u(&self, u: f64) -> f64 {
+        let w = self.u1 - self.u0;
+        if w <= 0.0 { 0.0 } else { (u - self.u0) / w }
+    }
+}
+
 /// The hall view's mesh: the wall as a strip of quads, two vertices per column.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HallGeometry {
     /// Window px, origin at the window's centre, y up; top and bottom of each column.
     pub positions: Vec<[f32; 3]>,
-    /// Texture coordinates on the ring's canvas, 0..=1 (v = 0 at the top).
+    /// Texture coordinates in the hall's texture ([`HallWindow`]), 0..=1 (v = 0 at the top).
     pub uvs: Vec<[f32; 2]>,
     /// Triangles, three indices into `positions` each.
     pub indices: Vec<u32>,
@@ -80,6 +139,7 @@ pub fn hall_geometry(yaw: f64, span: f64, size: [f32; 2]) -> HallGeometry {
         top,
         bottom,
     } = HallLens::new(span, size);
+    let window = HallWindow::new(yaw, span, size);
     let columns = 120;
     let mut pos = Vec::new();
     let mut uv = Vec::new();
@@ -98,8 +158,9 @@ pub fn hall_geometry(yaw: f64, span: f64, size: [f32; 2]) -> HallGeometry {
         let base = pos.len() as u32;
         pos.push([x as f32, (top * scale) as f32, 0.0]);
         pos.push([x as f32, (bottom * scale) as f32, 0.0]);
-        uv.push([u as f32, 0.0]);
-        uv.push([u as f32, 1.0]);
+        let tu = window.texture_u(u).clamp(0.0, 1.0) as f32;
+        uv.push([tu, 0.0]);
+        uv.push([tu, 1.0]);
         if let Some(p) = prev {
             idx.extend_from_slice(&[p, p + 1, base, base, p + 1, base + 1]);
         }
@@ -145,6 +206,20 @@ mod tests {
                 .is_none(),
             "above the wall"
         );
+        // The texture covers what is shown and a little more, at about the view's pixels.
+        let w = HallWindow::new(150.0, 301.0, [1920.0, 1080.0]);
+        let (tw, th) = w.texture_size();
+        assert!(w.u0 < 110.0 / 301.0 && w.u1 > 190.0 / 301.0, "{w:?}");
+        assert!(
+            (1800..=2600).contains(&tw) && (900..=1400).contains(&th),
+            "{tw}×{th}"
+        );
+        assert!((w.texture_u(w.u0)).abs() < 1e-9 && (w.texture_u(w.u1) - 1.0).abs() < 1e-9);
+        // At the ring's end it is cut at the end; a 4K view stays within the texture limit.
+        let end = HallWindow::new(0.0, 301.0, [1920.0, 1080.0]);
+        assert_eq!(end.u0, 0.0);
+        let (w4, h4) = HallWindow::new(150.0, 301.0, [3840.0, 2160.0]).texture_size();
+        assert!(w4 as f64 <= HALL_TEXTURE_MAX + 1.0 && h4 as f64 <= HALL_TEXTURE_MAX + 1.0);
         // Looking at the gap behind the visitor shows nothing there.
         let geometry = hall_geometry(-120.0, 301.0, [1920.0, 1080.0]);
         assert!(geometry.positions.is_empty());
