@@ -56,6 +56,11 @@ pub fn window_plugins(
         })
         .set(bevy::render::RenderPlugin {
             render_creation: wgpu_settings().into(),
+            // Each pipeline is compiled when first needed, in that frame: the first frame
+            // is complete (no frames drawn with pieces missing while shaders compile in the
+            // background, each costing a whole frame on a software renderer), and a view
+            // seen for the first time later arrives whole, a few milliseconds late.
+            synchronous_pipeline_compilation: true,
             ..default()
         })
         .set(bevy::log::LogPlugin {
