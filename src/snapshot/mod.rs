@@ -4,6 +4,7 @@
 pub mod governance;
 pub mod governance_index;
 pub mod index;
+pub mod lifecycle;
 pub mod load;
 pub mod model;
 pub mod read;

@@ -113,6 +113,49 @@ fn the_case_mix_is_mostly_closed_with_some_overdue() {
     );
 }
 
+/// What `tests/common.rs`'s `tiny()` keeps: one subdistrict cut out of a generated snapshot
+/// with its grids, cases, places and participation stays valid.
+#[test]
+fn a_subdistrict_cut_out_stays_valid() {
+    let mut s = generate(&Options {
+        seed: 5,
+        buildings: 400,
+        owners_per_household: 0.05,
+        command_center: None,
+    });
+    let street = s
+        .regions
+        .iter()
+        .find(|r| r.level == Level::Street)
+        .map(|r| r.id.clone())
+        .unwrap_or_default();
+    s.regions.retain(|r| {
+        r.level == Level::District || r.id == street || r.parent.as_deref() == Some(street.as_str())
+    });
+    let keep: Vec<String> = s.regions.iter().map(|r| r.id.clone()).collect();
+    s.buildings.retain(|b| keep.contains(&b.community));
+    s.grids.retain(|g| keep.contains(&g.community));
+    let grids: Vec<String> = s.grids.iter().map(|g| g.id.clone()).collect();
+    s.cases
+        .retain(|c| grids.contains(&c.region) || keep.contains(&c.region));
+    s.places
+        .retain(|p| grids.contains(&p.region) || keep.contains(&p.region));
+    s.participation.retain(|p| keep.contains(&p.community));
+    s.stories.clear();
+    s.metrics.truncate(3);
+    for m in &mut s.metrics {
+        m.by_region.retain(|k, _| keep.contains(k));
+        m.series_by_region.retain(|k, _| keep.contains(k));
+    }
+    assert!(!s.grids.is_empty() && !s.cases.is_empty());
+    let report = validate(&s);
+    assert!(
+        !report.has_errors(),
+        "{:#?}",
+        report.errors().take(8).collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn generation_stays_deterministic() {
     assert_eq!(small(), small());
@@ -166,6 +209,13 @@ fn stress_snapshot_loads_validates_and_indexes() {
     let generated = t.elapsed();
     let text = load::to_ron(&s).unwrap_or_default();
     let cases = s.cases.len();
+    if let (Some(a), Some(b)) = (text.find("  cases: ["), text.find("  places: [")) {
+        eprintln!(
+            "cases: {} bytes; first: {}",
+            b - a,
+            &text[a..(a + 1_200).min(b)]
+        );
+    }
     drop(s);
     let t = Instant::now();
     let parsed = load::parse_str("stress.ron", &text);

@@ -1,6 +1,8 @@
 //! Schema v2's rules, one broken fixture per rule: each finding names its table, the row's
 //! id and the field. The fixture is in metres so that areas read plainly: two communities of
 //! 1 km², the first in two grids of 500 m × 1 km, the second in one.
+//! Long file: one fixture and a broken copy per rule of schema v2, kept together so that the
+//! rules read as one list beside docs/snapshot-format.md's table.
 
 use super::validate;
 use crate::snapshot::governance::*;
