@@ -156,6 +156,25 @@ fn a_subdistrict_cut_out_stays_valid() {
     );
 }
 
+/// The embedded demo is what the generator makes, and loads without a single finding (the
+/// integration test `embedded_demo_matches_the_generator` says the same with Bevy built).
+#[test]
+fn embedded_demo_is_current_and_clean() {
+    let loaded = crate::demo::load_demo();
+    let Ok(loaded) = loaded else {
+        panic!("{loaded:?}");
+    };
+    assert!(loaded.report.issues.is_empty(), "{:#?}", loaded.report.issues);
+    let text = load::to_ron(&generate(&Options::demo())).unwrap_or_default();
+    assert!(
+        text == crate::demo::DEMO_RON,
+        "data/shibei-demo.ron is stale: cargo test --lib --no-default-features -- --ignored regenerate_embedded_demo"
+    );
+    let s = &loaded.snapshot;
+    assert_eq!(s.schema, 2);
+    assert!((2_900..3_200).contains(&s.cases.len()), "{}", s.cases.len());
+}
+
 #[test]
 fn generation_stays_deterministic() {
     assert_eq!(small(), small());
