@@ -27,7 +27,7 @@ fn stdout(o: &Output) -> String {
 fn validate_accepts_the_demo() {
     let o = citygrid(&["validate", "data/shibei-demo.ron"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert!(stdout(&o).contains("valid — schema 1"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("valid — schema 2"), "{}", stdout(&o));
     assert!(stdout(&o).contains("160 regions, 10000 buildings"));
 }
 
@@ -116,7 +116,7 @@ fn generate_is_deterministic() {
     let o = citygrid(&["validate", a.to_str().unwrap_or_default()]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("800 buildings, 30 departments, 3759 metrics"),
+        stdout(&o).contains("800 buildings, 31 departments, 3759 metrics"),
         "{}",
         stdout(&o)
     );

@@ -12,7 +12,7 @@ use citygrid::snapshot::index::CityData;
 use citygrid::snapshot::{Level, Snapshot};
 
 /// A small valid snapshot: the district, its first subdistrict and that one's communities,
-/// their buildings, and three metrics.
+/// their buildings, grids, cases, places and participation, and three metrics.
 pub fn tiny() -> Snapshot {
     let mut s = generate(&Options {
         seed: 5,
@@ -31,6 +31,14 @@ pub fn tiny() -> Snapshot {
     });
     let keep: Vec<String> = s.regions.iter().map(|r| r.id.clone()).collect();
     s.buildings.retain(|b| keep.contains(&b.community));
+    s.grids.retain(|g| keep.contains(&g.community));
+    let grids: Vec<String> = s.grids.iter().map(|g| g.id.clone()).collect();
+    s.cases
+        .retain(|c| grids.contains(&c.region) || keep.contains(&c.region));
+    s.places
+        .retain(|p| grids.contains(&p.region) || keep.contains(&p.region));
+    s.participation.retain(|p| keep.contains(&p.community));
+    s.stories.clear();
     s.metrics.truncate(3);
     for m in &mut s.metrics {
         m.by_region.retain(|k, _| keep.contains(k));

@@ -22,9 +22,10 @@ fn demo_is_valid_shibei_with_census_residents() {
     assert_eq!(count(Level::District), 1);
     assert_eq!(count(Level::Street), 22);
     assert_eq!(count(Level::Community), 137);
-    assert_eq!(s.departments.len(), 7);
+    // The hall's seven with their metrics, then the three that only have cases (v2).
+    assert_eq!(s.departments.len(), 10);
     let per_dept = |d: &str| s.metrics.iter().filter(|m| m.department == d).count();
-    for d in &s.departments {
+    for d in &s.departments[..7] {
         let n = per_dept(&d.id);
         assert!((4..=8).contains(&n), "{} has {n} metrics", d.id);
     }
@@ -144,8 +145,8 @@ fn validation_names_table_id_and_problem() {
     let f = findings_after("color: \"#", "color: \"#zz");
     assert_finding(&f, "is not of the form #rrggbb");
     // Unknown schema version.
-    let f = findings_after("schema: 1", "schema: 2");
-    assert_finding(&f, "unknown schema version 2");
+    let f = findings_after("schema: 2", "schema: 3");
+    assert_finding(&f, "unknown schema version 3");
     // Non-finite and out-of-range coordinates.
     let f = findings_after("exterior: [(", "exterior: [(NaN, 1.0), (");
     assert_finding(&f, "is not finite or outside");

@@ -19,14 +19,11 @@ pub(super) fn validate(files: &[PathBuf]) -> ExitCode {
                 let s = &loaded.snapshot;
                 let warnings = loaded.report.warnings().count();
                 println!(
-                    "{}: valid — schema {}, exported {}, {} regions, {} buildings, {} departments, {} metrics{}; {} warning(s)",
+                    "{}: valid — schema {}, exported {}, {}{}; {} warning(s)",
                     f.display(),
                     s.schema,
                     s.exported_at,
-                    s.regions.len(),
-                    s.buildings.len(),
-                    s.departments.len(),
-                    s.metrics.len(),
+                    s.table_counts(),
                     if s.demo { ", demo data" } else { "" },
                     warnings
                 );

@@ -1,7 +1,10 @@
 //! Generated snapshots: the embedded Shibei demo (real names and codes, synthetic geometry
-//! and figures) and deterministic stress snapshots at command-center scale.
+//! and figures) and deterministic stress snapshots at command-center scale, with schema v2's
+//! grids, cases, places, participation and story (`governance`, from random streams of
+//! their own).
 
 mod buildings;
+mod governance;
 pub mod metrics;
 mod reference;
 pub mod rng;
@@ -244,6 +247,7 @@ pub fn generate(opts: &Options) -> Snapshot {
             households,
             year_built: Some(d.year),
             owners,
+            grid: None,
         });
     }
 
@@ -355,7 +359,7 @@ pub fn generate(opts: &Options) -> Snapshot {
         }
     };
 
-    Snapshot {
+    let mut snapshot = Snapshot {
         schema: SCHEMA_VERSION,
         exported_at: format!("{}T18:00:00+08:00", metrics::date_from_days(EXPORT_DAY)),
         source: if opts.command_center.is_some() {
@@ -373,6 +377,23 @@ pub fn generate(opts: &Options) -> Snapshot {
         departments,
         metrics,
         ring: None,
+        grids: Vec::new(),
+        cases: Vec::new(),
+        places: Vec::new(),
+        participation: Vec::new(),
+        stories: Vec::new(),
+    };
+    governance::add(&mut snapshot, opts.seed, case_count(opts));
+    snapshot
+}
+
+/// Cases over 30 days: about 3 per 10 buildings for the demo (3,000 for its 10,000), 5 per
+/// 3 at command-center scale (50,000 for 30,000 buildings).
+pub fn case_count(opts: &Options) -> usize {
+    if opts.command_center.is_some() {
+        opts.buildings * 5 / 3
+    } else {
+        opts.buildings * 3 / 10
     }
 }
 

@@ -59,7 +59,7 @@ pub fn convex_hull(mut pts: Vec<P2>) -> Vec<P2> {
 }
 
 /// The part of a convex polygon where `n·p <= t` (`keep_below`) or `>= t`.
-fn clip(poly: &[P2], n: P2, t: f64, keep_below: bool) -> Vec<P2> {
+pub(crate) fn clip(poly: &[P2], n: P2, t: f64, keep_below: bool) -> Vec<P2> {
     let d = |p: P2| {
         let v = n[0] * p[0] + n[1] * p[1] - t;
         if keep_below { v } else { -v }

@@ -212,6 +212,11 @@ fn import_from(src: Source, origin: &str, crs: ImportCrs) -> Result<Snapshot, Im
         departments: metrics_file.departments,
         metrics: metrics_file.metrics,
         ring: None,
+        grids: Vec::new(),
+        cases: Vec::new(),
+        places: Vec::new(),
+        participation: Vec::new(),
+        stories: Vec::new(),
     };
     let report = validate(&snapshot);
     if report.has_errors() {

@@ -183,9 +183,26 @@ pub fn mask_name(name: &str) -> String {
     out
 }
 
+/// A grid worker's name as the grid card shows it: masked like owners (张**) unless the
+/// configuration allows full names (the same switch as owners').
+pub fn grid_worker_name(worker: &str, full_names: bool) -> String {
+    if full_names {
+        worker.trim().to_string()
+    } else {
+        mask_name(worker)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grid_workers_are_masked_like_owners() {
+        assert_eq!(grid_worker_name("王建国", false), "王**");
+        assert_eq!(grid_worker_name(" 王建国 ", true), "王建国");
+        assert_eq!(grid_worker_name("", false), "");
+    }
 
     #[test]
     fn chinese_counts_use_wan_and_yi() {

@@ -4,6 +4,7 @@
 //! Nothing here depends on Bevy, so it is tested and benchmarked without a window.
 
 pub mod card;
+pub mod clusters;
 pub mod format;
 pub mod gesture;
 pub mod labels;

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::governance_index::{GovernanceIndex, Hierarchy};
 use super::model::{Figures, Level, Snapshot};
 use crate::geo::{LocalPolygon, P2, Projection, Rect};
 
@@ -64,6 +65,8 @@ pub struct Index {
     pub building_grid: Grid,
     /// Spatial grid over the regions of each level: district, streets, communities.
     pub region_grids: [Grid; 3],
+    /// Schema v2's tables: grids, cases and their figures, places, participation.
+    pub governance: GovernanceIndex,
 }
 
 fn level_slot(level: Level) -> usize {
@@ -89,13 +92,7 @@ impl Index {
             .iter()
             .position(|r| r.level == Level::District)
             .unwrap_or(0);
-        let origin = s
-            .regions
-            .get(district)
-            .and_then(|d| d.outline.first())
-            .map(|p| bounds_center_file(&p.exterior))
-            .unwrap_or((0.0, 0.0));
-        let projection = Projection::new(s.crs, origin);
+        let projection = projection_of(s);
 
         let mut parent = vec![None; n];
         let mut children = vec![Vec::new(); n];
@@ -196,6 +193,15 @@ impl Index {
             Grid::build(&bounds, 2.0)
         });
 
+        let governance = GovernanceIndex::build(
+            s,
+            &Hierarchy {
+                projection: &projection,
+                region_by_id: &region_by_id,
+                parent: &parent,
+            },
+        );
+
         Self {
             projection,
             district,
@@ -214,6 +220,7 @@ impl Index {
             building_bounds,
             building_grid,
             region_grids,
+            governance,
         }
     }
 
@@ -260,6 +267,20 @@ impl Index {
             .ok()
             .map(|i| values[i].1)
     }
+}
+
+/// The projection every derived shape of a snapshot uses: local metres around the centre of
+/// the district's bounds (else the first region's; else the origin).
+pub fn projection_of(s: &Snapshot) -> Projection {
+    let origin = s
+        .regions
+        .iter()
+        .find(|r| r.level == Level::District)
+        .or(s.regions.first())
+        .and_then(|d| d.outline.first())
+        .map(|p| bounds_center_file(&p.exterior))
+        .unwrap_or((0.0, 0.0));
+    Projection::new(s.crs, origin)
 }
 
 fn bounds_center_file(ring: &[(f64, f64)]) -> (f64, f64) {

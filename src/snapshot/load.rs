@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::model::{SCHEMA_VERSION, Snapshot};
+use super::model::{OLDEST_SCHEMA_VERSION, SCHEMA_VERSION, Snapshot, schema_supported};
 use super::read::{ReadError, read_bytes, utf8};
 use super::validate::{Report, validate};
 
@@ -40,7 +40,9 @@ pub enum LoadError {
         col: usize,
         message: String,
     },
-    #[error("{file}: unknown schema version {found} (this build reads version {SCHEMA_VERSION})")]
+    #[error(
+        "{file}: unknown schema version {found} (this build reads versions {OLDEST_SCHEMA_VERSION}–{SCHEMA_VERSION})"
+    )]
     Schema { file: String, found: u32 },
     #[error("{file}: {}", InvalidSummary(report))]
     Invalid { file: String, report: Report },
@@ -143,7 +145,7 @@ pub fn parse_str(file: &str, text: &str) -> Result<Snapshot, LoadError> {
             // A file of another schema version rarely parses as this one: say so instead of
             // reporting the first field that differs.
             if let Ok(header) = options.from_str::<Header>(text)
-                && header.schema != SCHEMA_VERSION
+                && !schema_supported(header.schema)
             {
                 return Err(LoadError::Schema {
                     file: file.to_string(),

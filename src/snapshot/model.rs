@@ -1,4 +1,5 @@
-//! The snapshot file format, schema v1: serde types for the RON export of a city command center.
+//! The snapshot file format, schema v2: serde types for the RON export of a city command center
+//! (v2 adds the optional governance tables of `governance`; v1 files load unchanged).
 //!
 //! Tables are flat and id-keyed like a database export. Every optional field has a serde
 //! default so that older or hand-written files stay short; `docs/snapshot-format.md` is the
@@ -8,8 +9,19 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+use super::governance::{Case, Grid, Participation, Place, Story};
+
+/// The schema version this build writes (and the newest it reads).
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The oldest schema version this build reads: v1 files are v2 files without the governance
+/// tables.
+pub const OLDEST_SCHEMA_VERSION: u32 = 1;
+
+/// Whether this build reads files of schema version `v`.
+pub fn schema_supported(v: u32) -> bool {
+    (OLDEST_SCHEMA_VERSION..=SCHEMA_VERSION).contains(&v)
+}
 
 /// A point as written in the file: (x, y) = (longitude, latitude) in degrees for the
 /// geographic reference systems, (east, north) in metres for [`Crs::Metres`].
@@ -18,7 +30,7 @@ pub type Point = (f64, f64);
 /// One complete export of the command center.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
-    /// Schema version of the file; this build reads [`SCHEMA_VERSION`].
+    /// Schema version of the file; this build reads 1 and 2 and writes [`SCHEMA_VERSION`].
     pub schema: u32,
     /// When the command center exported the data (ISO 8601, e.g. `2026-11-27T18:00:00+08:00`).
     pub exported_at: String,
@@ -39,6 +51,21 @@ pub struct Snapshot {
     /// Placement of the panoramic ring's widgets; automatic when absent.
     #[serde(default)]
     pub ring: Option<RingLayout>,
+    /// v2: grids (网格) under the communities; they tile their community.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grids: Vec<Grid>,
+    /// v2: cases (事件) from report to closure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<Case>,
+    /// v2: service stations, social organizations' venues, party-member service points.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<Place>,
+    /// v2: participation figures, at most one row per community.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub participation: Vec<Participation>,
+    /// v2: curator-authored stories.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stories: Vec<Story>,
 }
 
 /// Coordinate reference systems a snapshot may use.
@@ -169,6 +196,9 @@ pub struct Building {
     /// Owners of record (personal data: masked on screen unless configured otherwise).
     #[serde(default)]
     pub owners: Names,
+    /// v2: id of the grid the building belongs to (a grid of the building's community).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid: Option<String>,
 }
 
 /// A list of short strings kept in one allocation; in the file, a plain list of strings.

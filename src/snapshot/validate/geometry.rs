@@ -68,3 +68,23 @@ pub(super) fn check_polygon(r: &mut Report, crs: Crs, place: &str, poly: &Polygo
         check_ring(r, crs, &format!("{place}.holes[{h}]"), hole);
     }
 }
+
+/// Checks a single point (`field` of the row at `place`); false when unusable.
+pub(super) fn check_point(r: &mut Report, crs: Crs, place: &str, field: &str, p: Point) -> bool {
+    if coordinate_ok(crs, p) {
+        return true;
+    }
+    let range = if crs.is_geographic() {
+        "longitude −180…180 and latitude −90…90"
+    } else {
+        "±100,000 km"
+    };
+    r.error(
+        place,
+        format!(
+            "{field} ({}, {}) is not finite or outside {range} for {crs:?}",
+            p.0, p.1
+        ),
+    );
+    false
+}

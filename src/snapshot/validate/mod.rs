@@ -3,14 +3,25 @@
 //! what is a warning.
 
 mod buildings;
+mod cases;
 mod geometry;
+mod grids;
+mod lookup;
 mod metrics;
+mod places;
 mod regions;
+mod stories;
+#[cfg(test)]
+pub(crate) mod tests;
+mod tiling;
 mod totals;
+
+pub use cases::DESCRIPTION_MAX_CHARS;
+pub use grids::{TILING_TOLERANCE_MIN_M2, TILING_TOLERANCE_SHARE};
 
 use std::fmt;
 
-use super::model::{SCHEMA_VERSION, Snapshot};
+use super::model::{OLDEST_SCHEMA_VERSION, SCHEMA_VERSION, Snapshot, schema_supported};
 
 /// How serious a finding is: errors refuse the snapshot, warnings are shown to the curator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -74,11 +85,11 @@ impl Report {
 /// Runs every check on a parsed snapshot.
 pub fn validate(s: &Snapshot) -> Report {
     let mut r = Report::default();
-    if s.schema != SCHEMA_VERSION {
+    if !schema_supported(s.schema) {
         r.error(
             "schema",
             format!(
-                "unknown schema version {} (this build reads {SCHEMA_VERSION})",
+                "unknown schema version {} (this build reads {OLDEST_SCHEMA_VERSION}–{SCHEMA_VERSION})",
                 s.schema
             ),
         );
@@ -96,7 +107,38 @@ pub fn validate(s: &Snapshot) -> Report {
     buildings::check_buildings(s, &mut r);
     metrics::check_departments_and_metrics(s, &mut r);
     totals::check_totals(s, &mut r);
+    check_governance(s, &mut r);
     r
+}
+
+/// Schema v2's tables: grids, the grids buildings name, cases, places, participation and
+/// stories.
+fn check_governance(s: &Snapshot, r: &mut Report) {
+    let v2_rows = s.grids.len()
+        + s.cases.len()
+        + s.places.len()
+        + s.participation.len()
+        + s.stories.len()
+        + s.buildings.iter().filter(|b| b.grid.is_some()).count();
+    if v2_rows == 0 {
+        return;
+    }
+    if s.schema < 2 {
+        r.warning(
+            "schema",
+            format!(
+                "schema {} file uses tables or fields of schema 2 (grids, cases, places, participation, stories or a building's grid); read as schema 2",
+                s.schema
+            ),
+        );
+    }
+    let lookup = lookup::Lookup::new(s);
+    grids::check_grids(s, &lookup, r);
+    grids::check_building_grids(s, &lookup, r);
+    cases::check_cases(s, &lookup, r);
+    places::check_places(s, &lookup, r);
+    places::check_participation(s, &lookup, r);
+    stories::check_stories(s, &lookup, r);
 }
 
 fn looks_like_date(s: &str) -> bool {

@@ -1,0 +1,607 @@
+//! Schema v2's rules, one broken fixture per rule: each finding names its table, the row's
+//! id and the field. The fixture is in metres so that areas read plainly: two communities of
+//! 1 km², the first in two grids of 500 m × 1 km, the second in one.
+//! Long file: one fixture and a broken copy per rule of schema v2, kept together so that the
+//! rules read as one list beside docs/snapshot-format.md's table.
+
+use super::validate;
+use crate::snapshot::governance::*;
+use crate::snapshot::model::*;
+use crate::snapshot::time::Time;
+use crate::snapshot::{load, parse_str};
+
+fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<Polygon> {
+    vec![Polygon {
+        exterior: vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)],
+        holes: vec![],
+    }]
+}
+
+fn region(id: &str, parent: Option<&str>, level: Level, outline: Vec<Polygon>) -> Region {
+    Region {
+        id: id.into(),
+        parent: parent.map(str::to_string),
+        level,
+        name: format!("区域{id}"),
+        name_en: format!("Region {id}"),
+        outline,
+        figures: None,
+    }
+}
+
+pub(crate) const C1: &str = "370203005001";
+pub(crate) const C2: &str = "370203005004";
+pub(crate) const G1: &str = "370203005001001";
+pub(crate) const G2: &str = "370203005001002";
+pub(crate) const G3: &str = "370203005004001";
+pub(crate) const B1: &str = "3702030050010001";
+
+fn grid(id: &str, community: &str, outline: Vec<Polygon>) -> Grid {
+    Grid {
+        id: id.into(),
+        community: community.into(),
+        name: format!("网格{id}"),
+        name_en: format!("Grid {id}"),
+        outline,
+        worker: "王建国".into(),
+        party_branch: "第一网格党支部".into(),
+        party_branch_en: "Grid 1 Party Branch".into(),
+        party_member_households: 9,
+        volunteers: 14,
+        residents_online: 3_800,
+    }
+}
+
+fn t(s: &str) -> Time {
+    Time::parse(s).unwrap_or(Time(0))
+}
+
+fn case(id: &str, department: &str, region: &str, location: Point, closed: bool) -> Case {
+    let mut lifecycle = Lifecycle::reported(t("2026-11-20T09:00:00+08:00"));
+    lifecycle.set(Stage::Registered, Some(t("2026-11-20T09:20:00+08:00")));
+    if closed {
+        for (stage, at) in [
+            (Stage::Dispatched, "2026-11-20T09:40:00+08:00"),
+            (Stage::Handled, "2026-11-20T15:00:00+08:00"),
+            (Stage::Verified, "2026-11-20T17:00:00+08:00"),
+            (Stage::Closed, "2026-11-20T17:30:00+08:00"),
+        ] {
+            lifecycle.set(stage, Some(t(at)));
+        }
+    }
+    Case {
+        id: id.into(),
+        department: department.into(),
+        category: "消防通道".into(),
+        category_en: "Fire lane".into(),
+        source: CaseSource::Patrol,
+        location,
+        region: region.into(),
+        building: None,
+        lifecycle,
+        deadline: DeadlineTier::Priority,
+        description: "楼道堆放杂物".into(),
+        description_en: "Clutter in a stairwell".into(),
+    }
+}
+
+/// The valid v2 fixture.
+pub(crate) fn fixture() -> Snapshot {
+    let department = |id: &str, color: &str| Department {
+        id: id.into(),
+        name: id.into(),
+        name_en: id.into(),
+        color: color.into(),
+    };
+    let mut snapped = case("SB1", "fire", G1, (120.0, 115.0), true);
+    snapped.building = Some(B1.into());
+    Snapshot {
+        schema: SCHEMA_VERSION,
+        exported_at: "2026-11-27T18:00:00+08:00".into(),
+        source: "test".into(),
+        crs: Crs::Metres,
+        demo: false,
+        regions: vec![
+            region(
+                "370203",
+                None,
+                Level::District,
+                square(0.0, 0.0, 2000.0, 1000.0),
+            ),
+            region(
+                "370203005",
+                Some("370203"),
+                Level::Street,
+                square(0.0, 0.0, 2000.0, 1000.0),
+            ),
+            region(
+                C1,
+                Some("370203005"),
+                Level::Community,
+                square(0.0, 0.0, 1000.0, 1000.0),
+            ),
+            region(
+                C2,
+                Some("370203005"),
+                Level::Community,
+                square(1000.0, 0.0, 2000.0, 1000.0),
+            ),
+        ],
+        buildings: vec![Building {
+            id: B1.into(),
+            community: C1.into(),
+            name: String::new(),
+            name_en: String::new(),
+            footprint: square(100.0, 100.0, 140.0, 130.0).remove(0),
+            floors: 6,
+            usage: BuildingUse::Residential,
+            floor_area_m2: 7_200.0,
+            residents: 90,
+            households: 36,
+            year_built: Some(1990),
+            owners: Names::default(),
+            grid: Some(G1.into()),
+        }],
+        departments: vec![
+            department("fire", "#e5484d"),
+            department("police", "#7c7ff7"),
+        ],
+        metrics: vec![],
+        ring: None,
+        grids: vec![
+            grid(G1, C1, square(0.0, 0.0, 500.0, 1000.0)),
+            grid(G2, C1, square(500.0, 0.0, 1000.0, 1000.0)),
+            grid(G3, C2, square(1000.0, 0.0, 2000.0, 1000.0)),
+        ],
+        cases: vec![snapped, case("SB2", "police", C1, (700.0, 500.0), false)],
+        places: vec![Place {
+            id: "P1".into(),
+            kind: PlaceKind::ServiceStation,
+            name: "科技街社区党群服务中心".into(),
+            name_en: "Keji Street Community Service Centre".into(),
+            point: (300.0, 800.0),
+            region: C1.into(),
+            services: vec!["助老餐".into(), "法律咨询".into()],
+        }],
+        participation: vec![Participation {
+            community: C1.into(),
+            platform_members: 3_900,
+            households_reached: 2_100,
+            organizations: 4,
+            service_items: 12,
+        }],
+        stories: vec![Story {
+            id: "S1".into(),
+            title: "夜市".into(),
+            title_en: "Night market".into(),
+            steps: vec![StoryStep {
+                caption: "第一步".into(),
+                caption_en: "Step one".into(),
+                focus: Focus::Grid(G1.into()),
+                filter: Some(CaseFilter {
+                    departments: vec!["fire".into()],
+                    status: StatusFilter::Open,
+                }),
+                departments: vec!["police".into()],
+                duration_s: 8.0,
+            }],
+        }],
+    }
+}
+
+/// The findings after `change`, as `severity: place: message` lines.
+fn findings(change: impl FnOnce(&mut Snapshot)) -> Vec<String> {
+    let mut s = fixture();
+    change(&mut s);
+    validate(&s).issues.iter().map(|i| i.to_string()).collect()
+}
+
+#[track_caller]
+fn assert_finding(findings: &[String], needle: &str) {
+    assert!(
+        findings.iter().any(|f| f.contains(needle)),
+        "expected a finding containing {needle:?}, got {findings:#?}"
+    );
+}
+
+fn grid_mut<'a>(s: &'a mut Snapshot, id: &str) -> &'a mut Grid {
+    let Some(g) = s.grids.iter_mut().find(|g| g.id == id) else {
+        panic!("fixture lacks grid {id}");
+    };
+    g
+}
+
+#[test]
+fn fixture_is_valid_and_round_trips() {
+    let s = fixture();
+    assert_eq!(validate(&s).issues, vec![]);
+    let text = load::to_ron(&s).unwrap_or_default();
+    let back = parse_str("f.ron", &text).ok();
+    assert_eq!(back.as_ref(), Some(&s));
+}
+
+#[test]
+fn a_v1_file_loads_unchanged_and_writes_no_v2_tables() {
+    let mut s = fixture();
+    s.schema = 1;
+    s.grids.clear();
+    s.cases.clear();
+    s.places.clear();
+    s.participation.clear();
+    s.stories.clear();
+    s.buildings[0].grid = None;
+    let text = load::to_ron(&s).unwrap_or_default();
+    for table in [
+        "grids",
+        "cases",
+        "places",
+        "participation",
+        "stories",
+        "grid:",
+    ] {
+        assert!(!text.contains(table), "{table} written in {text}");
+    }
+    let loaded = load::load_bytes("v1.ron", text.as_bytes(), u64::MAX);
+    let Ok(loaded) = loaded else {
+        panic!("v1 refused: {loaded:?}");
+    };
+    assert_eq!(loaded.snapshot, s);
+    assert!(
+        loaded.report.issues.is_empty(),
+        "{:?}",
+        loaded.report.issues
+    );
+    assert_eq!(load::to_ron(&loaded.snapshot).ok(), Some(text));
+}
+
+#[test]
+fn schema_versions_outside_1_to_2_are_refused_and_v1_with_v2_tables_warned() {
+    let f = findings(|s| s.schema = 3);
+    assert_finding(
+        &f,
+        "error: schema: unknown schema version 3 (this build reads 1–2)",
+    );
+    let f = findings(|s| s.schema = 1);
+    assert_finding(
+        &f,
+        "warning: schema: schema 1 file uses tables or fields of schema 2",
+    );
+}
+
+#[test]
+fn grid_ids_communities_names_outlines_and_counts() {
+    let f = findings(|s| s.grids[1].id = G1.into());
+    assert_finding(&f, &format!("error: grids[{G1}]: duplicate grid id {G1}"));
+    let f = findings(|s| s.grids[1].id = " ".into());
+    assert_finding(&f, "error: grids[#1]: empty id");
+    let f = findings(|s| s.grids[1].id = C2.into());
+    assert_finding(
+        &f,
+        &format!("error: grids[{C2}]: id {C2} is also a region's id"),
+    );
+    let f = findings(|s| s.grids[1].community = "370203005999".into());
+    assert_finding(
+        &f,
+        &format!("error: grids[{G2}]: community 370203005999 does not exist"),
+    );
+    let f = findings(|s| s.grids[1].community = "370203005".into());
+    assert_finding(
+        &f,
+        &format!("error: grids[{G2}]: community 370203005 is not a region of level Community"),
+    );
+    let f = findings(|s| s.grids[1].id = "370203005004009".into());
+    assert_finding(
+        &f,
+        &format!(
+            "warning: grids[370203005004009]: id 370203005004009 is not the community code {C1} plus 3 digits"
+        ),
+    );
+    let f = findings(|s| s.grids[1].name_en.clear());
+    assert_finding(&f, &format!("error: grids[{G2}]: empty English name"));
+    let f = findings(|s| s.grids[1].outline.clear());
+    assert_finding(&f, &format!("error: grids[{G2}]: outline has no polygon"));
+    let f = findings(|s| s.grids[1].outline[0].exterior[1] = (f64::NAN, 0.0));
+    assert_finding(
+        &f,
+        &format!("error: grids[{G2}].outline[0].exterior[1]: coordinate (NaN, 0)"),
+    );
+    let f = findings(|s| s.grids[1].volunteers = -1);
+    assert_finding(
+        &f,
+        &format!("error: grids[{G2}]: volunteers is negative (-1)"),
+    );
+    let f = findings(|s| s.grids[1].party_member_households = -2);
+    assert_finding(
+        &f,
+        &format!("error: grids[{G2}]: party_member_households is negative"),
+    );
+    let f = findings(|s| s.grids[1].residents_online = -3);
+    assert_finding(
+        &f,
+        &format!("error: grids[{G2}]: residents_online is negative"),
+    );
+}
+
+#[test]
+fn grids_that_overlap_are_named_with_area_and_place() {
+    let f = findings(|s| grid_mut(s, G2).outline = square(400.0, 0.0, 1000.0, 1000.0));
+    assert_finding(
+        &f,
+        &format!(
+            "error: grids[{G2}].outline: overlaps grids[{G1}] by about 100000 m², around (450.0, 500.0) (tolerance 2000 m²)"
+        ),
+    );
+}
+
+#[test]
+fn a_gap_between_grids_is_given_by_area_and_place() {
+    let f = findings(|s| grid_mut(s, G2).outline = square(600.0, 0.0, 1000.0, 1000.0));
+    assert_finding(
+        &f,
+        &format!(
+            "error: regions[{C1}].grids: the community's grids leave about 100000 m² uncovered, around (550.0, 500.0) (tolerance 2000 m²)"
+        ),
+    );
+}
+
+#[test]
+fn a_grid_reaching_outside_its_community_is_named() {
+    let f = findings(|s| grid_mut(s, G2).outline = square(500.0, 0.0, 1100.0, 1000.0));
+    assert_finding(
+        &f,
+        &format!(
+            "error: grids[{G2}].outline: reaches about 100000 m² outside its community {C1}, around (1050.0, 500.0)"
+        ),
+    );
+}
+
+#[test]
+fn slivers_within_the_tolerance_pass() {
+    let f = findings(|s| {
+        grid_mut(s, G2).outline = square(500.5, 0.0, 1000.0, 1000.0);
+    });
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
+fn a_buildings_grid_exists_in_its_community() {
+    let f = findings(|s| s.buildings[0].grid = Some("370203005001009".into()));
+    assert_finding(
+        &f,
+        &format!("error: buildings[{B1}]: grid 370203005001009 does not exist"),
+    );
+    let f = findings(|s| s.buildings[0].grid = Some(G3.into()));
+    assert_finding(
+        &f,
+        &format!(
+            "error: buildings[{B1}]: grid {G3} belongs to community {C2}, not to the building's community {C1}"
+        ),
+    );
+}
+
+#[test]
+fn case_ids_departments_categories_and_descriptions() {
+    let f = findings(|s| s.cases[1].id = "SB1".into());
+    assert_finding(&f, "error: cases[SB1]: duplicate case id SB1");
+    let f = findings(|s| s.cases[1].id.clear());
+    assert_finding(&f, "error: cases[#1]: empty id");
+    let f = findings(|s| s.cases[1].department = "nobody".into());
+    assert_finding(&f, "error: cases[SB2]: department nobody does not exist");
+    let f = findings(|s| s.cases[1].category = " ".into());
+    assert_finding(&f, "error: cases[SB2]: empty category");
+    let f = findings(|s| s.cases[1].description_en.clear());
+    assert_finding(&f, "error: cases[SB2]: empty description_en");
+    let f = findings(|s| s.cases[1].description = "占道".repeat(80));
+    assert_finding(&f, "warning: cases[SB2]: description has 160 characters");
+    let f = findings(|s| s.cases[1].description = "请回电13912345678".into());
+    assert_finding(
+        &f,
+        "warning: cases[SB2]: description holds what looks like a phone number",
+    );
+}
+
+#[test]
+fn case_regions_exist_and_are_communities_or_grids() {
+    let f = findings(|s| s.cases[1].region = "4242".into());
+    assert_finding(
+        &f,
+        "error: cases[SB2]: region 4242 is neither a region nor a grid",
+    );
+    let f = findings(|s| s.cases[1].region = "370203005".into());
+    assert_finding(
+        &f,
+        "error: cases[SB2]: region 370203005 is a Street; name a community or a grid",
+    );
+}
+
+#[test]
+fn case_locations_lie_inside_their_region_and_are_finite() {
+    let f = findings(|s| s.cases[1].location = (1500.0, 500.0));
+    assert_finding(
+        &f,
+        &format!("error: cases[SB2]: location (1500, 500) lies outside its region {C1}"),
+    );
+    let f = findings(|s| s.cases[0].location = (700.0, 500.0));
+    assert_finding(
+        &f,
+        &format!("error: cases[SB1]: location (700, 500) lies outside its region {G1}"),
+    );
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let f = findings(|s| s.cases[1].location = (bad, 500.0));
+        assert_finding(&f, "error: cases[SB2]: location (");
+        assert_finding(&f, "is not finite or outside");
+    }
+}
+
+#[test]
+fn lifecycle_stages_come_in_order_with_no_gaps() {
+    let f = findings(|s| {
+        s.cases[0]
+            .lifecycle
+            .set(Stage::Handled, Some(t("2026-11-20T09:30:00+08:00")))
+    });
+    assert_finding(
+        &f,
+        "error: cases[SB1]: lifecycle.handled (2026-11-20T09:30:00+08:00) is before lifecycle.dispatched (2026-11-20T09:40:00+08:00)",
+    );
+    let f = findings(|s| s.cases[0].lifecycle.set(Stage::Dispatched, None));
+    assert_finding(
+        &f,
+        "error: cases[SB1]: lifecycle.handled is set but lifecycle.dispatched is missing: no stage after a missing one",
+    );
+    let f = findings(|s| {
+        s.cases[1]
+            .lifecycle
+            .set(Stage::Dispatched, Some(t("2026-11-28T09:00:00+08:00")))
+    });
+    assert_finding(
+        &f,
+        "warning: cases[SB2]: lifecycle.dispatched (2026-11-28T09:00:00+08:00) is after exported_at",
+    );
+}
+
+#[test]
+fn a_snapped_building_exists_and_lies_in_the_cases_region() {
+    let f = findings(|s| s.cases[0].building = Some("3702030050019999".into()));
+    assert_finding(
+        &f,
+        "error: cases[SB1]: building 3702030050019999 does not exist",
+    );
+    let f = findings(|s| {
+        s.cases[1].building = Some(B1.into());
+        s.cases[1].region = G2.into();
+    });
+    assert_finding(
+        &f,
+        &format!("error: cases[SB2]: building {B1} does not lie in the case's region {G2}"),
+    );
+    // Without a grid of its own the building is placed by its footprint.
+    let f = findings(|s| {
+        s.buildings[0].grid = None;
+        s.cases[1].building = Some(B1.into());
+        s.cases[1].region = G2.into();
+    });
+    assert_finding(
+        &f,
+        &format!("error: cases[SB2]: building {B1} does not lie in the case's region {G2}"),
+    );
+    let f = findings(|s| s.buildings[0].grid = None);
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
+fn places_name_their_region_and_lie_inside() {
+    let f = findings(|s| s.places[0].region = "4242".into());
+    assert_finding(
+        &f,
+        "error: places[P1]: region 4242 is neither a region nor a grid",
+    );
+    let f = findings(|s| s.places[0].point = (1300.0, 800.0));
+    assert_finding(
+        &f,
+        &format!("error: places[P1]: point (1300, 800) lies outside its region {C1}"),
+    );
+    let f = findings(|s| s.places[0].point = (f64::NAN, 800.0));
+    assert_finding(&f, "error: places[P1]: point (NaN, 800) is not finite");
+    let f = findings(|s| s.places[0].services.push(String::new()));
+    assert_finding(&f, "error: places[P1]: services[2] is empty");
+    let f = findings(|s| s.places.push(s.places[0].clone()));
+    assert_finding(&f, "error: places[P1]: duplicate place id P1");
+    let f = findings(|s| s.places[0].name.clear());
+    assert_finding(&f, "error: places[P1]: empty Chinese name");
+}
+
+#[test]
+fn participation_names_a_community_once() {
+    let f = findings(|s| s.participation[0].community = "4242".into());
+    assert_finding(
+        &f,
+        "error: participation[4242]: community 4242 does not exist",
+    );
+    let f = findings(|s| s.participation[0].community = "370203005".into());
+    assert_finding(
+        &f,
+        "error: participation[370203005]: community 370203005 is not a region of level Community",
+    );
+    let f = findings(|s| s.participation.push(s.participation[0].clone()));
+    assert_finding(
+        &f,
+        &format!("error: participation[{C1}]: community {C1} has a second participation row"),
+    );
+    let f = findings(|s| s.participation[0].organizations = -1);
+    assert_finding(
+        &f,
+        &format!("error: participation[{C1}]: organizations is negative (-1)"),
+    );
+}
+
+#[test]
+fn story_focus_ids_exist_in_their_table() {
+    for (focus, table) in [
+        (Focus::Region("4242".into()), "region"),
+        (Focus::Grid("4242".into()), "grid"),
+        (Focus::Case("4242".into()), "case"),
+        (Focus::Building("4242".into()), "building"),
+    ] {
+        let f = findings(|s| s.stories[0].steps[0].focus = focus);
+        assert_finding(
+            &f,
+            &format!("error: stories[S1].steps[0]: focus: {table} 4242 does not exist"),
+        );
+    }
+    for focus in [
+        Focus::Region(C1.into()),
+        Focus::Case("SB2".into()),
+        Focus::Building(B1.into()),
+    ] {
+        let f = findings(|s| s.stories[0].steps[0].focus = focus);
+        assert!(f.is_empty(), "{f:#?}");
+    }
+}
+
+#[test]
+fn story_departments_exist_and_durations_are_positive() {
+    let f = findings(|s| s.stories[0].steps[0].departments.push("nobody".into()));
+    assert_finding(
+        &f,
+        "error: stories[S1].steps[0]: departments: department nobody does not exist",
+    );
+    let f = findings(|s| {
+        if let Some(filter) = &mut s.stories[0].steps[0].filter {
+            filter.departments.push("nobody".into());
+        }
+    });
+    assert_finding(
+        &f,
+        "error: stories[S1].steps[0]: filter.departments: department nobody does not exist",
+    );
+    for bad in [0.0, -3.0, f64::NAN, f64::INFINITY] {
+        let f = findings(|s| s.stories[0].steps[0].duration_s = bad);
+        assert_finding(
+            &f,
+            "error: stories[S1].steps[0]: duration_s must be a positive, finite number",
+        );
+    }
+    let f = findings(|s| s.stories[0].steps.clear());
+    assert_finding(&f, "error: stories[S1]: a story needs at least one step");
+    let f = findings(|s| s.stories[0].steps[0].caption_en.clear());
+    assert_finding(&f, "error: stories[S1].steps[0]: empty English caption");
+    let f = findings(|s| s.stories[0].title.clear());
+    assert_finding(&f, "error: stories[S1]: empty Chinese title");
+    let f = findings(|s| s.stories.push(s.stories[0].clone()));
+    assert_finding(&f, "error: stories[S1]: duplicate story id S1");
+}
+
+#[test]
+fn timestamps_that_are_not_iso_8601_are_refused_with_their_place() {
+    let text = load::to_ron(&fixture()).unwrap_or_default();
+    let broken = text.replacen("2026-11-20T09:20:00+08:00", "2026-11-20 9:20", 1);
+    let err = parse_str("t.ron", &broken)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.starts_with("t.ron:") && err.contains("not an ISO 8601 date-time"),
+        "{err}"
+    );
+}
