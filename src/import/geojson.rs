@@ -9,9 +9,9 @@ use crate::geo::gcj02;
 use crate::snapshot::{Building, BuildingUse, Figures, Level, Polygon, Region};
 
 /// One feature of a FeatureCollection with the place to name it by (`feature 3 (id …)`).
-struct Feature<'v> {
-    place: String,
-    object: &'v Map<String, Value>,
+pub(super) struct Feature<'v> {
+    pub(super) place: String,
+    pub(super) object: &'v Map<String, Value>,
 }
 
 /// A property as trimmed text (a number as written); `None` when absent, empty or of
@@ -63,7 +63,7 @@ pub(super) fn count_of(
     }
 }
 
-fn point(c: &Ctx, v: &Value, crs: ImportCrs) -> Result<(f64, f64), ImportError> {
+pub(super) fn point(c: &Ctx, v: &Value, crs: ImportCrs) -> Result<(f64, f64), ImportError> {
     let arr = v
         .as_array()
         .ok_or_else(|| c.err("a position is not an array"))?;
@@ -112,7 +112,7 @@ fn polygon(c: &Ctx, rings: &Value, crs: ImportCrs) -> Result<Polygon, ImportErro
     })
 }
 
-fn geometry(
+pub(super) fn geometry(
     c: &Ctx,
     feature: &Map<String, Value>,
     crs: ImportCrs,
@@ -139,7 +139,7 @@ fn geometry(
     }
 }
 
-fn features<'v>(file: &str, v: &'v Value) -> Result<Vec<Feature<'v>>, ImportError> {
+pub(super) fn features<'v>(file: &str, v: &'v Value) -> Result<Vec<Feature<'v>>, ImportError> {
     let top = Ctx {
         file,
         place: "top level".into(),
@@ -175,7 +175,10 @@ fn features<'v>(file: &str, v: &'v Value) -> Result<Vec<Feature<'v>>, ImportErro
         .collect()
 }
 
-fn props<'v>(c: &Ctx, f: &'v Map<String, Value>) -> Result<&'v Map<String, Value>, ImportError> {
+pub(super) fn props<'v>(
+    c: &Ctx,
+    f: &'v Map<String, Value>,
+) -> Result<&'v Map<String, Value>, ImportError> {
     f.get("properties")
         .and_then(Value::as_object)
         .ok_or_else(|| c.err("has no properties"))

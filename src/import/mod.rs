@@ -1,11 +1,13 @@
 //! `citygrid import DIR`: a GIS export — `district.geojson`, `streets.geojson`,
 //! `communities.geojson`, `buildings.geojson` (RFC 7946 FeatureCollections of Polygons or
-//! MultiPolygons) and `metrics.json` — turned into a snapshot. GCJ-02 coordinates are
+//! MultiPolygons) and `metrics.json`, and when there the governance files `grids.geojson`,
+//! `places.geojson` and `cases.csv` — turned into a snapshot. GCJ-02 coordinates are
 //! converted to WGS 84. Every problem names its file and feature; nothing is written unless
 //! the whole import is valid (see `docs/import-format.md`).
 
 mod example;
 mod geojson;
+mod governance;
 mod metrics;
 
 use std::path::Path;
@@ -197,6 +199,13 @@ fn import_from(src: Source, origin: &str, crs: ImportCrs) -> Result<Snapshot, Im
         crs,
     )?);
     let buildings = geojson::buildings(src, crs)?;
+    let grids = governance::grids(src, crs)?;
+    let communities: Vec<&crate::snapshot::Region> = regions
+        .iter()
+        .filter(|r| r.level == Level::Community)
+        .collect();
+    let places = governance::places(src, crs, &grids, &communities)?;
+    let cases = governance::cases(src, crs, &grids, &communities)?;
     let metrics_file = metrics::read(src)?;
     let snapshot = Snapshot {
         schema: SCHEMA_VERSION,
@@ -212,9 +221,9 @@ fn import_from(src: Source, origin: &str, crs: ImportCrs) -> Result<Snapshot, Im
         departments: metrics_file.departments,
         metrics: metrics_file.metrics,
         ring: None,
-        grids: Vec::new(),
-        cases: Vec::new(),
-        places: Vec::new(),
+        grids,
+        cases,
+        places,
         participation: Vec::new(),
         stories: Vec::new(),
     };
