@@ -605,3 +605,65 @@ fn timestamps_that_are_not_iso_8601_are_refused_with_their_place() {
         "{err}"
     );
 }
+
+#[test]
+fn too_many_grids_in_a_community_are_refused_before_the_scan() {
+    let f = findings(|s| {
+        // 1,001 strips of 1 m × 1 km tiling nothing: refused by count, not measured.
+        s.grids = (0..1_001)
+            .map(|k| {
+                let x = k as f64;
+                grid(&format!("{C1}{k:03}"), C1, square(x, 0.0, x + 1.0, 1000.0))
+            })
+            .collect();
+    });
+    assert_finding(
+        &f,
+        &format!(
+            "error: regions[{C1}].grids: the community has 1001 grids, more than 1000; their tiling is not checked"
+        ),
+    );
+    assert!(!f.iter().any(|x| x.contains("uncovered")), "{f:#?}");
+}
+
+#[test]
+fn many_overlapping_grids_are_named_fifty_at_a_time() {
+    let f = findings(|s| {
+        // 120 grids covering the whole community: 7,140 overlapping pairs.
+        s.grids.retain(|g| g.community != C1);
+        s.grids.extend(
+            (0..120).map(|k| grid(&format!("{C1}{k:03}"), C1, square(0.0, 0.0, 1000.0, 1000.0))),
+        );
+        s.buildings.clear();
+        s.cases.retain(|c| c.region != G1);
+    });
+    let overlaps = f.iter().filter(|x| x.contains(": overlaps grids[")).count();
+    assert_eq!(overlaps, 50, "{f:#?}");
+    assert_finding(
+        &f,
+        &format!("error: regions[{C1}].grids: …and 7090 more pairs of overlapping grids"),
+    );
+}
+
+#[test]
+fn a_stray_polygon_far_away_does_not_hide_the_tiling() {
+    let f = findings(|s| {
+        // G2 leaves a gap and gains a tiny second polygon 100 km away.
+        let g2 = grid_mut(s, G2);
+        g2.outline = square(600.0, 0.0, 1000.0, 1000.0);
+        g2.outline
+            .extend(square(100_000.0, 100_000.0, 100_001.0, 100_001.0));
+    });
+    assert_finding(
+        &f,
+        &format!(
+            "error: regions[{C1}].grids: the community's grids leave about 100000 m² uncovered, around (550.0, 500.0)"
+        ),
+    );
+    assert_finding(
+        &f,
+        &format!(
+            "error: grids[{G2}].outline: reaches 99001 m beyond the bounds of its community {C1}"
+        ),
+    );
+}
