@@ -667,3 +667,14 @@ fn a_stray_polygon_far_away_does_not_hide_the_tiling() {
         ),
     );
 }
+
+#[test]
+fn exported_at_needs_an_offset_when_v2_tables_have_rows() {
+    for bad in ["2026-11-27", "2026-11-27T18:00:00"] {
+        let f = findings(|s| s.exported_at = bad.into());
+        assert_finding(
+            &f,
+            "error: exported_at: needs a time with its UTC offset (e.g. 2026-11-27T18:00:00+08:00); overdue cases are measured from it",
+        );
+    }
+}
