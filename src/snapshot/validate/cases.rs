@@ -167,9 +167,23 @@ fn check_snapped_building(
     }
 }
 
+/// A stage later than `exported_at` by more than this is an error; less, a warning (clocks
+/// and exports are not exactly in step).
+const FUTURE_TOLERANCE_S: i64 = 86_400;
+/// Handling longer than this (`closed` − `reported`) is worth a warning.
+const LONG_HANDLING_S: i64 = 366 * 86_400;
+
+/// Stage times before 1970 or after 2200 are typing or export errors.
+fn year_in_range(t: Time) -> bool {
+    let last = crate::snapshot::time::days_from_civil(2201, 1, 1) * 86_400;
+    (0..last).contains(&t.0)
+}
+
 fn check_lifecycle(r: &mut Report, place: &dyn Fn() -> String, c: &Case, exported: Option<Time>) {
     let mut previous: Option<(Stage, Time)> = None;
     let mut missing: Option<Stage> = None;
+    // One timestamp warning per case: the first found.
+    let mut warning: Option<String> = None;
     for stage in Stage::ALL {
         let Some(t) = c.lifecycle.at(stage) else {
             missing = missing.or(Some(stage));
@@ -186,6 +200,15 @@ fn check_lifecycle(r: &mut Report, place: &dyn Fn() -> String, c: &Case, exporte
             );
             return;
         }
+        if !year_in_range(t) {
+            r.error(
+                place(),
+                format!(
+                    "lifecycle.{} ({t}) is before 1970 or after 2200",
+                    stage.field()
+                ),
+            );
+        }
         if let Some((before, tb)) = previous
             && t < tb
         {
@@ -201,15 +224,29 @@ fn check_lifecycle(r: &mut Report, place: &dyn Fn() -> String, c: &Case, exporte
         if let Some(e) = exported
             && t > e
         {
-            r.warning(
-                place(),
-                format!(
-                    "lifecycle.{} ({t}) is after exported_at ({e})",
-                    stage.field()
-                ),
+            let message = format!(
+                "lifecycle.{} ({t}) is after exported_at ({e})",
+                stage.field()
             );
+            if t.0 - e.0 > FUTURE_TOLERANCE_S {
+                r.error(place(), format!("{message} by more than a day"));
+            } else {
+                warning = warning.or(Some(message));
+            }
         }
         previous = Some((stage, t));
+    }
+    if let (Some(reported), Some(closed)) = (
+        c.lifecycle.at(Stage::Reported),
+        c.lifecycle.at(Stage::Closed),
+    ) && closed.0 - reported.0 > LONG_HANDLING_S
+    {
+        warning = warning.or(Some(format!(
+            "handling took over a year (lifecycle.reported {reported}, lifecycle.closed {closed})"
+        )));
+    }
+    if let Some(message) = warning {
+        r.warning(place(), message);
     }
 }
 

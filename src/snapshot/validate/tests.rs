@@ -678,3 +678,44 @@ fn exported_at_needs_an_offset_when_v2_tables_have_rows() {
         );
     }
 }
+
+#[test]
+fn stage_times_far_in_the_future_or_past_are_errors_long_handling_warned_once() {
+    let f = findings(|s| {
+        s.cases[1]
+            .lifecycle
+            .set(Stage::Dispatched, Some(t("2026-11-29T09:00:00+08:00")));
+    });
+    assert_finding(
+        &f,
+        "error: cases[SB2]: lifecycle.dispatched (2026-11-29T09:00:00+08:00) is after exported_at (2026-11-27T18:00:00+08:00) by more than a day",
+    );
+    let f = findings(|s| {
+        s.cases[1].lifecycle = Lifecycle::reported(t("1969-12-31T00:00:00+08:00"));
+    });
+    assert_finding(
+        &f,
+        "error: cases[SB2]: lifecycle.reported (1969-12-31T00:00:00+08:00) is before 1970 or after 2200",
+    );
+    let f = findings(|s| {
+        let l = &mut s.cases[0].lifecycle;
+        l.set(Stage::Reported, Some(t("2024-11-20T09:00:00+08:00")));
+        l.set(Stage::Verified, Some(t("2026-11-28T09:00:00+08:00")));
+        l.set(Stage::Closed, Some(t("2026-11-28T10:00:00+08:00")));
+    });
+    let sb1: Vec<_> = f
+        .iter()
+        .filter(|x| x.starts_with("warning: cases[SB1]"))
+        .collect();
+    assert_eq!(sb1.len(), 1, "{f:#?}");
+    assert!(sb1[0].contains("lifecycle.verified"), "{f:#?}");
+    let f = findings(|s| {
+        s.cases[0]
+            .lifecycle
+            .set(Stage::Reported, Some(t("2024-11-20T09:00:00+08:00")));
+    });
+    assert_finding(
+        &f,
+        "warning: cases[SB1]: handling took over a year (lifecycle.reported 2024-11-20T09:00:00+08:00",
+    );
+}
