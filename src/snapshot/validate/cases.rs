@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use super::geometry::check_point;
 use super::lookup::{Area, Lookup};
+use super::privacy::check_free_text;
 use super::{Report, display_id};
 use crate::geo::LocalPolygon;
 use crate::snapshot::governance::{Case, Stage};
@@ -35,6 +36,8 @@ pub(super) fn check_cases(s: &Snapshot, l: &Lookup<'_>, r: &mut Report) {
         if c.category.trim().is_empty() {
             r.error(place(), "empty category");
         }
+        check_free_text(r, &place, "category", &c.category);
+        check_free_text(r, &place, "category_en", &c.category_en);
         check_description(r, &place, "description", &c.description);
         check_description(r, &place, "description_en", &c.description_en);
         let area = check_area(s, l, r, &place, "region", &c.region);
@@ -100,33 +103,7 @@ fn check_description(r: &mut Report, place: &dyn Fn() -> String, field: &str, te
             format!("{field} has {chars} characters; keep it under {DESCRIPTION_MAX_CHARS}"),
         );
     }
-    if looks_like_phone_number(text) {
-        r.warning(
-            place(),
-            format!("{field} holds what looks like a phone number: cases carry no personal data"),
-        );
-    }
-}
-
-/// A run of 11 digits starting with 1 (a mainland mobile number), or of 7–8 digits (a
-/// landline).
-fn looks_like_phone_number(text: &str) -> bool {
-    let mut run = 0usize;
-    let mut first = '0';
-    for ch in text.chars().chain(std::iter::once(' ')) {
-        if ch.is_ascii_digit() {
-            if run == 0 {
-                first = ch;
-            }
-            run += 1;
-        } else {
-            if (run == 11 && first == '1') || run == 7 || run == 8 {
-                return true;
-            }
-            run = 0;
-        }
-    }
-    false
+    check_free_text(r, place, field, text);
 }
 
 fn check_snapped_building(
@@ -247,20 +224,5 @@ fn check_lifecycle(r: &mut Report, place: &dyn Fn() -> String, c: &Case, exporte
     }
     if let Some(message) = warning {
         r.warning(place(), message);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::looks_like_phone_number;
-
-    #[test]
-    fn phone_numbers_are_noticed_house_numbers_are_not() {
-        assert!(looks_like_phone_number("联系13912345678"));
-        assert!(looks_like_phone_number(
-            "call 8288 1234".replace(' ', "").as_str()
-        ));
-        assert!(!looks_like_phone_number("辽宁路7号楼道堆物"));
-        assert!(!looks_like_phone_number("2026年11月"));
     }
 }

@@ -9,6 +9,7 @@ mod grids;
 mod lookup;
 mod metrics;
 mod places;
+mod privacy;
 mod regions;
 mod stories;
 #[cfg(test)]

@@ -396,7 +396,7 @@ fn case_ids_departments_categories_and_descriptions() {
     let f = findings(|s| s.cases[1].description = "请回电13912345678".into());
     assert_finding(
         &f,
-        "warning: cases[SB2]: description holds what looks like a phone number",
+        "error: cases[SB2]: description holds what looks like a mobile phone number",
     );
 }
 
@@ -718,4 +718,29 @@ fn stage_times_far_in_the_future_or_past_are_errors_long_handling_warned_once() 
         &f,
         "warning: cases[SB1]: handling took over a year (lifecycle.reported 2024-11-20T09:00:00+08:00",
     );
+}
+
+#[test]
+fn personal_numbers_in_free_text_are_errors_naming_table_id_and_field() {
+    let f = findings(|s| s.cases[1].description = "住户电话 139-1234-5678".into());
+    assert_finding(
+        &f,
+        "error: cases[SB2]: description holds what looks like a mobile phone number",
+    );
+    let f = findings(|s| s.places[0].name_en = "Call 0532 8288 1234".into());
+    assert_finding(
+        &f,
+        "error: places[P1]: name_en holds what looks like a phone number with its area code",
+    );
+    let f = findings(|s| s.stories[0].steps[0].caption = "身份证370203199001011234".into());
+    assert_finding(
+        &f,
+        "error: stories[S1].steps[0]: caption holds what looks like an ID-card number",
+    );
+    // Grid workers' names are masked on screen, not checked; dates pass.
+    let f = findings(|s| {
+        grid_mut(s, G1).worker = "王建国 13912345678".into();
+        s.cases[1].description = "2026-11-03 巡查发现 20261103".into();
+    });
+    assert!(f.is_empty(), "{f:#?}");
 }
