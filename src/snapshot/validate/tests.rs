@@ -744,3 +744,26 @@ fn personal_numbers_in_free_text_are_errors_naming_table_id_and_field() {
     });
     assert!(f.is_empty(), "{f:#?}");
 }
+
+#[test]
+fn a_misspelt_field_in_a_v2_table_is_refused_with_its_place() {
+    let text = load::to_ron(&fixture()).unwrap_or_default();
+    for (from, to) in [
+        ("closed:", "closd:"),
+        ("volunteers:", "volunteer:"),
+        ("services:", "service:"),
+        ("duration_s:", "duration:"),
+    ] {
+        assert!(text.contains(from), "fixture text lacks {from}");
+        let broken = text.replacen(from, to, 1);
+        let err = parse_str("t.ron", &broken)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        let field = to.split(':').next().unwrap_or_default();
+        assert!(
+            err.starts_with("t.ron:") && err.contains(field),
+            "{to}: {err}"
+        );
+    }
+}
