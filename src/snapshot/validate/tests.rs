@@ -767,3 +767,20 @@ fn a_misspelt_field_in_a_v2_table_is_refused_with_its_place() {
         );
     }
 }
+
+#[test]
+fn points_on_a_shared_border_belong_to_both_grids() {
+    let f = findings(|s| {
+        s.cases.push(case("SB3", "fire", G1, (500.0, 300.0), false));
+        s.cases.push(case("SB4", "fire", G2, (500.0, 300.0), false));
+        s.cases.push(case("SB5", "fire", G1, (501.5, 300.0), false));
+        s.places[0].region = G2.into();
+        s.places[0].point = (500.0, 800.0);
+    });
+    assert!(f.is_empty(), "{f:#?}");
+    let f = findings(|s| s.cases.push(case("SB6", "fire", G1, (503.0, 300.0), false)));
+    assert_finding(
+        &f,
+        &format!("error: cases[SB6]: location (503, 300) lies outside its region {G1}"),
+    );
+}
