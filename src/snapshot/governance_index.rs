@@ -144,6 +144,15 @@ pub struct GovernanceIndex {
     pub participation: Vec<ParticipationTotals>,
 }
 
+/// How near `p` lies to a box: its distance to the box, then (within it) to its centre, as
+/// one number that orders grids for a point that no grid contains.
+fn nearness(b: &Rect, p: P2) -> f64 {
+    let dx = (b.min[0] - p[0]).max(p[0] - b.max[0]).max(0.0);
+    let dy = (b.min[1] - p[1]).max(p[1] - b.max[1]).max(0.0);
+    let c = b.center();
+    dx.hypot(dy) * 1e6 + (c[0] - p[0]).hypot(c[1] - p[1])
+}
+
 /// The figures stored for (row, department); none stored means no cases.
 fn department_stats(
     table: &HashMap<(u32, u32), CaseStats>,
@@ -220,11 +229,20 @@ impl GovernanceIndex {
                 b
             })
             .collect();
+        // The grid containing the point, else the nearest of the community's grids (a point
+        // in a tolerated gap between grids, or on a border): so a community's grid counts add
+        // up to its count.
         let grid_at = |community: usize, p: P2| -> u32 {
-            grids_of[community]
+            let grids = &grids_of[community];
+            grids
                 .iter()
                 .find(|&&g| {
                     grid_bounds[g].contains(p) && grid_shapes[g].iter().any(|q| q.contains(p))
+                })
+                .or_else(|| {
+                    grids.iter().min_by(|&&a, &&b| {
+                        nearness(&grid_bounds[a], p).total_cmp(&nearness(&grid_bounds[b], p))
+                    })
                 })
                 .map_or(NONE, |&g| g as u32)
         };
@@ -447,6 +465,26 @@ mod tests {
             ["SB2"]
         );
         assert_eq!(gi.grid_at(c1, [700.0 - 1000.0, 500.0 - 500.0]), Some(g2));
+    }
+
+    #[test]
+    fn a_case_in_a_gap_between_grids_counts_in_the_nearest_grid() {
+        let mut s = fixture();
+        // G2 starts 0.5 m right of G1 (a tolerated sliver); a case of C1 lies in the gap.
+        s.grids[1].outline = crate::snapshot::validate::tests::square(500.5, 0.0, 1000.0, 1000.0);
+        let mut gap_case = s.cases[1].clone();
+        gap_case.id = "SB9".into();
+        gap_case.location = (500.2, 300.0);
+        s.cases.push(gap_case);
+        let city = CityData::new(s);
+        let (ix, gi) = (&city.index, &city.index.governance);
+        let c1 = ix.region_by_id[C1];
+        assert_eq!(gi.case_grid[2], gi.grid_by_id[G1] as u32);
+        let in_grids: u32 = gi.grids_of[c1]
+            .iter()
+            .map(|&g| gi.grid_case_stats(g, None).total)
+            .sum();
+        assert_eq!(in_grids, gi.region_case_stats(c1, None).total);
     }
 
     #[test]

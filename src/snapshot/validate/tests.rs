@@ -10,7 +10,7 @@ use crate::snapshot::model::*;
 use crate::snapshot::time::Time;
 use crate::snapshot::{load, parse_str};
 
-fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<Polygon> {
+pub(crate) fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<Polygon> {
     vec![Polygon {
         exterior: vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)],
         holes: vec![],
