@@ -8,17 +8,26 @@ use std::collections::HashMap;
 use crate::geo::P2;
 use crate::snapshot::governance_index::NONE;
 
+/// Cells smaller than this (metres) are taken as this: a tiny cell would push every key to
+/// the ends of `i64` and merge far-apart cases into one cluster.
+pub const MIN_CELL_M: f64 = 1.0;
+
 /// Cluster cell size in metres for a map drawn at `metres_per_px`, when clusters should be
 /// about `cluster_px` screen pixels apart (e.g. 48 for a finger-sized marker).
 pub fn cell_for_scale(metres_per_px: f64, cluster_px: f64) -> f64 {
     let m = metres_per_px * cluster_px;
-    if m.is_finite() && m > 0.0 { m } else { 1.0 }
+    if m.is_finite() && m > 0.0 {
+        m.max(MIN_CELL_M)
+    } else {
+        MIN_CELL_M
+    }
 }
 
 /// One cluster of cases.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cluster {
-    /// Mean of its cases' points, local metres.
+    /// Mean of its cases' points, local metres. Summed in the order of `shown`, so another
+    /// order can change the last bits of the mean, nothing more.
     pub centre: P2,
     /// Cases in it (≥ 1).
     pub count: u32,
@@ -40,12 +49,13 @@ impl Cluster {
 /// `case_points` and `case_department`) into cells of `cell_m` metres. Clusters come ordered
 /// by cell, south to north then west to east, so the result does not depend on the order of
 /// `shown`; points that are not finite (a validated snapshot has none) and indices out of
-/// range are left out.
+/// range are left out. Cells under [`MIN_CELL_M`] are taken as that. A case's department is
+/// counted with one hash, however many departments a cell holds.
 pub fn cluster(points: &[P2], departments: &[u32], shown: &[u32], cell_m: f64) -> Vec<Cluster> {
     let cell = if cell_m.is_finite() && cell_m > 0.0 {
-        cell_m
+        cell_m.max(MIN_CELL_M)
     } else {
-        1.0
+        MIN_CELL_M
     };
     struct Acc {
         sum: P2,
@@ -54,6 +64,8 @@ pub fn cluster(points: &[P2], departments: &[u32], shown: &[u32], cell_m: f64) -
         departments: Vec<(u32, u32)>,
     }
     let mut cells: HashMap<(i64, i64), Acc> = HashMap::new();
+    // Cases per (cell, department), gathered into each cell's list at the end.
+    let mut by_department: HashMap<((i64, i64), u32), u32> = HashMap::new();
     for &i in shown {
         let Some(&p) = points.get(i as usize) else {
             continue;
@@ -73,9 +85,11 @@ pub fn cluster(points: &[P2], departments: &[u32], shown: &[u32], cell_m: f64) -
         acc.sum[1] += p[1];
         acc.count += 1;
         acc.first = acc.first.min(i);
-        match acc.departments.iter_mut().find(|(d, _)| *d == dept) {
-            Some((_, n)) => *n += 1,
-            None => acc.departments.push((dept, 1)),
+        *by_department.entry((key, dept)).or_default() += 1;
+    }
+    for ((key, dept), n) in by_department {
+        if let Some(acc) = cells.get_mut(&key) {
+            acc.departments.push((dept, n));
         }
     }
     let mut keyed: Vec<((i64, i64), Acc)> = cells.into_iter().collect();
@@ -137,5 +151,27 @@ mod tests {
         assert_eq!(cluster(&points, &departments, &[0, 1, 2], 100.0), clusters);
         assert_eq!(cell_for_scale(2.5, 48.0), 120.0);
         assert_eq!(cell_for_scale(f64::NAN, 48.0), 1.0);
+    }
+
+    #[test]
+    fn tiny_cells_are_one_metre_so_far_cases_stay_apart() {
+        let points = vec![[10.0, 10.0], [20.0, 20.0]];
+        for cell in [1e-300, 1e-9, 0.5] {
+            let clusters = cluster(&points, &[0, 1], &[0, 1], cell);
+            assert_eq!(clusters.len(), 2, "cell {cell}");
+        }
+        assert_eq!(cell_for_scale(1e-300, 48.0), MIN_CELL_M);
+    }
+
+    #[test]
+    fn a_cell_of_many_departments_counts_each() {
+        let points = vec![[5.0, 5.0]; 20_000];
+        let departments: Vec<u32> = (0..20_000).map(|i| i / 2).collect();
+        let shown: Vec<u32> = (0..20_000).collect();
+        let clusters = cluster(&points, &departments, &shown, 100.0);
+        assert_eq!(clusters.len(), 1);
+        assert_eq!(clusters[0].departments.len(), 10_000);
+        assert!(clusters[0].departments.iter().all(|d| d.1 == 2));
+        assert_eq!(clusters[0].main_department(), 0);
     }
 }

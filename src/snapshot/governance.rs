@@ -14,6 +14,7 @@ use super::time::Time;
 /// A grid (网格): the smallest unit of community governance, looked after by one grid
 /// worker. Grids tile their community.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Grid {
     /// The community code plus 3 digits (`370203005001003`).
     pub id: String,
@@ -76,6 +77,7 @@ impl CaseSource {
 /// One city-management case (事件), from report to closure. Carries no personal data about
 /// reporters or residents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Case {
     /// Unique id as the command center numbers cases (`SB202611030042`).
     pub id: String,
@@ -140,6 +142,7 @@ impl PlaceKind {
 
 /// A place where residents are served.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Place {
     /// Unique id.
     pub id: String,
@@ -157,6 +160,7 @@ pub struct Place {
 
 /// How residents of one community take part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Participation {
     /// Id of a region of level `Community`.
     pub community: String,
@@ -208,6 +212,7 @@ pub enum StatusFilter {
 
 /// Which cases the map shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CaseFilter {
     /// Department ids to show; empty: all.
     #[serde(default)]
@@ -231,6 +236,7 @@ impl CaseFilter {
 
 /// One step of a story.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StoryStep {
     pub caption: String,
     pub caption_en: String,
@@ -249,6 +255,7 @@ pub struct StoryStep {
 /// A curator-authored story: steps that move the map, filter the cases and bring
 /// departments forward on the ring.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Story {
     pub id: String,
     pub title: String,

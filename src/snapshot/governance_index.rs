@@ -128,11 +128,12 @@ pub struct GovernanceIndex {
     pub cases_of_grid: Vec<Vec<u32>>,
     /// Figures per region over all departments.
     pub region_stats: Vec<CaseStats>,
-    /// Figures per region and department: `[region * departments + department]`.
-    pub region_department_stats: Vec<CaseStats>,
+    /// Figures per (region, department), only where the department has cases there: a
+    /// dense table would be regions × departments (10,000 × 10,000 is 8 GB).
+    pub region_department_stats: HashMap<(u32, u32), CaseStats>,
     pub grid_stats: Vec<CaseStats>,
-    /// `[grid * departments + department]`.
-    pub grid_department_stats: Vec<CaseStats>,
+    /// Figures per (grid, department), only where the department has cases there.
+    pub grid_department_stats: HashMap<(u32, u32), CaseStats>,
     /// Places at or below each region (by the community or grid they name).
     pub places_of_region: Vec<Vec<u32>>,
     /// Places in each grid.
@@ -141,6 +142,27 @@ pub struct GovernanceIndex {
     pub place_points: Vec<P2>,
     /// Participation summed over the communities at or below each region.
     pub participation: Vec<ParticipationTotals>,
+}
+
+/// How near `p` lies to a box: its distance to the box, then (within it) to its centre, as
+/// one number that orders grids for a point that no grid contains.
+fn nearness(b: &Rect, p: P2) -> f64 {
+    let dx = (b.min[0] - p[0]).max(p[0] - b.max[0]).max(0.0);
+    let dy = (b.min[1] - p[1]).max(p[1] - b.max[1]).max(0.0);
+    let c = b.center();
+    dx.hypot(dy) * 1e6 + (c[0] - p[0]).hypot(c[1] - p[1])
+}
+
+/// The figures stored for (row, department); none stored means no cases.
+fn department_stats(
+    table: &HashMap<(u32, u32), CaseStats>,
+    row: usize,
+    department: usize,
+) -> CaseStats {
+    match (u32::try_from(row), u32::try_from(department)) {
+        (Ok(r), Ok(d)) => table.get(&(r, d)).copied().unwrap_or_default(),
+        _ => CaseStats::default(),
+    }
 }
 
 /// What the hierarchy gives the governance index.
@@ -161,7 +183,6 @@ impl GovernanceIndex {
     /// Builds the index. Dangling references are skipped (validation reports them).
     pub fn build(s: &Snapshot, h: &Hierarchy<'_>) -> Self {
         let n = s.regions.len();
-        let d = s.departments.len();
         let now = Time::parse(&s.exported_at);
         let ids = |it: &mut dyn Iterator<Item = &String>| -> HashMap<String, usize> {
             let mut m = HashMap::new();
@@ -208,11 +229,20 @@ impl GovernanceIndex {
                 b
             })
             .collect();
+        // The grid containing the point, else the nearest of the community's grids (a point
+        // in a tolerated gap between grids, or on a border): so a community's grid counts add
+        // up to its count.
         let grid_at = |community: usize, p: P2| -> u32 {
-            grids_of[community]
+            let grids = &grids_of[community];
+            grids
                 .iter()
                 .find(|&&g| {
                     grid_bounds[g].contains(p) && grid_shapes[g].iter().any(|q| q.contains(p))
+                })
+                .or_else(|| {
+                    grids.iter().min_by(|&&a, &&b| {
+                        nearness(&grid_bounds[a], p).total_cmp(&nearness(&grid_bounds[b], p))
+                    })
                 })
                 .map_or(NONE, |&g| g as u32)
         };
@@ -248,9 +278,9 @@ impl GovernanceIndex {
         let mut cases_of_region: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut cases_of_grid: Vec<Vec<u32>> = vec![Vec::new(); s.grids.len()];
         let mut region_stats = vec![CaseStats::default(); n];
-        let mut region_department_stats = vec![CaseStats::default(); n * d];
+        let mut region_department_stats: HashMap<(u32, u32), CaseStats> = HashMap::new();
         let mut grid_stats = vec![CaseStats::default(); s.grids.len()];
-        let mut grid_department_stats = vec![CaseStats::default(); s.grids.len() * d];
+        let mut grid_department_stats: HashMap<(u32, u32), CaseStats> = HashMap::new();
         for (i, case) in s.cases.iter().enumerate() {
             let p = h.projection.to_local(case.location);
             let dept = department_by_id
@@ -268,7 +298,10 @@ impl GovernanceIndex {
                 cases_of_grid[g].push(i as u32);
                 grid_stats[g].merge(&one);
                 if dept != NONE {
-                    grid_department_stats[g * d + dept as usize].merge(&one);
+                    grid_department_stats
+                        .entry((grid, dept))
+                        .or_default()
+                        .merge(&one);
                 }
             }
             if community != NONE {
@@ -276,7 +309,10 @@ impl GovernanceIndex {
                     cases_of_region[r].push(i as u32);
                     region_stats[r].merge(&one);
                     if dept != NONE {
-                        region_department_stats[r * d + dept as usize].merge(&one);
+                        region_department_stats
+                            .entry((r as u32, dept))
+                            .or_default()
+                            .merge(&one);
                     }
                 }
             }
@@ -344,29 +380,17 @@ impl GovernanceIndex {
 
     /// Case figures of a region, for one department or all (`None`).
     pub fn region_case_stats(&self, region: usize, department: Option<usize>) -> CaseStats {
-        let d = self.department_by_id.len();
         match department {
             None => self.region_stats.get(region).copied().unwrap_or_default(),
-            Some(k) if k < d => self
-                .region_department_stats
-                .get(region * d + k)
-                .copied()
-                .unwrap_or_default(),
-            Some(_) => CaseStats::default(),
+            Some(k) => department_stats(&self.region_department_stats, region, k),
         }
     }
 
     /// Case figures of a grid, for one department or all (`None`).
     pub fn grid_case_stats(&self, grid: usize, department: Option<usize>) -> CaseStats {
-        let d = self.department_by_id.len();
         match department {
             None => self.grid_stats.get(grid).copied().unwrap_or_default(),
-            Some(k) if k < d => self
-                .grid_department_stats
-                .get(grid * d + k)
-                .copied()
-                .unwrap_or_default(),
-            Some(_) => CaseStats::default(),
+            Some(k) => department_stats(&self.grid_department_stats, grid, k),
         }
     }
 
@@ -397,6 +421,7 @@ impl GovernanceIndex {
 mod tests {
     use super::*;
     use crate::snapshot::index::CityData;
+    use crate::snapshot::model::Department;
     use crate::snapshot::validate::tests::{C1, C2, G1, G2, fixture};
 
     #[test]
@@ -440,6 +465,51 @@ mod tests {
             ["SB2"]
         );
         assert_eq!(gi.grid_at(c1, [700.0 - 1000.0, 500.0 - 500.0]), Some(g2));
+    }
+
+    #[test]
+    fn a_case_in_a_gap_between_grids_counts_in_the_nearest_grid() {
+        let mut s = fixture();
+        // G2 starts 0.5 m right of G1 (a tolerated sliver); a case of C1 lies in the gap.
+        s.grids[1].outline = crate::snapshot::validate::tests::square(500.5, 0.0, 1000.0, 1000.0);
+        let mut gap_case = s.cases[1].clone();
+        gap_case.id = "SB9".into();
+        gap_case.location = (500.2, 300.0);
+        s.cases.push(gap_case);
+        let city = CityData::new(s);
+        let (ix, gi) = (&city.index, &city.index.governance);
+        let c1 = ix.region_by_id[C1];
+        assert_eq!(gi.case_grid[2], gi.grid_by_id[G1] as u32);
+        let in_grids: u32 = gi.grids_of[c1]
+            .iter()
+            .map(|&g| gi.grid_case_stats(g, None).total)
+            .sum();
+        assert_eq!(in_grids, gi.region_case_stats(c1, None).total);
+    }
+
+    #[test]
+    fn department_figures_are_stored_only_where_departments_have_cases() {
+        let mut s = fixture();
+        let first = s.departments[0].clone();
+        s.departments.extend((0..5_000).map(|k| Department {
+            id: format!("d{k}"),
+            ..first.clone()
+        }));
+        let city = CityData::new(s);
+        let gi = &city.index.governance;
+        // Two cases, each in one grid and in four regions (community up to district).
+        assert!(
+            gi.grid_department_stats.len() <= 2,
+            "{}",
+            gi.grid_department_stats.len()
+        );
+        assert!(gi.region_department_stats.len() <= 8);
+        let fire = gi.department_by_id["fire"];
+        assert_eq!(gi.grid_case_stats(gi.grid_by_id[G1], Some(fire)).total, 1);
+        assert_eq!(
+            gi.region_case_stats(city.index.district, Some(gi.department_by_id["d7"])),
+            CaseStats::default()
+        );
     }
 
     #[test]

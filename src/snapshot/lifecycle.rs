@@ -117,8 +117,10 @@ impl Lifecycle {
     }
 }
 
-/// The lifecycle as written in the file.
+/// The lifecycle as written in the file. Unknown fields are refused: a typo such as
+/// `closd:` would otherwise read the case as open.
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LifecycleFile {
     reported: Time,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -164,7 +164,11 @@ fn embedded_demo_is_current_and_clean() {
     let Ok(loaded) = loaded else {
         panic!("{loaded:?}");
     };
-    assert!(loaded.report.issues.is_empty(), "{:#?}", loaded.report.issues);
+    assert!(
+        loaded.report.issues.is_empty(),
+        "{:#?}",
+        loaded.report.issues
+    );
     let text = load::to_ron(&generate(&Options::demo())).unwrap_or_default();
     assert!(
         text == crate::demo::DEMO_RON,

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use super::geometry::check_point;
 use super::lookup::{Area, Lookup};
+use super::privacy::check_free_text;
 use super::{Report, display_id};
 use crate::geo::LocalPolygon;
 use crate::snapshot::governance::{Case, Stage};
@@ -35,6 +36,8 @@ pub(super) fn check_cases(s: &Snapshot, l: &Lookup<'_>, r: &mut Report) {
         if c.category.trim().is_empty() {
             r.error(place(), "empty category");
         }
+        check_free_text(r, &place, "category", &c.category);
+        check_free_text(r, &place, "category_en", &c.category_en);
         check_description(r, &place, "description", &c.description);
         check_description(r, &place, "description_en", &c.description_en);
         let area = check_area(s, l, r, &place, "region", &c.region);
@@ -100,33 +103,7 @@ fn check_description(r: &mut Report, place: &dyn Fn() -> String, field: &str, te
             format!("{field} has {chars} characters; keep it under {DESCRIPTION_MAX_CHARS}"),
         );
     }
-    if looks_like_phone_number(text) {
-        r.warning(
-            place(),
-            format!("{field} holds what looks like a phone number: cases carry no personal data"),
-        );
-    }
-}
-
-/// A run of 11 digits starting with 1 (a mainland mobile number), or of 7–8 digits (a
-/// landline).
-fn looks_like_phone_number(text: &str) -> bool {
-    let mut run = 0usize;
-    let mut first = '0';
-    for ch in text.chars().chain(std::iter::once(' ')) {
-        if ch.is_ascii_digit() {
-            if run == 0 {
-                first = ch;
-            }
-            run += 1;
-        } else {
-            if (run == 11 && first == '1') || run == 7 || run == 8 {
-                return true;
-            }
-            run = 0;
-        }
-    }
-    false
+    check_free_text(r, place, field, text);
 }
 
 fn check_snapped_building(
@@ -167,9 +144,23 @@ fn check_snapped_building(
     }
 }
 
+/// A stage later than `exported_at` by more than this is an error; less, a warning (clocks
+/// and exports are not exactly in step).
+const FUTURE_TOLERANCE_S: i64 = 86_400;
+/// Handling longer than this (`closed` − `reported`) is worth a warning.
+const LONG_HANDLING_S: i64 = 366 * 86_400;
+
+/// Stage times before 1970 or after 2200 are typing or export errors.
+fn year_in_range(t: Time) -> bool {
+    let last = crate::snapshot::time::days_from_civil(2201, 1, 1) * 86_400;
+    (0..last).contains(&t.0)
+}
+
 fn check_lifecycle(r: &mut Report, place: &dyn Fn() -> String, c: &Case, exported: Option<Time>) {
     let mut previous: Option<(Stage, Time)> = None;
     let mut missing: Option<Stage> = None;
+    // One timestamp warning per case: the first found.
+    let mut warning: Option<String> = None;
     for stage in Stage::ALL {
         let Some(t) = c.lifecycle.at(stage) else {
             missing = missing.or(Some(stage));
@@ -186,6 +177,15 @@ fn check_lifecycle(r: &mut Report, place: &dyn Fn() -> String, c: &Case, exporte
             );
             return;
         }
+        if !year_in_range(t) {
+            r.error(
+                place(),
+                format!(
+                    "lifecycle.{} ({t}) is before 1970 or after 2200",
+                    stage.field()
+                ),
+            );
+        }
         if let Some((before, tb)) = previous
             && t < tb
         {
@@ -201,29 +201,28 @@ fn check_lifecycle(r: &mut Report, place: &dyn Fn() -> String, c: &Case, exporte
         if let Some(e) = exported
             && t > e
         {
-            r.warning(
-                place(),
-                format!(
-                    "lifecycle.{} ({t}) is after exported_at ({e})",
-                    stage.field()
-                ),
+            let message = format!(
+                "lifecycle.{} ({t}) is after exported_at ({e})",
+                stage.field()
             );
+            if t.0 - e.0 > FUTURE_TOLERANCE_S {
+                r.error(place(), format!("{message} by more than a day"));
+            } else {
+                warning = warning.or(Some(message));
+            }
         }
         previous = Some((stage, t));
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::looks_like_phone_number;
-
-    #[test]
-    fn phone_numbers_are_noticed_house_numbers_are_not() {
-        assert!(looks_like_phone_number("联系13912345678"));
-        assert!(looks_like_phone_number(
-            "call 8288 1234".replace(' ', "").as_str()
-        ));
-        assert!(!looks_like_phone_number("辽宁路7号楼道堆物"));
-        assert!(!looks_like_phone_number("2026年11月"));
+    if let (Some(reported), Some(closed)) = (
+        c.lifecycle.at(Stage::Reported),
+        c.lifecycle.at(Stage::Closed),
+    ) && closed.0 - reported.0 > LONG_HANDLING_S
+    {
+        warning = warning.or(Some(format!(
+            "handling took over a year (lifecycle.reported {reported}, lifecycle.closed {closed})"
+        )));
+    }
+    if let Some(message) = warning {
+        r.warning(place(), message);
     }
 }

@@ -8,7 +8,7 @@ use super::geometry::check_polygon;
 use super::lookup::Lookup;
 use super::tiling::tiling;
 use super::{Report, check_count, check_name, display_id};
-use crate::geo::LocalPolygon;
+use crate::geo::{LocalPolygon, Rect};
 use crate::snapshot::model::{Level, Snapshot};
 
 /// Gaps, overlaps and parts outside smaller than this share of the community's area are
@@ -16,6 +16,11 @@ use crate::snapshot::model::{Level, Snapshot};
 pub const TILING_TOLERANCE_SHARE: f64 = 0.002;
 /// …or smaller than this many m², whichever is larger.
 pub const TILING_TOLERANCE_MIN_M2: f64 = 50.0;
+/// More grids than this in one community is an error, found before the tiling is measured:
+/// the measure's cost grows with the pairs of grids that overlap.
+pub const MAX_GRIDS_PER_COMMUNITY: usize = 1_000;
+/// Overlapping pairs named one by one per community; the rest are counted in one line.
+const MAX_OVERLAPS_NAMED: usize = 50;
 
 pub(super) fn check_grids(s: &Snapshot, l: &Lookup<'_>, r: &mut Report) {
     let mut seen: HashSet<&str> = HashSet::with_capacity(s.grids.len());
@@ -92,6 +97,17 @@ fn finite(shape: &[LocalPolygon]) -> bool {
 }
 
 fn check_tiling(s: &Snapshot, l: &Lookup<'_>, r: &mut Report, community: usize, rows: &[usize]) {
+    let community_id = &s.regions[community].id;
+    if rows.len() > MAX_GRIDS_PER_COMMUNITY {
+        r.error(
+            format!("regions[{community_id}].grids"),
+            format!(
+                "the community has {} grids, more than {MAX_GRIDS_PER_COMMUNITY}; their tiling is not checked",
+                rows.len()
+            ),
+        );
+        return;
+    }
     let whole = l.region_shape(community);
     let parts: Vec<&[LocalPolygon]> = rows.iter().map(|&g| l.grid_shape(g)).collect();
     if !finite(whole) || !parts.iter().all(|p| finite(p)) {
@@ -100,11 +116,37 @@ fn check_tiling(s: &Snapshot, l: &Lookup<'_>, r: &mut Report, community: usize, 
     let area: f64 = whole.iter().map(LocalPolygon::area).sum();
     let tolerance = (area * TILING_TOLERANCE_SHARE).max(TILING_TOLERANCE_MIN_M2);
     let geographic = s.crs.is_geographic();
-    let t = tiling(whole, &parts);
     let id = |k: usize| s.grids[rows[k]].id.as_str();
+    // A grid's bounds lie within the community's, widened by the side of a square of the
+    // tolerated area: a stray polygon far away is named even when it is tiny.
+    let margin = tolerance.sqrt();
+    let mut bounds = Rect::EMPTY;
+    for p in whole {
+        bounds.union(&p.bounds());
+    }
+    for (k, part) in parts.iter().enumerate() {
+        let mut b = Rect::EMPTY;
+        for p in *part {
+            b.union(&p.bounds());
+        }
+        let beyond = (bounds.min[0] - b.min[0])
+            .max(bounds.min[1] - b.min[1])
+            .max(b.max[0] - bounds.max[0])
+            .max(b.max[1] - bounds.max[1]);
+        if !b.is_empty() && !bounds.is_empty() && beyond > margin {
+            r.error(
+                format!("grids[{}].outline", id(k)),
+                format!(
+                    "reaches {beyond:.0} m beyond the bounds of its community {community_id} (tolerance {margin:.0} m), e.g. around {}",
+                    l.describe(b.center(), geographic)
+                ),
+            );
+        }
+    }
+    let t = tiling(whole, &parts);
     if let Some(gap) = t.gap.filter(|p| p.area_m2 > tolerance) {
         r.error(
-            format!("regions[{}].grids", s.regions[community].id),
+            format!("regions[{community_id}].grids"),
             format!(
                 "the community's grids leave about {:.0} m² uncovered, around {} (tolerance {:.0} m²)",
                 gap.area_m2,
@@ -113,7 +155,12 @@ fn check_tiling(s: &Snapshot, l: &Lookup<'_>, r: &mut Report, community: usize, 
             ),
         );
     }
-    for (a, b, o) in t.overlaps.iter().filter(|(_, _, p)| p.area_m2 > tolerance) {
+    let overlaps: Vec<_> = t
+        .overlaps
+        .iter()
+        .filter(|(_, _, p)| p.area_m2 > tolerance)
+        .collect();
+    for (a, b, o) in overlaps.iter().take(MAX_OVERLAPS_NAMED) {
         r.error(
             format!("grids[{}].outline", id(*b)),
             format!(
@@ -125,13 +172,21 @@ fn check_tiling(s: &Snapshot, l: &Lookup<'_>, r: &mut Report, community: usize, 
             ),
         );
     }
+    if overlaps.len() > MAX_OVERLAPS_NAMED {
+        r.error(
+            format!("regions[{community_id}].grids"),
+            format!(
+                "…and {} more pairs of overlapping grids",
+                overlaps.len() - MAX_OVERLAPS_NAMED
+            ),
+        );
+    }
     for (k, o) in t.outside.iter().filter(|(_, p)| p.area_m2 > tolerance) {
         r.error(
             format!("grids[{}].outline", id(*k)),
             format!(
-                "reaches about {:.0} m² outside its community {}, around {} (tolerance {:.0} m²)",
+                "reaches about {:.0} m² outside its community {community_id}, around {} (tolerance {:.0} m²)",
                 o.area_m2,
-                s.regions[community].id,
                 l.describe(o.at, geographic),
                 tolerance
             ),

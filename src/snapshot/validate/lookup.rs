@@ -7,6 +7,28 @@ use crate::geo::{LocalPolygon, P2, Projection};
 use crate::snapshot::index::projection_of;
 use crate::snapshot::model::{Level, Point, Snapshot};
 
+/// A point this close to an area's edge (metres, measured in the local projection, so for
+/// any crs) counts as inside it: points on a shared border belong to both sides.
+pub(super) const BORDER_TOLERANCE_M: f64 = 2.0;
+
+/// Distance from `p` to the nearest edge of an open ring.
+fn ring_distance(ring: &[P2], p: P2) -> f64 {
+    let n = ring.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+            let len2 = dx * dx + dy * dy;
+            let t = if len2 > 0.0 {
+                (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            (p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy)
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
 /// A region or a grid, as a case or a place names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Area {
@@ -86,7 +108,8 @@ impl<'a> Lookup<'a> {
         self.grid_shapes.get(grid).map_or(&[], Vec::as_slice)
     }
 
-    /// Whether a file point lies inside an area.
+    /// Whether a file point lies inside an area or within [`BORDER_TOLERANCE_M`] of its edge
+    /// (a case snapped to a street's centre line on the border of two grids drawn along it).
     pub fn contains(&self, area: Area, p: Point) -> bool {
         let shape = match area {
             Area::Region(r) => self.region_shape(r),
@@ -94,6 +117,11 @@ impl<'a> Lookup<'a> {
         };
         let local = self.projection.to_local(p);
         shape.iter().any(|poly| poly.contains(local))
+            || shape.iter().any(|poly| {
+                std::iter::once(&poly.exterior)
+                    .chain(&poly.holes)
+                    .any(|ring| ring_distance(ring, local) <= BORDER_TOLERANCE_M)
+            })
     }
 
     /// A local point as the file writes it, for messages: `(120.37451, 36.08702)` in degrees,

@@ -9,6 +9,7 @@ mod grids;
 mod lookup;
 mod metrics;
 mod places;
+mod privacy;
 mod regions;
 mod stories;
 #[cfg(test)]
@@ -122,6 +123,14 @@ fn check_governance(s: &Snapshot, r: &mut Report) {
         + s.buildings.iter().filter(|b| b.grid.is_some()).count();
     if v2_rows == 0 {
         return;
+    }
+    if s.grids.len() + s.cases.len() + s.places.len() + s.participation.len() + s.stories.len() > 0
+        && super::time::Time::parse(&s.exported_at).is_none()
+    {
+        r.error(
+            "exported_at",
+            "needs a time with its UTC offset (e.g. 2026-11-27T18:00:00+08:00); overdue cases are measured from it",
+        );
     }
     if s.schema < 2 {
         r.warning(

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use super::cases::check_area;
 use super::geometry::check_point;
 use super::lookup::Lookup;
+use super::privacy::check_free_text;
 use super::{Report, check_count, check_name, display_id};
 use crate::snapshot::model::{Level, Snapshot};
 
@@ -20,6 +21,11 @@ pub(super) fn check_places(s: &Snapshot, l: &Lookup<'_>, r: &mut Report) {
             r.error(place(), format!("duplicate place id {}", p.id));
         }
         check_name(r, &place(), &p.name, &p.name_en);
+        check_free_text(r, &place, "name", &p.name);
+        check_free_text(r, &place, "name_en", &p.name_en);
+        for (k, service) in p.services.iter().enumerate() {
+            check_free_text(r, &place, &format!("services[{k}]"), service);
+        }
         let area = check_area(s, l, r, &place, "region", &p.region);
         let located = check_point(r, s.crs, &place(), "point", p.point);
         if let (Some(area), true) = (area, located)

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use super::lookup::Lookup;
+use super::privacy::check_free_text;
 use super::{Report, display_id};
 use crate::snapshot::governance::Focus;
 use crate::snapshot::model::Snapshot;
@@ -24,6 +25,9 @@ pub(super) fn check_stories(s: &Snapshot, l: &Lookup<'_>, r: &mut Report) {
         if story.title_en.trim().is_empty() {
             r.error(&place, "empty English title (`title_en`)");
         }
+        let story_place = || place.clone();
+        check_free_text(r, &story_place, "title", &story.title);
+        check_free_text(r, &story_place, "title_en", &story.title_en);
         if story.steps.is_empty() {
             r.error(&place, "a story needs at least one step");
         }
@@ -35,6 +39,9 @@ pub(super) fn check_stories(s: &Snapshot, l: &Lookup<'_>, r: &mut Report) {
             if step.caption_en.trim().is_empty() {
                 r.error(&at, "empty English caption (`caption_en`)");
             }
+            let step_place = || at.clone();
+            check_free_text(r, &step_place, "caption", &step.caption);
+            check_free_text(r, &step_place, "caption_en", &step.caption_en);
             let (table, exists) = match &step.focus {
                 Focus::Region(id) => ("region", l.regions.contains_key(id.as_str())),
                 Focus::Grid(id) => ("grid", l.grids.contains_key(id.as_str())),

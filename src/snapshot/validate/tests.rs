@@ -10,7 +10,7 @@ use crate::snapshot::model::*;
 use crate::snapshot::time::Time;
 use crate::snapshot::{load, parse_str};
 
-fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<Polygon> {
+pub(crate) fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<Polygon> {
     vec![Polygon {
         exterior: vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)],
         holes: vec![],
@@ -396,7 +396,7 @@ fn case_ids_departments_categories_and_descriptions() {
     let f = findings(|s| s.cases[1].description = "请回电13912345678".into());
     assert_finding(
         &f,
-        "warning: cases[SB2]: description holds what looks like a phone number",
+        "error: cases[SB2]: description holds what looks like a mobile phone number",
     );
 }
 
@@ -603,5 +603,184 @@ fn timestamps_that_are_not_iso_8601_are_refused_with_their_place() {
     assert!(
         err.starts_with("t.ron:") && err.contains("not an ISO 8601 date-time"),
         "{err}"
+    );
+}
+
+#[test]
+fn too_many_grids_in_a_community_are_refused_before_the_scan() {
+    let f = findings(|s| {
+        // 1,001 strips of 1 m × 1 km tiling nothing: refused by count, not measured.
+        s.grids = (0..1_001)
+            .map(|k| {
+                let x = k as f64;
+                grid(&format!("{C1}{k:03}"), C1, square(x, 0.0, x + 1.0, 1000.0))
+            })
+            .collect();
+    });
+    assert_finding(
+        &f,
+        &format!(
+            "error: regions[{C1}].grids: the community has 1001 grids, more than 1000; their tiling is not checked"
+        ),
+    );
+    assert!(!f.iter().any(|x| x.contains("uncovered")), "{f:#?}");
+}
+
+#[test]
+fn many_overlapping_grids_are_named_fifty_at_a_time() {
+    let f = findings(|s| {
+        // 120 grids covering the whole community: 7,140 overlapping pairs.
+        s.grids.retain(|g| g.community != C1);
+        s.grids.extend(
+            (0..120).map(|k| grid(&format!("{C1}{k:03}"), C1, square(0.0, 0.0, 1000.0, 1000.0))),
+        );
+        s.buildings.clear();
+        s.cases.retain(|c| c.region != G1);
+    });
+    let overlaps = f.iter().filter(|x| x.contains(": overlaps grids[")).count();
+    assert_eq!(overlaps, 50, "{f:#?}");
+    assert_finding(
+        &f,
+        &format!("error: regions[{C1}].grids: …and 7090 more pairs of overlapping grids"),
+    );
+}
+
+#[test]
+fn a_stray_polygon_far_away_does_not_hide_the_tiling() {
+    let f = findings(|s| {
+        // G2 leaves a gap and gains a tiny second polygon 100 km away.
+        let g2 = grid_mut(s, G2);
+        g2.outline = square(600.0, 0.0, 1000.0, 1000.0);
+        g2.outline
+            .extend(square(100_000.0, 100_000.0, 100_001.0, 100_001.0));
+    });
+    assert_finding(
+        &f,
+        &format!(
+            "error: regions[{C1}].grids: the community's grids leave about 100000 m² uncovered, around (550.0, 500.0)"
+        ),
+    );
+    assert_finding(
+        &f,
+        &format!(
+            "error: grids[{G2}].outline: reaches 99001 m beyond the bounds of its community {C1}"
+        ),
+    );
+}
+
+#[test]
+fn exported_at_needs_an_offset_when_v2_tables_have_rows() {
+    for bad in ["2026-11-27", "2026-11-27T18:00:00"] {
+        let f = findings(|s| s.exported_at = bad.into());
+        assert_finding(
+            &f,
+            "error: exported_at: needs a time with its UTC offset (e.g. 2026-11-27T18:00:00+08:00); overdue cases are measured from it",
+        );
+    }
+}
+
+#[test]
+fn stage_times_far_in_the_future_or_past_are_errors_long_handling_warned_once() {
+    let f = findings(|s| {
+        s.cases[1]
+            .lifecycle
+            .set(Stage::Dispatched, Some(t("2026-11-29T09:00:00+08:00")));
+    });
+    assert_finding(
+        &f,
+        "error: cases[SB2]: lifecycle.dispatched (2026-11-29T09:00:00+08:00) is after exported_at (2026-11-27T18:00:00+08:00) by more than a day",
+    );
+    let f = findings(|s| {
+        s.cases[1].lifecycle = Lifecycle::reported(t("1969-12-31T00:00:00+08:00"));
+    });
+    assert_finding(
+        &f,
+        "error: cases[SB2]: lifecycle.reported (1969-12-31T00:00:00+08:00) is before 1970 or after 2200",
+    );
+    let f = findings(|s| {
+        let l = &mut s.cases[0].lifecycle;
+        l.set(Stage::Reported, Some(t("2024-11-20T09:00:00+08:00")));
+        l.set(Stage::Verified, Some(t("2026-11-28T09:00:00+08:00")));
+        l.set(Stage::Closed, Some(t("2026-11-28T10:00:00+08:00")));
+    });
+    let sb1: Vec<_> = f
+        .iter()
+        .filter(|x| x.starts_with("warning: cases[SB1]"))
+        .collect();
+    assert_eq!(sb1.len(), 1, "{f:#?}");
+    assert!(sb1[0].contains("lifecycle.verified"), "{f:#?}");
+    let f = findings(|s| {
+        s.cases[0]
+            .lifecycle
+            .set(Stage::Reported, Some(t("2024-11-20T09:00:00+08:00")));
+    });
+    assert_finding(
+        &f,
+        "warning: cases[SB1]: handling took over a year (lifecycle.reported 2024-11-20T09:00:00+08:00",
+    );
+}
+
+#[test]
+fn personal_numbers_in_free_text_are_errors_naming_table_id_and_field() {
+    let f = findings(|s| s.cases[1].description = "住户电话 139-1234-5678".into());
+    assert_finding(
+        &f,
+        "error: cases[SB2]: description holds what looks like a mobile phone number",
+    );
+    let f = findings(|s| s.places[0].name_en = "Call 0532 8288 1234".into());
+    assert_finding(
+        &f,
+        "error: places[P1]: name_en holds what looks like a phone number with its area code",
+    );
+    let f = findings(|s| s.stories[0].steps[0].caption = "身份证370203199001011234".into());
+    assert_finding(
+        &f,
+        "error: stories[S1].steps[0]: caption holds what looks like an ID-card number",
+    );
+    // Grid workers' names are masked on screen, not checked; dates pass.
+    let f = findings(|s| {
+        grid_mut(s, G1).worker = "王建国 13912345678".into();
+        s.cases[1].description = "2026-11-03 巡查发现 20261103".into();
+    });
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
+fn a_misspelt_field_in_a_v2_table_is_refused_with_its_place() {
+    let text = load::to_ron(&fixture()).unwrap_or_default();
+    for (from, to) in [
+        ("closed:", "closd:"),
+        ("volunteers:", "volunteer:"),
+        ("services:", "service:"),
+        ("duration_s:", "duration:"),
+    ] {
+        assert!(text.contains(from), "fixture text lacks {from}");
+        let broken = text.replacen(from, to, 1);
+        let err = parse_str("t.ron", &broken)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        let field = to.split(':').next().unwrap_or_default();
+        assert!(
+            err.starts_with("t.ron:") && err.contains(field),
+            "{to}: {err}"
+        );
+    }
+}
+
+#[test]
+fn points_on_a_shared_border_belong_to_both_grids() {
+    let f = findings(|s| {
+        s.cases.push(case("SB3", "fire", G1, (500.0, 300.0), false));
+        s.cases.push(case("SB4", "fire", G2, (500.0, 300.0), false));
+        s.cases.push(case("SB5", "fire", G1, (501.5, 300.0), false));
+        s.places[0].region = G2.into();
+        s.places[0].point = (500.0, 800.0);
+    });
+    assert!(f.is_empty(), "{f:#?}");
+    let f = findings(|s| s.cases.push(case("SB6", "fire", G1, (503.0, 300.0), false)));
+    assert_finding(
+        &f,
+        &format!("error: cases[SB6]: location (503, 300) lies outside its region {G1}"),
     );
 }
