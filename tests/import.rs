@@ -17,12 +17,17 @@ fn temp(name: &str) -> PathBuf {
     d
 }
 
+/// Copies the example export, each JSON file through `map`; `cases.csv` goes through as it
+/// is (see [`copy_cases`] for moving its points).
 fn copy_example(to: &Path, map: impl Fn(&str, Value) -> Value) {
+    std::fs::copy(Path::new(EXAMPLE).join("cases.csv"), to.join("cases.csv")).expect("copy");
     for f in [
         "district.geojson",
         "streets.geojson",
         "communities.geojson",
         "buildings.geojson",
+        "grids.geojson",
+        "places.geojson",
         "metrics.json",
     ] {
         let v: Value =
@@ -34,6 +39,27 @@ fn copy_example(to: &Path, map: impl Fn(&str, Value) -> Value) {
         )
         .expect("write");
     }
+}
+
+/// Writes the example's `cases.csv` to `to` with every case's point moved by `f`.
+fn copy_cases(to: &Path, f: &dyn Fn(f64, f64) -> (f64, f64)) {
+    let mut r = csv::Reader::from_path(Path::new(EXAMPLE).join("cases.csv")).expect("reads");
+    let headers = r.headers().expect("header").clone();
+    let lon = headers.iter().position(|h| h == "lon").expect("lon");
+    let lat = headers.iter().position(|h| h == "lat").expect("lat");
+    let mut w = csv::Writer::from_path(to.join("cases.csv")).expect("writes");
+    w.write_record(&headers).expect("header");
+    for row in r.records() {
+        let mut row: Vec<String> = row.expect("row").iter().map(str::to_string).collect();
+        let (x, y) = f(
+            row[lon].parse().expect("number"),
+            row[lat].parse().expect("number"),
+        );
+        row[lon] = x.to_string();
+        row[lat] = y.to_string();
+        w.write_record(&row).expect("row");
+    }
+    w.flush().expect("flush");
 }
 
 fn map_positions(v: &mut Value, f: &impl Fn(f64, f64) -> (f64, f64)) {
@@ -52,8 +78,13 @@ fn the_example_imports_in_wgs84_and_gcj02_alike() {
     let wgs = import_dir(Path::new(EXAMPLE), ImportCrs::Wgs84).expect("the example imports");
     assert_eq!(wgs.regions.len(), 8);
     assert_eq!(wgs.buildings.len(), 48);
-    assert_eq!(wgs.departments.len(), 2);
+    // Fire and police with their metrics, and the departments the example's cases name.
+    assert!(wgs.departments.len() >= 2);
     assert!(!citygrid::snapshot::validate(&wgs).has_errors());
+    // The governance files: the subdistrict's grids, places and 60 of its cases.
+    assert!(!wgs.grids.is_empty() && !wgs.places.is_empty());
+    assert_eq!(wgs.cases.len(), 60);
+    assert!(wgs.buildings.iter().all(|b| b.grid.is_some()));
 
     // The same export as a Chinese web map would give it: every position offset to GCJ-02.
     let dir = temp("gcj");
@@ -67,8 +98,14 @@ fn the_example_imports_in_wgs84_and_gcj02_alike() {
         }
         v
     });
+    copy_cases(&dir, &gcj02::from_wgs84);
     let gcj = import_dir(&dir, ImportCrs::Gcj02).expect("the GCJ-02 export imports");
     let mut worst: f64 = 0.0;
+    for (a, b) in wgs.cases.iter().zip(&gcj.cases) {
+        worst = worst
+            .max((a.location.0 - b.location.0).abs())
+            .max((a.location.1 - b.location.1).abs());
+    }
     for (a, b) in wgs.buildings.iter().zip(&gcj.buildings) {
         for (p, q) in a.footprint.exterior.iter().zip(&b.footprint.exterior) {
             worst = worst.max((p.0 - q.0).abs()).max((p.1 - q.1).abs());

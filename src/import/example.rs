@@ -1,12 +1,14 @@
-//! The example export shipped in `data/example-import/`: a slice of the demo snapshot, and
-//! the writer that turns a snapshot into an export folder.
+//! The example export shipped in `data/example-import/`: a slice of the demo snapshot with
+//! its grids, places and cases, and the writer that turns a snapshot into an export folder.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::snapshot::{Figures, Level, MetricKind, Polygon, Snapshot};
+use crate::snapshot::{
+    CaseSource, DeadlineTier, Figures, Level, MetricKind, PlaceKind, Polygon, Snapshot, Stage,
+};
 
 /// Writes an export folder from a snapshot (used to make the example export).
 pub fn export_dir(s: &Snapshot, dir: &Path) -> std::io::Result<()> {
@@ -63,7 +65,7 @@ pub fn export_dir(s: &Snapshot, dir: &Path) -> std::io::Result<()> {
                 "floors": b.floors, "residential": b.usage.is_residential(),
                 "use": format!("{:?}", b.usage).to_lowercase(),
                 "floor_area_m2": b.floor_area_m2, "residents": b.residents,
-                "households": b.households, "year_built": b.year_built,
+                "households": b.households, "year_built": b.year_built, "grid": b.grid,
             }, "geometry": geometry(std::slice::from_ref(&b.footprint))})
         })
         .collect();
@@ -86,7 +88,115 @@ pub fn export_dir(s: &Snapshot, dir: &Path) -> std::io::Result<()> {
     std::fs::write(
         dir.join("metrics.json"),
         serde_json::to_string_pretty(&metrics).unwrap_or_default(),
-    )
+    )?;
+    if !s.grids.is_empty() {
+        let features: Vec<Value> = s
+            .grids
+            .iter()
+            .map(|g| {
+                json!({"type": "Feature", "properties": {
+                    "id": g.id, "community": g.community, "name": g.name, "name_en": g.name_en,
+                    "worker": g.worker, "party_branch": g.party_branch,
+                    "party_branch_en": g.party_branch_en,
+                    "party_member_households": g.party_member_households,
+                    "volunteers": g.volunteers, "residents_online": g.residents_online,
+                }, "geometry": geometry(&g.outline)})
+            })
+            .collect();
+        let fc = json!({"type": "FeatureCollection", "features": features});
+        std::fs::write(
+            dir.join("grids.geojson"),
+            serde_json::to_string(&fc).unwrap_or_default(),
+        )?;
+    }
+    if !s.places.is_empty() {
+        let features: Vec<Value> = s
+            .places
+            .iter()
+            .map(|p| {
+                let kind = match p.kind {
+                    PlaceKind::ServiceStation => "service_station",
+                    PlaceKind::SocialOrganization => "organization",
+                    PlaceKind::PartyServicePoint => "party_service",
+                };
+                json!({"type": "Feature", "properties": {
+                    "id": p.id, "kind": kind, "name": p.name, "name_en": p.name_en,
+                    "region": p.region, "services": p.services,
+                }, "geometry": {"type": "Point", "coordinates": [p.point.0, p.point.1]}})
+            })
+            .collect();
+        let fc = json!({"type": "FeatureCollection", "features": features});
+        std::fs::write(
+            dir.join("places.geojson"),
+            serde_json::to_string_pretty(&fc).unwrap_or_default(),
+        )?;
+    }
+    if !s.cases.is_empty() {
+        std::fs::write(
+            dir.join("cases.csv"),
+            cases_csv(s).map_err(std::io::Error::other)?,
+        )?;
+    }
+    Ok(())
+}
+
+/// The cases as `cases.csv` (the columns `docs/import-format.md` lists).
+fn cases_csv(s: &Snapshot) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let stages = Stage::ALL.map(Stage::field);
+    let mut header = vec![
+        "id",
+        "department",
+        "category",
+        "category_en",
+        "source",
+        "lon",
+        "lat",
+        "region",
+        "building",
+        "deadline",
+    ];
+    header.extend(stages);
+    header.extend(["description", "description_en"]);
+    w.write_record(&header)?;
+    for c in &s.cases {
+        let source = match c.source {
+            CaseSource::Patrol => "patrol",
+            CaseSource::Hotline => "hotline",
+            CaseSource::Camera => "camera",
+            CaseSource::App => "app",
+        };
+        let deadline = match c.deadline {
+            DeadlineTier::Urgent => "urgent",
+            DeadlineTier::Priority => "priority",
+            DeadlineTier::Normal => "normal",
+            DeadlineTier::Extended => "extended",
+        };
+        let mut row = vec![
+            c.id.clone(),
+            c.department.clone(),
+            c.category.clone(),
+            c.category_en.clone(),
+            source.to_string(),
+            c.location.0.to_string(),
+            c.location.1.to_string(),
+            c.region.clone(),
+            c.building.clone().unwrap_or_default(),
+            deadline.to_string(),
+        ];
+        for stage in Stage::ALL {
+            row.push(
+                c.lifecycle
+                    .at(stage)
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        row.push(c.description.clone());
+        row.push(c.description_en.clone());
+        w.write_record(&row)?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
 }
 
 /// The example export shipped in `data/example-import/`: the district, one subdistrict with
@@ -111,13 +221,25 @@ pub fn example_snapshot() -> Option<Snapshot> {
     });
     for b in &mut s.buildings {
         b.owners.clear();
-        b.grid = None;
     }
-    // The GIS export has no governance tables yet (grids.geojson, places.geojson and
-    // cases.csv are still to come): the example is the schema-1 part of the demo.
-    s.grids.clear();
-    s.cases.clear();
-    s.places.clear();
+    // The governance files: the kept communities' grids, their places, and the first 60
+    // of their cases. Participation figures and stories have no export file.
+    s.grids.retain(|g| communities.contains(&g.community));
+    let grids: Vec<String> = s.grids.iter().map(|g| g.id.clone()).collect();
+    let here = |region: &String| communities.contains(region) || grids.contains(region);
+    s.places.retain(|p| here(&p.region));
+    s.cases.retain(|c| here(&c.region));
+    s.cases.truncate(60);
+    // Snapped to a building the example leaves out: the point stays, the snap goes.
+    let kept_buildings: Vec<String> = s.buildings.iter().map(|b| b.id.clone()).collect();
+    for c in &mut s.cases {
+        if c.building
+            .as_ref()
+            .is_some_and(|b| !kept_buildings.contains(b))
+        {
+            c.building = None;
+        }
+    }
     s.participation.clear();
     s.stories.clear();
     // Figures that add up for what is kept.
@@ -147,7 +269,9 @@ pub fn example_snapshot() -> Option<Snapshot> {
             r.figures = Some(street_sum);
         }
     }
-    s.departments.retain(|d| d.id == "fire" || d.id == "police");
+    let with_cases: Vec<String> = s.cases.iter().map(|c| c.department.clone()).collect();
+    s.departments
+        .retain(|d| d.id == "fire" || d.id == "police" || with_cases.contains(&d.id));
     s.metrics
         .retain(|m| m.department == "fire" || m.department == "police");
     let ids: Vec<String> = s.regions.iter().map(|r| r.id.clone()).collect();
@@ -158,4 +282,50 @@ pub fn example_snapshot() -> Option<Snapshot> {
     }
     s.demo = false;
     Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_round_trips_with_its_grids_places_and_cases() {
+        let s = example_snapshot().expect("the demo loads");
+        assert!(!s.grids.is_empty() && !s.places.is_empty() && !s.cases.is_empty());
+        let dir = std::env::temp_dir().join(format!("citygrid-example-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        export_dir(&s, &dir).expect("written");
+        let back = crate::import::import_dir(&dir, crate::import::ImportCrs::Wgs84);
+        let back = match back {
+            Ok(b) => b,
+            Err(crate::import::ImportError::Invalid(r)) => {
+                panic!(
+                    "{}",
+                    r.issues
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                )
+            }
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(back.grids, s.grids);
+        assert_eq!(back.places, s.places);
+        assert_eq!(back.cases.len(), s.cases.len());
+        for (a, b) in back.cases.iter().zip(&s.cases) {
+            assert_eq!(
+                (&a.id, &a.region, &a.lifecycle, a.deadline),
+                (&b.id, &b.region, &b.lifecycle, b.deadline)
+            );
+        }
+        let grids_of = |x: &Snapshot| {
+            x.buildings
+                .iter()
+                .map(|b| b.grid.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(grids_of(&back), grids_of(&s));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

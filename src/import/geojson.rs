@@ -305,7 +305,7 @@ pub(super) fn buildings(src: Source, crs: ImportCrs) -> Result<Vec<Building>, Im
             households: count_of(&c, p, "households")?.unwrap_or(0),
             year_built: count_of(&c, p, "year_built")?.map(|y| y as i32),
             owners: Default::default(),
-            grid: None,
+            grid: string_of(p, "grid"),
         });
     }
     Ok(out)
