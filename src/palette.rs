@@ -85,6 +85,9 @@ pub const CONTEXT_BORDER: Srgba = Srgba::rgb(0x2b, 0x4d, 0x75);
 /// The ground of a focused community, under its buildings.
 pub const COMMUNITY_GROUND: Srgba = Srgba::rgb(0x14, 0x2a, 0x47);
 
+/// An overdue case's rim on the map: past its deadline and still open.
+pub const ALERT: Srgba = Srgba::rgb(0xff, 0x4d, 0x4f);
+
 /// The ring's sky, above the panels (fading into the background).
 pub const RING_TOP: Srgba = Srgba::rgb(0x0b, 0x1a, 0x33);
 /// Trend arrows on the ring: rising and falling (neutral hues: a rise is not always good).

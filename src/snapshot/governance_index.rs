@@ -4,6 +4,8 @@
 //! grid and department (counts per lifecycle stage, closure rate, average handling time,
 //! overdue), places per region and participation summed up the hierarchy.
 //! Plain Rust with no Bevy types; indices point into the snapshot's tables.
+//! Long file: one build pass over the governance tables and the figures it fills, with their
+//! tests; split by table the passes would repeat the hierarchy walk.
 
 use std::collections::HashMap;
 
