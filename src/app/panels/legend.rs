@@ -1,5 +1,6 @@
 //! The legends, bottom right: the color ramp of the figure the regions are colored by
-//! (district and subdistrict), and how buildings are colored (community and building).
+//! (district and subdistrict), and how buildings and cases are drawn (community and
+//! building).
 
 use bevy::prelude::*;
 
@@ -26,8 +27,42 @@ fn legend_box() -> Node {
     }
 }
 
-/// How buildings are colored: hue by use, lightness by height.
-pub(super) fn building_legend(lang: Lang) -> impl Bundle {
+/// A case dot as the map draws it (`scene::layers`): a department's color, with a rim
+/// when the case is open (red when overdue), small and dim when closed.
+fn case_sample(rim: Option<palette::Srgba>, words: &'static str) -> impl Bundle {
+    let (size, fill) = match rim {
+        Some(_) => (14, palette::ACCENT),
+        None => (9, palette::ACCENT.with_alpha(200)),
+    };
+    (
+        Node {
+            flex_direction: FlexDirection::Row,
+            align_items: AlignItems::Center,
+            column_gap: px(6),
+            ..default()
+        },
+        Pickable::IGNORE,
+        children![
+            (
+                Node {
+                    width: px(size),
+                    height: px(size),
+                    border: UiRect::all(px(if rim.is_some() { 2 } else { 0 })),
+                    border_radius: BorderRadius::MAX,
+                    ..default()
+                },
+                BackgroundColor(theme::color(fill)),
+                BorderColor::all(theme::color(rim.unwrap_or(fill))),
+                Pickable::IGNORE,
+            ),
+            label(words, size::SMALL, palette::TEXT_MUTED),
+        ],
+    )
+}
+
+/// How buildings are colored: hue by use, lightness by height; and, when the snapshot has
+/// cases, how its case dots read (their color is the department's, named on the ring).
+pub(super) fn building_legend(lang: Lang, cases: bool) -> impl Bundle {
     let ramp = |residential: bool| {
         (
             Node {
@@ -105,7 +140,39 @@ pub(super) fn building_legend(lang: Lang) -> impl Bundle {
                     ),
                 ],
             )),
+            SpawnIter(cases.then(|| case_row(lang)).into_iter()),
         )),
+    )
+}
+
+/// The legend's row for case dots: open, overdue, closed.
+fn case_row(lang: Lang) -> impl Bundle {
+    (
+        Node {
+            flex_direction: FlexDirection::Row,
+            align_items: AlignItems::Center,
+            column_gap: px(14),
+            margin: UiRect::top(px(4)),
+            ..default()
+        },
+        Pickable::IGNORE,
+        children![
+            (
+                Node {
+                    width: px(110),
+                    ..default()
+                },
+                Pickable::IGNORE,
+                children![label(
+                    lang.pick("事件", "Cases"),
+                    size::SMALL,
+                    palette::TEXT_MUTED
+                )],
+            ),
+            case_sample(Some(palette::TEXT), lang.pick("办理中", "open")),
+            case_sample(Some(palette::ALERT), lang.pick("超期", "overdue")),
+            case_sample(None, lang.pick("已结案", "closed")),
+        ],
     )
 }
 

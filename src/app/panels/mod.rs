@@ -118,7 +118,8 @@ fn rebuild_ui(
         let legend = commands.spawn(legend::legend_panel(city, lang, l)).id();
         commands.entity(root).add_child(legend);
     } else if focus.depth() >= 2 {
-        let legend = commands.spawn(legend::building_legend(lang)).id();
+        let cases = !city.snapshot.cases.is_empty();
+        let legend = commands.spawn(legend::building_legend(lang, cases)).id();
         commands.entity(root).add_child(legend);
     }
 }
