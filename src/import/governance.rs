@@ -335,19 +335,7 @@ mod tests {
     fn files<'a>(
         extra: &'a [(&'a str, &'a [u8])],
     ) -> impl Fn(&str) -> Result<ExportFile, ImportError> + 'a {
-        move |name: &str| {
-            extra
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(n, b)| ExportFile {
-                    name: n.to_string(),
-                    bytes: b.to_vec(),
-                })
-                .ok_or_else(|| ImportError::Io {
-                    file: name.to_string(),
-                    source: std::io::ErrorKind::NotFound.into(),
-                })
-        }
+        super::super::in_memory(extra)
     }
 
     fn square_grid() -> Grid {

@@ -168,7 +168,14 @@ pub fn import_dir(dir: &Path, crs: ImportCrs) -> Result<Snapshot, ImportError> {
 /// with its bytes; a name that is missing is reported as a missing file. The fuzz target
 /// calls this.
 pub fn import_bytes(files: &[(&str, &[u8])], crs: ImportCrs) -> Result<Snapshot, ImportError> {
-    let src = |name: &str| {
+    import_from(&in_memory(files), "memory", crs)
+}
+
+/// An export held in memory as a [`Source`]: a name not among `files` is a missing file.
+fn in_memory<'a>(
+    files: &'a [(&'a str, &'a [u8])],
+) -> impl Fn(&str) -> Result<ExportFile, ImportError> + 'a {
+    move |name: &str| {
         files
             .iter()
             .find(|(n, _)| *n == name)
@@ -180,8 +187,7 @@ pub fn import_bytes(files: &[(&str, &[u8])], crs: ImportCrs) -> Result<Snapshot,
                 file: name.to_string(),
                 source: std::io::ErrorKind::NotFound.into(),
             })
-    };
-    import_from(&src, "memory", crs)
+    }
 }
 
 fn import_from(src: Source, origin: &str, crs: ImportCrs) -> Result<Snapshot, ImportError> {

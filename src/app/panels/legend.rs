@@ -27,6 +27,18 @@ fn legend_box() -> Node {
     }
 }
 
+/// A legend row's name, in the column the rows share.
+fn row_name(name: &'static str) -> impl Bundle {
+    (
+        Node {
+            width: px(110),
+            ..default()
+        },
+        Pickable::IGNORE,
+        children![label(name, size::SMALL, palette::TEXT_MUTED)],
+    )
+}
+
 /// A case dot as the map draws it (`scene::layers`): a department's color, with a rim
 /// when the case is open (red when overdue), small and dim when closed.
 fn case_sample(rim: Option<palette::Srgba>, words: &'static str) -> impl Bundle {
@@ -94,17 +106,7 @@ pub(super) fn building_legend(lang: Lang, cases: bool) -> impl Bundle {
                 ..default()
             },
             Pickable::IGNORE,
-            children![
-                (
-                    Node {
-                        width: px(110),
-                        ..default()
-                    },
-                    Pickable::IGNORE,
-                    children![label(name, size::SMALL, palette::TEXT_MUTED)],
-                ),
-                ramp(residential),
-            ],
+            children![row_name(name), ramp(residential)],
         )
     };
     (
@@ -157,18 +159,7 @@ fn case_row(lang: Lang) -> impl Bundle {
         },
         Pickable::IGNORE,
         children![
-            (
-                Node {
-                    width: px(110),
-                    ..default()
-                },
-                Pickable::IGNORE,
-                children![label(
-                    lang.pick("事件", "Cases"),
-                    size::SMALL,
-                    palette::TEXT_MUTED
-                )],
-            ),
+            row_name(lang.pick("事件", "Cases")),
             case_sample(Some(palette::TEXT), lang.pick("办理中", "open")),
             case_sample(Some(palette::ALERT), lang.pick("超期", "overdue")),
             case_sample(None, lang.pick("已结案", "closed")),
