@@ -12,13 +12,13 @@
 //! `docs/performance.md`, "Start".
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::load::{LoadError, Loaded, load_bytes, write_atomic};
+use super::load::{DEFAULT_SIZE_LIMIT, LoadError, Loaded, load_bytes, write_atomic};
 use super::model::Snapshot;
+use super::read::{ReadError, read_bytes};
 use super::validate::{Issue, Report, Severity};
 
 /// Bumped whenever the layout of an entry changes.
@@ -219,14 +219,15 @@ impl Key {
 
 /// Reads and checks one entry. Errors: why it cannot be used, one line.
 fn read_entry(path: &Path, key: &Key) -> Result<Entry, String> {
-    let mut file = match fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err("not cached yet".into()),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+    // Through the one read path, with the snapshots' own size limit: an entry is smaller
+    // than the RON it was made from.
+    let data = match read_bytes(path, DEFAULT_SIZE_LIMIT) {
+        Ok(d) => d,
+        Err(ReadError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Err("not cached yet".into());
+        }
+        Err(e) => return Err(format!("{e}; reading the RON instead")),
     };
-    let mut data = Vec::new();
-    file.read_to_end(&mut data)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
     let bad = |what: &str| format!("{}: {what}; reading the RON instead", path.display());
     let rest = data
         .strip_prefix(MAGIC)
