@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::geojson::{
     Feature, count_of, features, geometry, point, props, required_string, string_of,
 };
-use super::{Ctx, ExportFile, ImportCrs, ImportError, JsonFile, Source};
+use super::{Ctx, ExportFile, ImportCrs, ImportError, JsonFile, Source, parse_json};
 use crate::geo::point_in_ring;
 use crate::snapshot::{
     Case, CaseSource, DeadlineTier, Grid, Lifecycle, Place, PlaceKind, Point, Polygon, Region,
@@ -28,16 +28,7 @@ fn optional(src: Source, name: &str) -> Result<Option<ExportFile>, ImportError> 
 }
 
 fn optional_json(src: Source, name: &str) -> Result<Option<JsonFile>, ImportError> {
-    let Some(ExportFile { name, bytes }) = optional(src, name)? else {
-        return Ok(None);
-    };
-    let value = serde_json::from_slice(&bytes).map_err(|e| ImportError::Json {
-        file: name.clone(),
-        line: e.line(),
-        col: e.column(),
-        message: e.to_string(),
-    })?;
-    Ok(Some(JsonFile { name, value }))
+    optional(src, name)?.map(parse_json).transpose()
 }
 
 /// A count property, 0 when absent.

@@ -129,7 +129,11 @@ fn read_file(dir: &Path, name: &str) -> Result<ExportFile, ImportError> {
 }
 
 fn read_json(src: Source, name: &str) -> Result<JsonFile, ImportError> {
-    let ExportFile { name, bytes } = src(name)?;
+    parse_json(src(name)?)
+}
+
+/// A file of the export read as JSON; a syntax error names the file, line and column.
+fn parse_json(ExportFile { name, bytes }: ExportFile) -> Result<JsonFile, ImportError> {
     let value = serde_json::from_slice(&bytes).map_err(|e| ImportError::Json {
         file: name.clone(),
         line: e.line(),

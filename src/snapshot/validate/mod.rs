@@ -14,6 +14,8 @@ mod regions;
 mod stories;
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_cases;
 mod tiling;
 mod totals;
 
