@@ -21,6 +21,7 @@ pub mod modes;
 pub mod options;
 pub mod pace;
 pub mod probe;
+pub mod rim;
 pub mod ring;
 pub mod sets;
 pub mod state;

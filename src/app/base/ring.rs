@@ -18,6 +18,12 @@ pub const TEXTURE_SIZE: (u32, u32) = (2560, 360);
 #[derive(Resource, Clone)]
 pub struct RingCanvas(pub Handle<Image>);
 
+/// The strip preview's picture as laid out, physical px (width, height), once the panels
+/// have been laid out: the ring's texture is drawn at this size under the map, so the strip
+/// shows it pixel for pixel.
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq)]
+pub struct StripPixels(pub Option<(u32, u32)>);
+
 /// The ring's ranking rows as drawn now (canvas px), each with the region a tap selects.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct RingHotspots(pub Vec<Hotspot>);

@@ -7,6 +7,7 @@ use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
 use super::map_view::UiBlockers;
+pub use super::rim::Rim;
 use super::sets::{AppSystems, ReadPointers};
 use super::state::{HallConfig, MapRequest};
 use super::theme::{self, size};
@@ -30,7 +31,8 @@ pub const MIN_BUTTON: f32 = 64.0;
 
 /// Button presses, press feedback, the UI scale and the panels' touch areas (windowed app).
 pub fn plugin(app: &mut App) {
-    app.init_resource::<UiBlockers>()
+    app.add_plugins(super::rim::plugin)
+        .init_resource::<UiBlockers>()
         .add_observer(press_button)
         .add_systems(
             Update,
@@ -112,13 +114,19 @@ fn collect_blockers(
     }
 }
 
-/// A panel's background and border; it takes touches away from the map.
-pub fn panel() -> (BackgroundColor, BorderColor, BlocksMap) {
+/// A panel's background and rim (drawn along the node's `border`, see [`Rim`]); it takes
+/// touches away from the map.
+pub fn panel() -> (BackgroundColor, Rim, BlocksMap) {
     (
         BackgroundColor(theme::color(palette::PANEL.with_alpha(235))),
-        BorderColor::all(theme::color(palette::PANEL_BORDER)),
+        rim(),
         BlocksMap,
     )
+}
+
+/// The rim of panels and buttons, in the panels' border color.
+pub fn rim() -> Rim {
+    Rim(theme::color(palette::PANEL_BORDER))
 }
 
 /// A line of text at `font` logical px (one of `theme::size`) that never takes a touch.
@@ -160,7 +168,7 @@ pub fn button_for(caption: impl Into<String>, active: bool, action: impl Compone
             ..default()
         },
         BackgroundColor(base),
-        BorderColor::all(theme::color(palette::PANEL_BORDER)),
+        rim(),
         children![label(caption, size::BUTTON, palette::TEXT)],
     )
 }

@@ -9,7 +9,7 @@ use super::files::candidate_files;
 use super::{CuratorAction, CuratorNote, PinEntry};
 use crate::app::base::swap::{LoadOutcome, PREVIEW_SIZE, Swapper};
 use crate::app::base::theme::{self, size};
-use crate::app::base::widgets::{BlocksMap, button_for, label, panel};
+use crate::app::base::widgets::{BlocksMap, button_for, label, panel, rim};
 use crate::app::base::{City, CuratorMode, DataDir, HallConfig};
 use crate::palette;
 
@@ -100,7 +100,7 @@ pub(super) fn rebuild(
                             border: UiRect::all(px(2)),
                             ..default()
                         },
-                        BorderColor::all(theme::color(palette::PANEL_BORDER)),
+                        rim(),
                         ImageNode::new(images.add(image)),
                     ))
                     .id();
@@ -299,7 +299,7 @@ fn curator_panel(
                     border: UiRect::all(px(1)),
                     ..default()
                 },
-                BorderColor::all(theme::color(palette::PANEL_BORDER)),
+                rim(),
                 Children::spawn(SpawnIter(
                     report_lines
                         .into_iter()

@@ -27,21 +27,27 @@ struct UiRoot;
 
 /// The panels (windowed app).
 pub fn plugin(app: &mut App) {
-    app.add_observer(strip::tap_strip).add_systems(
-        Update,
-        rebuild_ui
-            .in_set(AppSystems::Rebuild)
-            .after(RebuildLayers)
-            .run_if(
-                resource_changed::<Focus>
-                    .or_else(resource_changed::<City>)
-                    .or_else(resource_changed::<CurrentLang>)
-                    .or_else(resource_changed::<MapFigure>)
-                    .or_else(resource_changed::<ShowAllBuildings>)
-                    .or_else(resource_changed::<CurrentLegend>)
-                    .or_else(state_changed::<MainView>),
-            ),
-    );
+    app.add_observer(strip::tap_strip)
+        .init_resource::<crate::app::base::ring::StripPixels>()
+        .add_systems(
+            PostUpdate,
+            strip::measure_strip.after(bevy::ui::UiSystems::Layout),
+        )
+        .add_systems(
+            Update,
+            rebuild_ui
+                .in_set(AppSystems::Rebuild)
+                .after(RebuildLayers)
+                .run_if(
+                    resource_changed::<Focus>
+                        .or_else(resource_changed::<City>)
+                        .or_else(resource_changed::<CurrentLang>)
+                        .or_else(resource_changed::<MapFigure>)
+                        .or_else(resource_changed::<ShowAllBuildings>)
+                        .or_else(resource_changed::<CurrentLegend>)
+                        .or_else(state_changed::<MainView>),
+                ),
+        );
 }
 
 /// Rebuilds every panel of the main window when what they show changed.

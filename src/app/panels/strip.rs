@@ -5,11 +5,9 @@ use bevy::picking::events::{Click, Pointer};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
-use crate::app::base::ring::RingHotspots;
-use crate::app::base::theme;
-use crate::app::base::widgets::{BlocksMap, window_inverse_scale};
+use crate::app::base::ring::{RingHotspots, StripPixels};
+use crate::app::base::widgets::{BlocksMap, rim, window_inverse_scale};
 use crate::app::base::{City, Focus, MapRequest};
-use crate::palette;
 use crate::scene::ring::draw::{CANVAS, hotspot_at};
 
 /// Greatest height of the ring's strip preview on the touchscreen, logical px; it spans the
@@ -35,7 +33,7 @@ pub(super) fn strip_preview(image: Handle<Image>) -> impl Bundle {
             border: UiRect::all(px(2)),
             ..default()
         },
-        BorderColor::all(theme::color(palette::PANEL_BORDER)),
+        rim(),
         ImageNode::new(image),
     )
 }
@@ -61,5 +59,25 @@ pub(super) fn tap_strip(
     let canvas = [u * CANVAS[0], v * CANVAS[1]];
     if let Some(region) = hotspot_at(&hotspots.0, canvas) {
         requests.write(MapRequest::Focus(Focus::of_region(&city.0, region)));
+    }
+}
+
+/// Keeps [`StripPixels`] at the strip preview's picture as laid out (its padding box,
+/// physical px), so the ring's texture is drawn at that size; left as it was while no strip
+/// is shown (the hall view, reach mode).
+pub(super) fn measure_strip(
+    strips: Query<&ComputedNode, With<StripPreview>>,
+    mut pixels: ResMut<StripPixels>,
+) {
+    let Some(node) = strips.iter().next() else {
+        return;
+    };
+    let size = node.padding_box().size().round();
+    if size.x < 1.0 || size.y < 1.0 {
+        return;
+    }
+    let want = Some((size.x as u32, size.y as u32));
+    if pixels.0 != want {
+        pixels.0 = want;
     }
 }

@@ -21,6 +21,8 @@ pub use logic::{RingState, plugin as logic_plugin};
 /// Drawing the ring, the hall view and the LED window (windowed app).
 pub fn render_plugin(app: &mut App) {
     app.init_resource::<crate::app::base::ring::RingHotspots>()
+        .init_resource::<crate::app::base::ring::StripPixels>()
+        .init_resource::<hall::CanvasRefit>()
         .init_resource::<hall::HallInput>()
         .add_systems(Startup, render::setup)
         .add_systems(

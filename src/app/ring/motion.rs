@@ -9,7 +9,7 @@ use bevy::window::PrimaryWindow;
 
 use super::logic::RingState;
 use super::render::RingPulse;
-use crate::app::base::ring::{RING_LAYER, RingWindow, TEXTURE_SIZE};
+use crate::app::base::ring::{RING_LAYER, RingWindow, StripPixels, TEXTURE_SIZE};
 use crate::app::base::theme;
 use crate::app::base::{City, CurrentLang, MainView};
 use crate::palette;
@@ -39,17 +39,13 @@ pub(super) struct Sweep;
 pub(super) struct RingTextScale(f32);
 
 impl RingTextScale {
-    /// For the ring drawn into the texture and into each of `windows` (pixel sizes: the LED
-    /// wall's window, the main window when it shows the ring), the largest of them.
-    pub(super) fn new(windows: impl IntoIterator<Item = (u32, u32)>) -> Self {
+    /// For the ring drawn into a texture of `texture` px and into each of `windows` (pixel
+    /// sizes: the LED wall's window, the main window when it shows the ring), the largest
+    /// of them.
+    pub(super) fn new(texture: (u32, u32), windows: impl IntoIterator<Item = (u32, u32)>) -> Self {
         let fit =
             |(w, h): (u32, u32)| (w as f32 / CANVAS[0] as f32).min(h as f32 / CANVAS[1] as f32);
-        Self(
-            windows
-                .into_iter()
-                .map(fit)
-                .fold(fit(TEXTURE_SIZE), f32::max),
-        )
+        Self(windows.into_iter().map(fit).fold(fit(texture), f32::max))
     }
 
     /// The font, hinting and transform scale of a text `size` canvas pixels high.
@@ -78,11 +74,13 @@ pub(super) fn follow_text_scale(
     view: Res<State<MainView>>,
     ring_window: Option<Res<RingWindow>>,
     window: Option<Single<&Window, With<PrimaryWindow>>>,
+    strip: Res<StripPixels>,
     mut scale: ResMut<RingTextScale>,
     mut ring: ResMut<RingState>,
     mut marquee: Query<(&mut TextFont, &mut Transform), With<Marquee>>,
 ) {
-    // The main window showing the ring itself, or the hall view's texture.
+    // The main window showing the ring itself, or the hall view's texture; under the map,
+    // the strip's texture.
     let main = window.and_then(|w| match view.get() {
         MainView::Ring => Some((w.physical_width(), w.physical_height())),
         MainView::Hall => Some(super::hall::hall_text_size(
@@ -91,7 +89,11 @@ pub(super) fn follow_text_scale(
         )),
         MainView::Map => None,
     });
-    let now = RingTextScale::new(ring_window.and_then(|r| r.0).into_iter().chain(main));
+    let texture = strip.0.unwrap_or(TEXTURE_SIZE);
+    let now = RingTextScale::new(
+        texture,
+        ring_window.and_then(|r| r.0).into_iter().chain(main),
+    );
     if now.0 == scale.0 {
         return;
     }

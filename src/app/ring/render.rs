@@ -63,7 +63,10 @@ pub(super) fn setup(
     image.copy_on_resize = false;
     let image = images.add(image);
     commands.insert_resource(RingCanvas(image.clone()));
-    commands.insert_resource(RingTextScale::new(ring_window.as_ref().and_then(|r| r.0)));
+    commands.insert_resource(RingTextScale::new(
+        TEXTURE_SIZE,
+        ring_window.as_ref().and_then(|r| r.0),
+    ));
     let fixed = || {
         Projection::Orthographic(OrthographicProjection {
             scaling_mode: ScalingMode::Fixed {
@@ -329,6 +332,7 @@ pub(super) fn throttle_canvas(
     lang: Res<CurrentLang>,
     pace: Res<Pace>,
     time: Res<Time<Real>>,
+    refit: Res<super::hall::CanvasRefit>,
     mut camera: Query<&mut Camera, With<CanvasCamera>>,
     mut frames_left: Local<u32>,
     mut was_animating: Local<bool>,
@@ -343,7 +347,12 @@ pub(super) fn throttle_canvas(
         *generation = ring.generation;
         *was_animating = true;
     }
-    if (*was_animating && !animating) || lang.is_changed() || ring.is_added() || view.is_changed() {
+    if (*was_animating && !animating)
+        || lang.is_changed()
+        || ring.is_added()
+        || view.is_changed()
+        || refit.is_changed()
+    {
         *frames_left = SETTLE_FRAMES;
     }
     *was_animating = animating;
