@@ -58,6 +58,7 @@ fn check(app: &App) -> Result<(), String> {
     let ok = match focus {
         Focus::District => true,
         Focus::Street(r) | Focus::Community(r) => r < city.snapshot.regions.len(),
+        Focus::Grid(g) => g < city.snapshot.grids.len(),
         Focus::Building(b) => b < city.snapshot.buildings.len(),
     };
     if !ok {

@@ -1,5 +1,5 @@
 //! The drill-down map driven by touch, headless: district → subdistrict → community →
-//! building → back, pinch and pan, and many fingers at once.
+//! grid → building → back, pinch and pan, and many fingers at once.
 
 mod common;
 
@@ -19,6 +19,17 @@ fn tap_world(app: &mut App, world: P2) {
     app.update();
     common::touch(app, 1, TouchPhase::Ended, pos);
     app.update();
+}
+
+/// Runs frames until the camera has settled on the focus (at most ~1 s).
+fn settle(app: &mut App) {
+    for _ in 0..200 {
+        app.update();
+        if app.world().resource::<MapView>().settled() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
 }
 
 fn focus(app: &App) -> Focus {
@@ -50,12 +61,53 @@ fn tap_drills_down_and_back_goes_up() {
     tap_world(&mut app, inside(&city, community));
     assert_eq!(focus(&app), Focus::Community(community));
 
-    let building = city.index.buildings_of[community][0];
+    // The demo's communities have grids: a tap in the community picks the grid there, a
+    // tap in the grid the building (one with no case's dot near where the finger lands).
+    let gi = &city.index.governance;
+    let clear_of_cases = |p: P2| {
+        gi.cases_of_region[community].iter().all(|&c| {
+            let q = gi.case_points[c as usize];
+            (q[0] - p[0]).hypot(q[1] - p[1]) > 40.0
+        })
+    };
+    let building = city.index.buildings_of[community]
+        .iter()
+        .copied()
+        .find(|&b| clear_of_cases(city.index.building_shapes[b].label_point()))
+        .expect("a building away from the cases");
     let p = city.index.building_shapes[building].label_point();
+    let grid = city
+        .index
+        .governance
+        .grid_at(community, p)
+        .expect("the demo's building lies in a grid");
+    // Taps land where the visitor sees things once the camera has come to rest.
+    settle(&mut app);
     tap_world(&mut app, p);
+    assert_eq!(focus(&app), Focus::Grid(grid));
+    settle(&mut app);
+    tap_world(&mut app, p);
+    assert_eq!(focus(&app), Focus::Building(building));
+    settle(&mut app);
+
+    // A case's dot opens its card; the focus stays, Back closes the card first.
+    let case = gi.cases_of_grid[grid][0] as usize;
+    tap_world(&mut app, gi.case_points[case]);
+    assert_eq!(
+        app.world().resource::<citygrid::app::SelectedCase>().0,
+        Some(case)
+    );
+    assert_eq!(focus(&app), Focus::Building(building));
+    app.world_mut().write_message(MapRequest::Back);
+    app.update();
+    assert_eq!(
+        app.world().resource::<citygrid::app::SelectedCase>().0,
+        None
+    );
     assert_eq!(focus(&app), Focus::Building(building));
 
     for expected in [
+        Focus::Grid(grid),
         Focus::Community(community),
         Focus::Street(street),
         Focus::District,
@@ -163,6 +215,7 @@ fn two_visitors_and_a_whole_hand_never_break_the_state() {
         let ok = match f {
             Focus::District => true,
             Focus::Street(r) | Focus::Community(r) => r < city.snapshot.regions.len(),
+            Focus::Grid(g) => g < city.snapshot.grids.len(),
             Focus::Building(b) => b < city.snapshot.buildings.len(),
         };
         assert!(ok, "{f:?}");
@@ -190,4 +243,65 @@ fn hit_test_picks_the_right_level() {
         hit(&city, Focus::Community(community), inside(&city, other)),
         Some(Focus::Street(other))
     );
+}
+
+#[test]
+fn grids_come_between_community_and_building() {
+    let (_app, city) = common::headless_app();
+    let gi = &city.index.governance;
+    let community = (0..city.snapshot.regions.len())
+        .find(|&c| gi.grids_of.get(c).is_some_and(|g| g.len() >= 2))
+        .expect("a community with two grids");
+    let (g1, g2) = (gi.grids_of[community][0], gi.grids_of[community][1]);
+    let b1 = *gi.buildings_of_grid[g1]
+        .first()
+        .expect("a building in grid 1");
+    let in_b1 = city.index.building_shapes[b1].label_point();
+    let in_g2 = gi.grid_shapes[g2][0].label_point();
+    // Community: a tap anywhere in a grid picks the grid, on a building too.
+    assert_eq!(
+        hit(&city, Focus::Community(community), in_b1),
+        Some(Focus::Grid(g1))
+    );
+    // Grid: a building; the ground of another grid moves to that grid.
+    assert_eq!(
+        hit(&city, Focus::Grid(g1), in_b1),
+        Some(Focus::Building(b1))
+    );
+    let ground_g2 = hit(&city, Focus::Grid(g1), in_g2);
+    assert!(
+        matches!(ground_g2, Some(Focus::Grid(g)) if g == g2)
+            || matches!(ground_g2, Some(Focus::Building(b)) if gi.building_grid[b] as usize == g2),
+        "{ground_g2:?}"
+    );
+    // Up: building → its grid → the community; the grid card's subject.
+    assert_eq!(Focus::Building(b1).up(&city), Focus::Grid(g1));
+    assert_eq!(Focus::Grid(g1).up(&city), Focus::Community(community));
+    assert_eq!(Focus::Grid(g1).region(&city), community);
+    let id = &city.snapshot.grids[g1].id;
+    assert_eq!(Focus::from_id(&city, id), Some(Focus::Grid(g1)));
+    assert_eq!(Focus::Grid(g1).id(&city), id.as_str());
+}
+
+#[test]
+fn without_grids_the_community_drills_straight_to_buildings() {
+    let mut snapshot = citygrid::demo::load_demo().expect("demo").snapshot;
+    snapshot.grids.clear();
+    for b in &mut snapshot.buildings {
+        b.grid = None;
+    }
+    snapshot.cases.clear();
+    snapshot.places.clear();
+    snapshot.stories.clear();
+    let city = CityData::new(snapshot);
+    let community = (0..city.snapshot.regions.len())
+        .find(|&c| !city.index.buildings_of[c].is_empty())
+        .expect("a community with buildings");
+    let b = city.index.buildings_of[community][0];
+    let p = city.index.building_shapes[b].label_point();
+    assert_eq!(
+        hit(&city, Focus::Community(community), p),
+        Some(Focus::Building(b))
+    );
+    assert_eq!(Focus::Building(b).up(&city), Focus::Community(community));
 }

@@ -153,6 +153,14 @@ fn every_level_renders_differently() {
     let community = shot(&dir, "community", &["--focus", "370203005001"]);
     let building = shot(&dir, "building", &["--focus", "3702030050010003"]);
     let english = shot(&dir, "district-en", &["--lang", "en"]);
+    // A grid (网格) of that community, and an overdue case in it with its card open.
+    let grid = shot(&dir, "grid", &["--focus", "370203005001002"]);
+    let case = shot(&dir, "case", &["--focus", "SB202611250046"]);
+    let case_en = shot(
+        &dir,
+        "case-en",
+        &["--focus", "SB202611250046", "--lang", "en"],
+    );
 
     let background = [0x07, 0x0e, 0x1c];
     let highlight = [0xff, 0xd1, 0x66];
@@ -162,6 +170,8 @@ fn every_level_renders_differently() {
         ("street", &street),
         ("community", &community),
         ("building", &building),
+        ("grid", &grid),
+        ("case", &case),
     ] {
         assert_eq!((img.width(), img.height()), (1280, 720), "{name}");
         let bg = count_color(img, background, 2, None) as f64 / (1280.0 * 720.0);
@@ -189,16 +199,28 @@ fn every_level_renders_differently() {
         ("street", &street),
         ("community", &community),
         ("building", &building),
+        ("grid", &grid),
     ] {
         assert!(
             count_color(img, highlight, 8, Some((0, 120, 900, 415))) > 200,
             "{name} highlights its selection"
         );
     }
+    // The case card (right) marks the overdue case in red: its status and the stage late.
+    let alert = [0xff, 0x4d, 0x4f];
+    for (name, img) in [("case", &case), ("case-en", &case_en)] {
+        assert!(
+            count_color(img, alert, 24, Some((960, 60, 1280, 720))) > 40,
+            "{name}: the card does not mark the case overdue"
+        );
+    }
     let pairs = [
         ("district/street", &district, &street),
         ("street/community", &street, &community),
         ("community/building", &community, &building),
+        ("community/grid", &community, &grid),
+        ("grid/case", &grid, &case),
+        ("case zh/en", &case, &case_en),
         ("zh/en", &district, &english),
     ];
     for (name, a, b) in pairs {
@@ -230,6 +252,9 @@ fn every_level_renders_differently() {
         ("community", &community),
         ("building", &building),
         ("district-en", &english),
+        ("grid", &grid),
+        ("case", &case),
+        ("case-en", &case_en),
         ("district-all", &all_buildings),
         ("ring", &ring),
         ("hall", &hall),

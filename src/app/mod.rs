@@ -29,7 +29,7 @@ use bevy::prelude::*;
 
 pub use base::{
     AppOptions, City, CuratorMode, Focus, KioskMode, MainView, MapFigure, MapRequest, MapView,
-    Settings, ShowAllBuildings,
+    SelectedCase, Settings, ShowAllBuildings,
 };
 
 /// Builds the full windowed exhibit.

@@ -14,7 +14,7 @@ use bevy::prelude::*;
 use bevy::window::RequestRedraw;
 
 use crate::app::base::swap::{Decide, LoadOutcome, LoadSnapshot, PREVIEW_SIZE, Pending, Swapper};
-use crate::app::base::{AppSystems, City, DataDir, Focus, HallConfig, Settings};
+use crate::app::base::{AppSystems, City, DataDir, Focus, HallConfig, SelectedCase, Settings};
 use crate::snapshot::index::CityData;
 use crate::snapshot::{DEFAULT_SIZE_LIMIT, LoadError, Report, load_bytes, read_bytes};
 use crate::store::Store;
@@ -196,6 +196,7 @@ fn finish_loads(
 struct OnShow<'w> {
     city: ResMut<'w, City>,
     focus: ResMut<'w, Focus>,
+    case: ResMut<'w, SelectedCase>,
     settings: ResMut<'w, Settings>,
     data_dir: Option<Res<'w, DataDir>>,
 }
@@ -228,6 +229,7 @@ impl OnShow<'_> {
         self.city.0 = new_city;
         self.settings.origin = file.to_string();
         *self.focus = Focus::District;
+        self.case.0 = None;
     }
 }
 

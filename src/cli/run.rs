@@ -196,8 +196,10 @@ pub(super) fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
         options.size = size;
     }
     if let Some(id) = &args.focus {
-        if app::Focus::from_id(&city, id).is_none() {
-            eprintln!("citygrid: --focus {id}: no region or building has this id");
+        if app::Focus::from_id(&city, id).is_none()
+            && !city.index.governance.case_by_id.contains_key(id)
+        {
+            eprintln!("citygrid: --focus {id}: no region, grid, case or building has this id");
             return ExitCode::from(2);
         }
         options.focus = Some(id.clone());

@@ -1,15 +1,24 @@
 //! What the card beside the map says about the selection, as plain text in zh or en: a
-//! region's official figures (residential buildings, floor area, residents, households), or
-//! a building's floors, use, area, residents, households, year and owners — masked (张**)
-//! unless the curator's configuration allows full names. The panels draw it.
+//! region's official figures (residential buildings, floor area, residents, households); a
+//! grid's (网格) worker, party branch, people, participation and cases; or a building's
+//! floors, use, area, residents, households, year and owners. Owners and grid workers are
+//! masked (张**) unless the curator's configuration allows full names. The panels draw it.
 
 use crate::scene::format::{self, Lang, Text as Words, text};
+
+pub use governance::case_counts;
+
+use super::card_governance as governance;
 use crate::snapshot::index::CityData;
 
 /// What the card is about: a region or a building (indices into the snapshot's tables).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CardSubject {
     Region(usize),
+    /// A grid: an index into the snapshot's `grids`.
+    Grid(usize),
+    /// A case: an index into the snapshot's `cases`.
+    Case(usize),
     Building(usize),
 }
 
@@ -22,6 +31,23 @@ pub struct CardRow {
     pub value: String,
     /// A long value (the owners' list): drawn at body size, wrapping.
     pub long: bool,
+    /// A value that needs attention (an overdue case's status): drawn in the alert color.
+    pub alert: bool,
+}
+
+/// One stage of a case's lifecycle on its card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineStep {
+    /// The stage's name ("派遣", "Dispatched").
+    pub stage: String,
+    /// When it was reached, China Standard Time ("11-03 09:12"); `None` when not yet.
+    pub at: Option<String>,
+    /// Time from the stage before ("+2.3 小时"); empty for the first and for stages not
+    /// reached.
+    pub took: String,
+    /// Reached after the case's deadline, or (for the first stage not reached of an open
+    /// case) the deadline has passed while waiting for it.
+    pub late: bool,
 }
 
 /// The card's words.
@@ -31,6 +57,8 @@ pub struct Card {
     /// Level and code for a region; use and id for a building.
     pub subtitle: String,
     pub rows: Vec<CardRow>,
+    /// A case's lifecycle, stage by stage (empty on other cards).
+    pub timeline: Vec<TimelineStep>,
 }
 
 /// Owners listed by name on a building's card; the rest are counted.
@@ -43,12 +71,20 @@ pub fn card(city: &CityData, subject: CardSubject, lang: Lang, full_names: bool)
             building_card(city, b, lang, full_names)
         }
         CardSubject::Building(_) => region_card(city, city.index.district, lang),
+        CardSubject::Grid(g) if g < city.snapshot.grids.len() => {
+            governance::grid_card(city, g, lang, full_names)
+        }
+        CardSubject::Grid(_) => region_card(city, city.index.district, lang),
+        CardSubject::Case(c) if c < city.snapshot.cases.len() => {
+            governance::case_card(city, c, lang)
+        }
+        CardSubject::Case(_) => region_card(city, city.index.district, lang),
         CardSubject::Region(r) => region_card(city, r, lang),
     }
 }
 
 /// A count with its Chinese unit ("1,234 人"; "1,234" in English).
-fn counted(n: i64, lang: Lang, zh_unit: &'static str) -> String {
+pub(super) fn counted(n: i64, lang: Lang, zh_unit: &'static str) -> String {
     format!("{}{}", format::count(n, lang), unit(lang, zh_unit))
 }
 
@@ -70,11 +106,12 @@ fn people_rows(floor_area_m2: f64, residents: i64, households: i64, lang: Lang) 
     ]
 }
 
-fn row(label: impl Into<String>, value: String) -> CardRow {
+pub(super) fn row(label: impl Into<String>, value: String) -> CardRow {
     CardRow {
         label: label.into(),
         value,
         long: false,
+        alert: false,
     }
 }
 
@@ -141,12 +178,14 @@ fn building_card(city: &CityData, b: usize, lang: Lang, full_names: bool) -> Car
             label: head,
             value: list,
             long: true,
+            alert: false,
         });
     }
     Card {
         title,
         subtitle,
         rows,
+        timeline: Vec::new(),
     }
 }
 
@@ -172,6 +211,7 @@ fn region_card(city: &CityData, r: usize, lang: Lang) -> Card {
             lang,
         ))
         .collect(),
+        timeline: Vec::new(),
     }
 }
 

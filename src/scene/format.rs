@@ -59,6 +59,22 @@ pub enum Text {
     OwnersMasked,
     Buildings,
     Code,
+    Grid,
+    GridCode,
+    GridWorker,
+    PartyBranch,
+    PartyHouseholdsVolunteers,
+    ResidentsAndHouseholds,
+    ResidentsOnline,
+    Cases,
+    Case,
+    ClosureAndHandling,
+    Department,
+    SourceAndDeadline,
+    Status,
+    Description,
+    Lifecycle,
+    Close,
 }
 
 pub fn text(t: Text, lang: Lang) -> &'static str {
@@ -84,6 +100,22 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
         OwnersMasked => ("已脱敏", "masked"),
         Buildings => ("楼栋", "Buildings"),
         Code => ("区划代码", "Division code"),
+        Grid => ("网格", "Grid"),
+        GridCode => ("网格编码", "Grid code"),
+        GridWorker => ("网格员", "Grid worker"),
+        PartyBranch => ("网格党支部", "Party branch"),
+        PartyHouseholdsVolunteers => ("党员中心户 · 志愿者", "Party households · volunteers"),
+        ResidentsOnline => ("线上触达居民", "Residents reached online"),
+        ResidentsAndHouseholds => ("常住人口 · 户数", "Residents · households"),
+        Cases => ("事件", "Cases"),
+        Case => ("事件", "Case"),
+        ClosureAndHandling => ("结案率 · 平均处置时长", "Closed · average handling"),
+        Department => ("承办部门", "Department"),
+        SourceAndDeadline => ("来源 · 时限", "Source · deadline"),
+        Status => ("状态", "Status"),
+        Description => ("事件描述", "Description"),
+        Lifecycle => ("办理过程", "From report to closure"),
+        Close => ("关闭", "Close"),
     };
     lang.pick(zh, en)
 }
@@ -183,6 +215,43 @@ pub fn mask_name(name: &str) -> String {
     out
 }
 
+/// A grid's names (zh, en) without its community's — "第3网格", "Grid 3" — for places that
+/// name the community already (the breadcrumb, the map inside the community). `community`
+/// is the community's Chinese name; a name that does not start with it stays whole.
+pub fn grid_short_names<'a>(
+    grid: &'a crate::snapshot::governance::Grid,
+    community: &str,
+) -> (&'a str, &'a str) {
+    let zh = grid
+        .name
+        .strip_prefix(community)
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(&grid.name);
+    let en = grid.name_en.rsplit(", ").next().unwrap_or(&grid.name_en);
+    (zh, en)
+}
+
+/// A duration of `seconds` in hours under two days ("5.2 小时", "5.2 h") and in days from
+/// there ("3.4 天", "3.4 days"), one decimal.
+pub fn duration(seconds: f64, lang: Lang) -> String {
+    let hours = seconds / 3600.0;
+    if hours < 48.0 {
+        format!("{:.1}{}", hours, lang.pick(" 小时", " h"))
+    } else {
+        format!("{:.1}{}", hours / 24.0, lang.pick(" 天", " days"))
+    }
+}
+
+/// A whole number of hours as a deadline reads: "24 小时" / "24 h" under two days, whole days
+/// from there when they divide ("7 天" / "7 days").
+pub fn whole_hours(hours: u32, lang: Lang) -> String {
+    if hours >= 48 && hours.is_multiple_of(24) {
+        format!("{}{}", hours / 24, lang.pick(" 天", " days"))
+    } else {
+        format!("{hours}{}", lang.pick(" 小时", " h"))
+    }
+}
+
 /// A grid worker's name as the grid card shows it: masked like owners (张**) unless the
 /// configuration allows full names (the same switch as owners').
 pub fn grid_worker_name(worker: &str, full_names: bool) -> String {
@@ -196,6 +265,17 @@ pub fn grid_worker_name(worker: &str, full_names: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_in_hours_then_days() {
+        assert_eq!(duration(3.6 * 3600.0, Lang::Zh), "3.6 小时");
+        assert_eq!(duration(47.9 * 3600.0, Lang::En), "47.9 h");
+        assert_eq!(duration(3.5 * 86_400.0, Lang::Zh), "3.5 天");
+        assert_eq!(whole_hours(24, Lang::Zh), "24 小时");
+        assert_eq!(whole_hours(72, Lang::En), "3 days");
+        assert_eq!(whole_hours(168, Lang::Zh), "7 天");
+        assert_eq!(whole_hours(50, Lang::En), "50 h");
+    }
 
     #[test]
     fn grid_workers_are_masked_like_owners() {

@@ -106,6 +106,9 @@ pub enum Depth {
     Street(usize),
     /// A community, with an optional selected building.
     Community(usize, Option<usize>),
+    /// A grid (网格) of a community — (community, grid, selected building): the community
+    /// as above, the grid drawn out.
+    Grid(usize, usize, Option<usize>),
 }
 
 /// Builds the layers. `px` is metres per screen pixel at the view the map settles on, so
@@ -207,7 +210,7 @@ pub fn build(
             stroke_region(&mut out.highlight, street, 3.0, palette::HIGHLIGHT);
             out.legend = legend;
         }
-        Depth::Community(community, selected) => {
+        Depth::Community(community, selected) | Depth::Grid(community, _, selected) => {
             let street = idx.parent[community].unwrap_or(district);
             for &r in streets.iter().filter(|&&r| r != street) {
                 fill_region(&mut out.fills, r, palette::CONTEXT_FILL);
@@ -237,7 +240,26 @@ pub fn build(
                     palette::BACKGROUND.with_alpha(160),
                 );
             }
-            stroke_region(&mut out.highlight, community, 2.5, palette::HIGHLIGHT);
+            if let Depth::Grid(_, g, _) = depth {
+                // The community's edge quieter, the grid's the selection.
+                stroke_region(
+                    &mut out.highlight,
+                    community,
+                    1.5,
+                    palette::HIGHLIGHT.with_alpha(140),
+                );
+                for poly in idx
+                    .governance
+                    .grid_shapes
+                    .get(g)
+                    .map_or(&[][..], Vec::as_slice)
+                {
+                    out.highlight
+                        .stroke_polygon(poly, 3.0 * px, palette::HIGHLIGHT);
+                }
+            } else {
+                stroke_region(&mut out.highlight, community, 2.5, palette::HIGHLIGHT);
+            }
             if let Some(b) = selected {
                 let shape = &idx.building_shapes[b];
                 out.highlight.fill(shape, palette::HIGHLIGHT);
@@ -270,13 +292,7 @@ fn governance_layer(city: &CityData, community: usize, px: f64, out: &mut Layers
             continue;
         };
         // The community is named in the breadcrumbs: "第3网格", "Grid 3" are enough here.
-        let community_name = &s.regions[community].name;
-        let zh = grid
-            .name
-            .strip_prefix(community_name.as_str())
-            .filter(|rest| !rest.is_empty())
-            .unwrap_or(&grid.name);
-        let en = grid.name_en.rsplit(", ").next().unwrap_or(&grid.name_en);
+        let (zh, en) = crate::scene::format::grid_short_names(grid, &s.regions[community].name);
         out.labels.push(MapLabel {
             anchor: main.label_point(),
             alternates: main.interior_points(&[0.3, 0.7]),
@@ -314,6 +330,16 @@ fn governance_layer(city: &CityData, community: usize, px: f64, out: &mut Layers
         let fill = if closed { color.with_alpha(200) } else { color };
         out.highlight.fill(&dot(at, radius * px), fill);
     }
+}
+
+/// The open case's mark on the map: a ring in the selection's color around its dot, `px`
+/// metres per screen pixel. Empty for an index outside the snapshot.
+pub fn case_marker(city: &CityData, case: usize, px: f64) -> MeshBuffers {
+    let mut out = MeshBuffers::default();
+    if let Some(&at) = city.index.governance.case_points.get(case) {
+        out.stroke_polygon(&dot(at, 11.0 * px), 3.0 * px, palette::HIGHLIGHT);
+    }
+    out
 }
 
 /// A round dot of `radius` (m) around `at`, as a 12-sided polygon.

@@ -4,6 +4,7 @@
 //! Nothing here depends on Bevy, so it is tested and benchmarked without a window.
 
 pub mod card;
+pub mod card_governance;
 pub mod clusters;
 pub mod format;
 pub mod gesture;

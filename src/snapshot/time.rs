@@ -92,6 +92,14 @@ impl Time {
     pub fn plus_hours(self, hours: u32) -> Time {
         Time(self.0 + i64::from(hours) * 3600)
     }
+
+    /// Month, day and minute in China Standard Time, for cards: `MM-DD hh:mm`.
+    pub fn local_short(self) -> String {
+        let local = self.0 + WRITE_OFFSET_S;
+        let (_, m, d) = civil_from_days(local.div_euclid(86_400));
+        let s = local.rem_euclid(86_400);
+        format!("{m:02}-{d:02} {:02}:{:02}", s / 3600, s % 3600 / 60)
+    }
 }
 
 impl fmt::Display for Time {

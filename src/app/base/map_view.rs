@@ -57,8 +57,8 @@ impl MapView {
     }
 }
 
-/// Bounds of what a focus shows, in local metres: a region's bounds, or a square around a
-/// building ten times its size and at least 360 m wide.
+/// Bounds of what a focus shows, in local metres: a region's or a grid's bounds, or a
+/// square around a building ten times its size and at least 360 m wide.
 pub fn focus_bounds(city: &CityData, focus: Focus) -> Rect {
     match focus {
         Focus::Building(b) => {
@@ -73,6 +73,10 @@ pub fn focus_bounds(city: &CityData, focus: Focus) -> Rect {
                 max: [center[0] + half, center[1] + half],
             }
         }
+        Focus::Grid(g) => match city.index.governance.grid_bounds.get(g) {
+            Some(b) if !b.is_empty() => *b,
+            _ => city.index.region_bounds[focus.region(city)],
+        },
         other => city.index.region_bounds[other.region(city)],
     }
 }

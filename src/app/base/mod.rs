@@ -36,5 +36,5 @@ pub use options::AppOptions;
 pub use sets::AppSystems;
 pub use state::{
     City, CurrentLang, DataDir, Focus, HallConfig, IgnorePointer, MapFigure, MapRequest, RingSpan,
-    Settings, ShowAllBuildings,
+    SelectedCase, Settings, ShowAllBuildings,
 };

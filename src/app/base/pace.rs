@@ -17,7 +17,9 @@ use bevy::winit::{UpdateMode, WinitSettings};
 use super::map_view::{CurrentLegend, MapView};
 use super::modes::{CuratorMode, KioskMode, MainView};
 use super::probe::FrameProbe;
-use super::state::{City, CurrentLang, Focus, HallConfig, MapFigure, ShowAllBuildings};
+use super::state::{
+    City, CurrentLang, Focus, HallConfig, MapFigure, SelectedCase, ShowAllBuildings,
+};
 
 /// Frames drawn after a change before resting (text is laid out and its glyphs uploaded a
 /// frame after it is set).
@@ -177,6 +179,7 @@ fn follow_modes(
 struct Shown<'w> {
     city: Res<'w, City>,
     focus: Res<'w, Focus>,
+    case: Option<Res<'w, SelectedCase>>,
     lang: Res<'w, CurrentLang>,
     figure: Res<'w, MapFigure>,
     all: Res<'w, ShowAllBuildings>,
@@ -191,6 +194,7 @@ impl Shown<'_> {
     fn changed(&self) -> bool {
         self.city.is_changed()
             || self.focus.is_changed()
+            || self.case.as_ref().is_some_and(|c| c.is_changed())
             || self.lang.is_changed()
             || self.figure.is_changed()
             || self.all.is_changed()

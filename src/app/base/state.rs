@@ -23,6 +23,8 @@ pub enum Focus {
     District,
     Street(usize),
     Community(usize),
+    /// A grid (网格) of a community: an index into the snapshot's `grids`.
+    Grid(usize),
     Building(usize),
 }
 
@@ -36,10 +38,13 @@ impl Focus {
         }
     }
 
-    /// Looks up a region or building id.
+    /// Looks up a region, grid or building id.
     pub fn from_id(city: &CityData, id: &str) -> Option<Focus> {
         if let Some(&r) = city.index.region_by_id.get(id) {
             return Some(Focus::of_region(city, r));
+        }
+        if let Some(&g) = city.index.governance.grid_by_id.get(id) {
+            return Some(Focus::Grid(g));
         }
         city.index
             .building_by_id
@@ -47,11 +52,47 @@ impl Focus {
             .map(|&b| Focus::Building(b))
     }
 
+    /// Where a case is shown: its grid, or its community when it has none.
+    pub fn of_case(city: &CityData, case: usize) -> Focus {
+        let gi = &city.index.governance;
+        let none = crate::snapshot::governance_index::NONE;
+        match (gi.case_grid.get(case), gi.case_community.get(case)) {
+            (Some(&g), _) if g != none => Focus::Grid(g as usize),
+            (_, Some(&c)) if c != none => Focus::of_region(city, c as usize),
+            _ => Focus::District,
+        }
+    }
+
+    /// The grid a building lies in, when the snapshot names one.
+    pub fn grid_of_building(city: &CityData, b: usize) -> Option<usize> {
+        city.index
+            .governance
+            .building_grid
+            .get(b)
+            .filter(|&&g| g != crate::snapshot::governance_index::NONE)
+            .map(|&g| g as usize)
+    }
+
+    /// The grid the focus is in: the focused grid, or a focused building's grid.
+    pub fn grid(self, city: &CityData) -> Option<usize> {
+        match self {
+            Focus::Grid(g) => Some(g),
+            Focus::Building(b) => Focus::grid_of_building(city, b),
+            _ => None,
+        }
+    }
+
     /// The region whose figures the card shows (the building's community for a building).
     pub fn region(self, city: &CityData) -> usize {
         match self {
             Focus::District => city.index.district,
             Focus::Street(r) | Focus::Community(r) => r,
+            Focus::Grid(g) => city
+                .index
+                .governance
+                .grid_community
+                .get(g)
+                .map_or(city.index.district, |&c| c as usize),
             Focus::Building(b) => city
                 .index
                 .community_of
@@ -65,7 +106,11 @@ impl Focus {
     pub fn up(self, city: &CityData) -> Focus {
         match self {
             Focus::District => Focus::District,
-            Focus::Building(_) => Focus::Community(self.region(city)),
+            Focus::Building(b) => match Focus::grid_of_building(city, b) {
+                Some(g) => Focus::Grid(g),
+                None => Focus::Community(self.region(city)),
+            },
+            Focus::Grid(_) => Focus::Community(self.region(city)),
             Focus::Street(_) | Focus::Community(_) => {
                 let r = self.region(city);
                 match city.index.parent.get(r).copied().flatten() {
@@ -80,6 +125,7 @@ impl Focus {
     pub fn id(self, city: &CityData) -> &str {
         match self {
             Focus::Building(b) => city.snapshot.buildings.get(b).map_or("", |x| x.id.as_str()),
+            Focus::Grid(g) => city.snapshot.grids.get(g).map_or("", |x| x.id.as_str()),
             _ => city
                 .snapshot
                 .regions
@@ -94,17 +140,22 @@ impl Focus {
             Focus::District => Depth::District,
             Focus::Street(r) => Depth::Street(r),
             Focus::Community(c) => Depth::Community(c, None),
-            Focus::Building(b) => Depth::Community(self.region(city), Some(b)),
+            Focus::Grid(g) => Depth::Grid(self.region(city), g, None),
+            Focus::Building(b) => match Focus::grid_of_building(city, b) {
+                Some(g) => Depth::Grid(self.region(city), g, Some(b)),
+                None => Depth::Community(self.region(city), Some(b)),
+            },
         }
     }
 
-    /// The drill depth: district 0 … building 3.
+    /// The drill depth: district 0, subdistrict 1, community 2, grid 3, building 4.
     pub fn depth(self) -> u8 {
         match self {
             Focus::District => 0,
             Focus::Street(_) => 1,
             Focus::Community(_) => 2,
-            Focus::Building(_) => 3,
+            Focus::Grid(_) => 3,
+            Focus::Building(_) => 4,
         }
     }
 }
@@ -116,6 +167,11 @@ pub struct CurrentLang(pub Lang);
 /// The figure the map colors its regions by.
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MapFigure(pub Figure);
+
+/// The case (事件) whose card is open, if any: an index into the snapshot's `cases`. Set by
+/// a tap on a case's dot, cleared when the focus moves or by Back.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SelectedCase(pub Option<usize>);
 
 /// Whether the district view shows every building at once.
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -152,6 +208,8 @@ pub struct IgnorePointer(pub u64);
 #[derive(Message, Debug, Clone, Copy, PartialEq)]
 pub enum MapRequest {
     Focus(Focus),
+    /// Opens a case's card (an index into the snapshot's `cases`); the focus stays.
+    SelectCase(usize),
     Back,
     ToggleLang,
     SetFigure(Figure),
@@ -163,13 +221,23 @@ pub enum MapRequest {
 /// Inserts the shared state for `options`: the snapshot, the focus it starts on, language,
 /// settings, the hall's configuration and the modes.
 pub fn insert(app: &mut App, options: &AppOptions) {
-    let focus = options
+    let city = &options.city;
+    let case = options
         .focus
         .as_deref()
-        .and_then(|id| Focus::from_id(&options.city, id))
-        .unwrap_or_default();
+        .and_then(|id| city.index.governance.case_by_id.get(id).copied());
+    // A case id focuses the case's grid (or community) with its card open.
+    let focus = match case {
+        Some(c) => Focus::of_case(city, c),
+        None => options
+            .focus
+            .as_deref()
+            .and_then(|id| Focus::from_id(city, id))
+            .unwrap_or_default(),
+    };
     app.insert_resource(City(options.city.clone()))
         .insert_resource(focus)
+        .insert_resource(SelectedCase(case))
         .insert_resource(CurrentLang(options.lang))
         .insert_resource(MapFigure::default())
         .insert_resource(ShowAllBuildings(options.show_all_buildings))

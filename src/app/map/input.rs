@@ -254,7 +254,9 @@ pub(super) fn read_pointers(
             }
             Gesture::Tap(pos) => {
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
-                if let Some(next) = hit(&city.0, *focus, world) {
+                if let Some(c) = case_hit(&city.0, *focus, world, CASE_TOUCH_PX * map.view.scale) {
+                    requests.write(MapRequest::SelectCase(c));
+                } else if let Some(next) = hit(&city.0, *focus, world) {
                     requests.write(MapRequest::Focus(next));
                 }
             }
@@ -262,7 +264,41 @@ pub(super) fn read_pointers(
     }
 }
 
-/// What a tap at `p` (local metres) selects, given the current focus.
+/// How far from a case's dot a tap still opens it, logical px: the dot (~14 px across with
+/// its rim) and a little more — 12.6 mm across on a 55" full-HD table. Further away the tap
+/// is the building's or the grid's: cases sit on buildings, and a finger meant for the
+/// building must still get it.
+pub const CASE_TOUCH_PX: f64 = 10.0;
+
+/// The case whose dot is nearest `p` (local metres) within `reach` m, among those the map
+/// shows for the focus (a community's and its grids' cases, from community level down).
+pub fn case_hit(city: &CityData, focus: Focus, p: P2, reach: f64) -> Option<usize> {
+    if focus.depth() < 2 {
+        return None;
+    }
+    let gi = &city.index.governance;
+    let community = focus.region(city);
+    let mut best: Option<(f64, usize)> = None;
+    for &c in gi
+        .cases_of_region
+        .get(community)
+        .map_or(&[][..], Vec::as_slice)
+    {
+        let Some(at) = gi.case_points.get(c as usize) else {
+            continue;
+        };
+        let d = (at[0] - p[0]).hypot(at[1] - p[1]);
+        if d <= reach && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c as usize));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// What a tap at `p` (local metres) selects, given the current focus. The drill goes
+/// district → subdistrict → community → grid → building where the community has grids
+/// (a tap in a community picks its grid; in a grid, a building), and straight from the
+/// community to the building where it has none.
 pub fn hit(city: &CityData, focus: Focus, p: P2) -> Option<Focus> {
     let s = &city.snapshot;
     let idx = &city.index;
@@ -274,12 +310,23 @@ pub fn hit(city: &CityData, focus: Focus, p: P2) -> Option<Focus> {
             Some(c) if idx.parent[c] == Some(street) => Some(Focus::Community(c)),
             _ => street_at(),
         },
-        Focus::Community(_) | Focus::Building(_) => {
+        Focus::Community(_) | Focus::Grid(_) | Focus::Building(_) => {
             let community = focus.region(city);
+            let grid = idx.governance.grid_at(community, p);
+            if matches!(focus, Focus::Community(_))
+                && let Some(g) = grid
+            {
+                return Some(Focus::Grid(g));
+            }
             if let Some(b) = idx.building_at(p)
                 && idx.community_of.get(b) == Some(&community)
             {
                 return Some(Focus::Building(b));
+            }
+            // Ground in a grid: that grid (the one in focus stays; a building's grid
+            // lets the building go).
+            if let Some(g) = grid {
+                return Some(Focus::Grid(g));
             }
             match community_at() {
                 Some(other) if idx.parent[other] == idx.parent[community] => {

@@ -10,8 +10,8 @@ use crate::app::base::map_view::{MAP_INSETS, focus_bounds, map_insets, ui_scale}
 use crate::app::base::pace::animation_step;
 use crate::app::base::sets::{ApplyRequests, EaseView, ReadPointers};
 use crate::app::base::{
-    AppSystems, City, CurrentLang, Focus, MapFigure, MapRequest, MapView, ShowAllBuildings,
-    UiBlockers,
+    AppSystems, City, CurrentLang, Focus, MapFigure, MapRequest, MapView, SelectedCase,
+    ShowAllBuildings, UiBlockers,
 };
 use crate::scene::view::{Transition, View};
 use crate::snapshot::index::CityData;
@@ -107,10 +107,23 @@ fn apply_requests(
     mut figure: ResMut<MapFigure>,
     mut all: ResMut<ShowAllBuildings>,
     mut map: ResMut<MapView>,
+    mut case: ResMut<SelectedCase>,
 ) {
     for r in requests.read() {
         match *r {
-            MapRequest::Focus(f) => set_focus(&city.0, &mut focus, &mut map, f),
+            MapRequest::Focus(f) => {
+                if *focus != f {
+                    case.set_if_neq(SelectedCase(None));
+                }
+                set_focus(&city.0, &mut focus, &mut map, f);
+            }
+            MapRequest::SelectCase(c) => {
+                if c < city.0.snapshot.cases.len() {
+                    case.set_if_neq(SelectedCase(Some(c)));
+                }
+            }
+            // Back closes an open case's card first.
+            MapRequest::Back if case.0.is_some() => case.0 = None,
             MapRequest::Back => {
                 let up = focus.up(&city.0);
                 set_focus(&city.0, &mut focus, &mut map, up);

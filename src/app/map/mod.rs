@@ -9,6 +9,6 @@ mod labels;
 pub mod logic;
 pub mod render;
 
-pub use input::hit;
+pub use input::{CASE_TOUCH_PX, case_hit, hit};
 pub use logic::{TRANSITION_SECONDS, plugin as logic_plugin};
 pub use render::plugin as render_plugin;

@@ -13,7 +13,7 @@ use crate::app::base::map_view::{MapCamera, MapMsaa};
 use crate::app::base::sets::{EaseView, RebuildLayers};
 use crate::app::base::{
     AppSystems, City, CurrentLang, CurrentLegend, Focus, MainView, MapFigure, MapView,
-    ShowAllBuildings,
+    SelectedCase, ShowAllBuildings,
 };
 use crate::scene::layers::{self, Depth, Layers};
 use crate::scene::meshes::MeshBuffers;
@@ -45,6 +45,10 @@ pub fn plugin(app: &mut App) {
                             .or_else(resource_changed::<ShowAllBuildings>)
                             .or_else(resource_changed::<CurrentLang>),
                     ),
+                mark_case
+                    .in_set(AppSystems::Rebuild)
+                    .after(RebuildLayers)
+                    .run_if(resource_changed::<SelectedCase>.or_else(resource_changed::<Focus>)),
                 (
                     follow_view,
                     buildings::buildings_detail,
@@ -170,6 +174,39 @@ fn rebuild_layers(
     for l in labels {
         commands.spawn(labels::label(l, lang.0));
     }
+}
+
+/// The open case's ring on the map (a layer of its own: opening a case rebuilds nothing
+/// else).
+#[derive(Component)]
+struct CaseMark;
+
+fn mark_case(
+    mut commands: Commands,
+    old: Query<Entity, With<CaseMark>>,
+    city: Res<City>,
+    case: Res<SelectedCase>,
+    map: Res<MapView>,
+    material: Res<MapMaterial>,
+    mut meshes: ResMut<Assets<Mesh>>,
+) {
+    for e in &old {
+        commands.entity(e).despawn();
+    }
+    let Some(c) = case.0 else {
+        return;
+    };
+    let buffers = layers::case_marker(&city.0, c, map.target.scale);
+    if buffers.is_empty() {
+        return;
+    }
+    commands.spawn((
+        Name::new("Open case"),
+        CaseMark,
+        Mesh2d(meshes.add(to_mesh(buffers))),
+        MeshMaterial2d(material.0.clone()),
+        Transform::from_xyz(0.0, 0.0, 4.0),
+    ));
 }
 
 fn follow_view(

@@ -13,11 +13,34 @@ use crate::scene::format::{Lang, Text as Words, text};
 use crate::scene::layers::Figure;
 use crate::snapshot::index::CityData;
 
+/// A grid's name in the breadcrumb, after its community's: "第3网格", "Grid 3".
+fn grid_short_name(
+    city: &CityData,
+    g: usize,
+    grid: &crate::snapshot::governance::Grid,
+    lang: Lang,
+) -> String {
+    let community = city
+        .index
+        .governance
+        .grid_community
+        .get(g)
+        .and_then(|&c| city.snapshot.regions.get(c as usize))
+        .map_or("", |r| r.name.as_str());
+    let (zh, en) = crate::scene::format::grid_short_names(grid, community);
+    lang.pick(zh, en).to_string()
+}
+
 /// The title and the breadcrumb, one button per level up to the focus.
 pub(super) fn top_bar(city: &CityData, focus: Focus, lang: Lang, reach: bool) -> impl Bundle {
     let mut crumbs: Vec<(String, Focus)> = Vec::new();
     for r in city.index.ancestry(focus.region(city)) {
         crumbs.push((region_name(city, r, lang), Focus::of_region(city, r)));
+    }
+    if let Some(g) = focus.grid(city)
+        && let Some(x) = city.snapshot.grids.get(g)
+    {
+        crumbs.push((grid_short_name(city, g, x, lang), Focus::Grid(g)));
     }
     if let Focus::Building(b) = focus
         && let Some(x) = city.snapshot.buildings.get(b)

@@ -13,8 +13,8 @@ use bevy::prelude::*;
 use crate::app::base::ring::RingCanvas;
 use crate::app::base::sets::RebuildLayers;
 use crate::app::base::{
-    AppSystems, City, CurrentLang, CurrentLegend, Focus, HallConfig, MainView, MapFigure, Settings,
-    ShowAllBuildings,
+    AppSystems, City, CurrentLang, CurrentLegend, Focus, HallConfig, MainView, MapFigure,
+    SelectedCase, Settings, ShowAllBuildings,
 };
 use crate::scene::format::Lang;
 use crate::snapshot::index::CityData;
@@ -45,6 +45,7 @@ pub fn plugin(app: &mut App) {
                         .or_else(resource_changed::<MapFigure>)
                         .or_else(resource_changed::<ShowAllBuildings>)
                         .or_else(resource_changed::<CurrentLegend>)
+                        .or_else(resource_changed::<SelectedCase>)
                         .or_else(state_changed::<MainView>),
                 ),
         );
@@ -60,6 +61,7 @@ fn rebuild_ui(
     figure: Res<MapFigure>,
     all: Res<ShowAllBuildings>,
     legend: Res<CurrentLegend>,
+    case: Res<SelectedCase>,
     settings: Res<Settings>,
     view: Res<State<MainView>>,
     canvas: Option<Res<RingCanvas>>,
@@ -105,6 +107,7 @@ fn rebuild_ui(
         .spawn(card::card_panel(
             city,
             *focus,
+            case.0,
             lang,
             settings.full_owner_names,
         ))
@@ -123,7 +126,8 @@ fn rebuild_ui(
     {
         let legend = commands.spawn(legend::legend_panel(city, lang, l)).id();
         commands.entity(root).add_child(legend);
-    } else if focus.depth() >= 2 {
+    } else if focus.depth() >= 2 && case.0.is_none() {
+        // An open case's card takes the height the legend had.
         let cases = !city.snapshot.cases.is_empty();
         let legend = commands.spawn(legend::building_legend(lang, cases)).id();
         commands.entity(root).add_child(legend);
