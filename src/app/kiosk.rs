@@ -16,7 +16,7 @@ use crate::app::base::sets::{ApplyRequests, ReadPointers};
 use crate::app::base::theme::{self, size};
 use crate::app::base::{
     AppSystems, City, CuratorMode, CurrentLang, Focus, HallConfig, IgnorePointer, KioskMode,
-    MainView, MapFigure, MapRequest, ShowAllBuildings,
+    MainView, MapFigure, MapRequest, SelectedCase, ShowAllBuildings,
 };
 use crate::palette;
 use crate::scene::format::Lang;
@@ -44,6 +44,7 @@ struct VisitorChoices<'w> {
     lang: ResMut<'w, CurrentLang>,
     figure: ResMut<'w, MapFigure>,
     all: ResMut<'w, ShowAllBuildings>,
+    case: ResMut<'w, SelectedCase>,
     view: ResMut<'w, NextState<MainView>>,
 }
 
@@ -133,6 +134,7 @@ fn watch_input(
     choices.lang.0 = Lang::parse(&config.0.language).unwrap_or_default();
     *choices.figure = MapFigure::default();
     choices.all.0 = false;
+    choices.case.set_if_neq(SelectedCase(None));
     NextState::set_if_neq(&mut choices.view, MainView::Map);
     if *focus != Focus::District {
         requests.write(MapRequest::Focus(Focus::District));

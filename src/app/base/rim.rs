@@ -13,14 +13,18 @@ use bevy::prelude::*;
 /// (so its layout and its background's inset are unchanged) and has no `BorderColor` of
 /// its own. Widths and radius are read from the node's `border.left` and
 /// `border_radius.top_left` when the rim is added, in logical px (`Val::Px`; other units
-/// fall back to Bevy's border); the same width all round is assumed, and a node at least
-/// twice its radius wide and high.
+/// and radii over [`MAX_RIM_RADIUS`] fall back to Bevy's border); the same width all round
+/// is assumed, and a node at least twice its radius wide and high.
 #[derive(Component, Debug, Clone, Copy)]
 pub struct Rim(pub Color);
 
 /// One piece of a rim (never takes a touch).
 #[derive(Component, Debug)]
 pub struct RimPiece;
+
+/// Radii above this (logical px) are left to Bevy's border: the corner boxes are twice the
+/// radius and would reach past small nodes (a pill's `BorderRadius::MAX`).
+pub const MAX_RIM_RADIUS: f32 = 32.0;
 
 /// Adds the rim pieces when a [`Rim`] is added.
 pub fn plugin(app: &mut App) {
@@ -35,9 +39,10 @@ fn px_of(v: Val, max: f32) -> Option<f32> {
     }
 }
 
-/// The eight pieces of a rim `w` px wide around a node whose corner radius is `r` px, as
-/// nodes positioned against the node's padding box (where absolutely placed children are
-/// measured from, so the border box starts at `-w`).
+/// The eight pieces of a rim `w` logical px wide around a node whose corner radius is `r`
+/// logical px, as nodes positioned against the node's padding box (where absolutely placed
+/// children are measured from, so the border box starts at `-w`), in this order: corners
+/// top left, top right, bottom right, bottom left, then strips top, bottom, left, right.
 pub fn rim_pieces(w: f32, r: f32) -> [Node; 8] {
     // Each corner box is twice the radius (Bevy keeps a radius within half the box's side),
     // at least the width.
@@ -130,6 +135,10 @@ fn add_rim(add: On<Add, Rim>, nodes: Query<(&Node, &Rim)>, mut commands: Command
     if w <= 0.0 {
         return;
     }
+    if r > MAX_RIM_RADIUS {
+        commands.entity(add.entity).insert(BorderColor::all(color));
+        return;
+    }
     let pieces = rim_pieces(w, r);
     commands.entity(add.entity).with_children(|parent| {
         for (i, piece) in pieces.into_iter().enumerate() {
@@ -210,5 +219,26 @@ mod tests {
         }
         let own = app.world().get::<BorderColor>(e);
         assert!(own.is_none_or(|b| b.top.is_fully_transparent()));
+    }
+
+    #[test]
+    fn a_pill_keeps_bevys_border() {
+        let mut app = App::new();
+        app.add_plugins(plugin);
+        let e = app
+            .world_mut()
+            .spawn((
+                Node {
+                    border: UiRect::all(px(2)),
+                    border_radius: BorderRadius::MAX,
+                    ..default()
+                },
+                Rim(Color::WHITE),
+            ))
+            .id();
+        app.update();
+        assert!(app.world().get::<Children>(e).is_none());
+        let own = app.world().get::<BorderColor>(e).map(|b| b.top);
+        assert_eq!(own, Some(Color::WHITE));
     }
 }

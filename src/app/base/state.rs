@@ -52,7 +52,8 @@ impl Focus {
             .map(|&b| Focus::Building(b))
     }
 
-    /// Where a case is shown: its grid, or its community when it has none.
+    /// Where a case (an index into the snapshot's `cases`) is shown: its grid, or its
+    /// community when it has none.
     pub fn of_case(city: &CityData, case: usize) -> Focus {
         let gi = &city.index.governance;
         let none = crate::snapshot::governance_index::NONE;
@@ -92,6 +93,7 @@ impl Focus {
                 .governance
                 .grid_community
                 .get(g)
+                .filter(|&&c| (c as usize) < city.snapshot.regions.len())
                 .map_or(city.index.district, |&c| c as usize),
             Focus::Building(b) => city
                 .index

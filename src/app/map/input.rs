@@ -235,8 +235,13 @@ pub(super) fn read_pointers(
             }
             Gesture::DoubleTap(pos) => {
                 // A quick second tap on something new selects it (a visitor tapping the
-                // building that just appeared); on the same thing it zooms in.
+                // building that just appeared); on the same thing it zooms in. On a case's
+                // dot it keeps (or opens) the case's card rather than drilling under it.
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
+                if let Some(c) = case_hit(&city.0, *focus, world, case_reach(&map)) {
+                    requests.write(MapRequest::SelectCase(c));
+                    continue;
+                }
                 if let Some(next) = hit(&city.0, *focus, world)
                     && next != *focus
                 {
@@ -254,7 +259,7 @@ pub(super) fn read_pointers(
             }
             Gesture::Tap(pos) => {
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
-                if let Some(c) = case_hit(&city.0, *focus, world, CASE_TOUCH_PX * map.view.scale) {
+                if let Some(c) = case_hit(&city.0, *focus, world, case_reach(&map)) {
                     requests.write(MapRequest::SelectCase(c));
                 } else if let Some(next) = hit(&city.0, *focus, world) {
                     requests.write(MapRequest::Focus(next));
@@ -269,6 +274,13 @@ pub(super) fn read_pointers(
 /// is the building's or the grid's: cases sit on buildings, and a finger meant for the
 /// building must still get it.
 pub const CASE_TOUCH_PX: f64 = 10.0;
+
+/// How far from a case's point a tap opens it, m: [`CASE_TOUCH_PX`] on screen, and never
+/// less than the dot as drawn (its rim's radius, 7 px at the scale the layers were built
+/// for, `scene::layers`) when the visitor has zoomed in on it.
+fn case_reach(map: &MapView) -> f64 {
+    (CASE_TOUCH_PX * map.view.scale).max(8.0 * map.target.scale)
+}
 
 /// The case whose dot is nearest `p` (local metres) within `reach` m, among those the map
 /// shows for the focus (a community's and its grids' cases, from community level down).

@@ -68,6 +68,7 @@ pub(super) fn tap_strip(
 pub(super) fn measure_strip(
     strips: Query<&ComputedNode, With<StripPreview>>,
     mut pixels: ResMut<StripPixels>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
     let Some(node) = strips.iter().next() else {
         return;
@@ -79,5 +80,7 @@ pub(super) fn measure_strip(
     let want = Some((size.x as u32, size.y as u32));
     if pixels.0 != want {
         pixels.0 = want;
+        // The ring's texture is refitted next frame: draw it.
+        redraw.write(bevy::window::RequestRedraw);
     }
 }
