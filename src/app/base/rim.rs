@@ -194,8 +194,8 @@ mod tests {
         assert_eq!(val(pieces[4].left), 0.0);
     }
 
-    #[test]
-    fn adding_a_rim_spawns_eight_untouchable_pieces() {
+    /// An app with the rim plugin and one node 2 px wide with `radius`, after a frame.
+    fn rimmed(radius: BorderRadius) -> (App, Entity) {
         let mut app = App::new();
         app.add_plugins(plugin);
         let e = app
@@ -203,13 +203,19 @@ mod tests {
             .spawn((
                 Node {
                     border: UiRect::all(px(2)),
-                    border_radius: BorderRadius::all(px(10)),
+                    border_radius: radius,
                     ..default()
                 },
                 Rim(Color::WHITE),
             ))
             .id();
         app.update();
+        (app, e)
+    }
+
+    #[test]
+    fn adding_a_rim_spawns_eight_untouchable_pieces() {
+        let (app, e) = rimmed(BorderRadius::all(px(10)));
         let children = app.world().get::<Children>(e).map(|c| c.to_vec());
         let children = children.unwrap_or_default();
         assert_eq!(children.len(), 8);
@@ -223,20 +229,7 @@ mod tests {
 
     #[test]
     fn a_pill_keeps_bevys_border() {
-        let mut app = App::new();
-        app.add_plugins(plugin);
-        let e = app
-            .world_mut()
-            .spawn((
-                Node {
-                    border: UiRect::all(px(2)),
-                    border_radius: BorderRadius::MAX,
-                    ..default()
-                },
-                Rim(Color::WHITE),
-            ))
-            .id();
-        app.update();
+        let (app, e) = rimmed(BorderRadius::MAX);
         assert!(app.world().get::<Children>(e).is_none());
         let own = app.world().get::<BorderColor>(e).map(|b| b.top);
         assert_eq!(own, Some(Color::WHITE));
