@@ -187,6 +187,13 @@ pub fn build(
             if all_buildings {
                 out.buildings = all_buildings_mesh(city);
             }
+            super::case_layers::case_clusters(
+                city,
+                district,
+                px,
+                super::case_layers::DISTRICT_CLUSTER_PX,
+                &mut out,
+            );
         }
         Depth::Street(street) => {
             let communities = &idx.children[street];
@@ -209,6 +216,13 @@ pub fn build(
             }
             stroke_region(&mut out.highlight, street, 3.0, palette::HIGHLIGHT);
             out.legend = legend;
+            super::case_layers::case_clusters(
+                city,
+                street,
+                px,
+                super::case_layers::STREET_CLUSTER_PX,
+                &mut out,
+            );
         }
         Depth::Community(community, selected) | Depth::Grid(community, _, selected) => {
             let street = idx.parent[community].unwrap_or(district);
@@ -229,7 +243,7 @@ pub fn build(
                 });
             }
             fill_region(&mut out.fills, community, palette::COMMUNITY_GROUND);
-            governance_layer(city, community, px, &mut out);
+            super::case_layers::governance_layer(city, community, px, &mut out);
             for &b in &idx.buildings_of[community] {
                 let building = &s.buildings[b];
                 let color = palette::building(building.usage.is_residential(), building.floors);
@@ -270,92 +284,6 @@ pub fn build(
     out
 }
 
-/// A community's grids (网格) and cases (事件), when the snapshot has them: each grid's
-/// outline as a thin line on the ground (under the buildings, so it reads along the
-/// streets) with its name as a label, and every case of the last 30 days as a dot in its
-/// department's color at its place — open cases bright with a light rim, overdue ones with
-/// a red rim, closed ones small and dim.
-fn governance_layer(city: &CityData, community: usize, px: f64, out: &mut Layers) {
-    let s = &city.snapshot;
-    let gi = &city.index.governance;
-    for &g in gi.grids_of.get(community).map_or(&[][..], Vec::as_slice) {
-        for poly in gi.grid_shapes.get(g).map_or(&[][..], Vec::as_slice) {
-            out.fills
-                .stroke_polygon(poly, 1.2 * px, palette::ACCENT.with_alpha(120));
-        }
-        let (Some(grid), Some(main)) = (
-            s.grids.get(g),
-            gi.grid_shapes
-                .get(g)
-                .and_then(|shapes| shapes.iter().max_by(|a, b| a.area().total_cmp(&b.area()))),
-        ) else {
-            continue;
-        };
-        // The community is named in the breadcrumbs: "第3网格", "Grid 3" are enough here.
-        let (zh, en) = crate::scene::format::grid_short_names(grid, &s.regions[community].name);
-        out.labels.push(MapLabel {
-            anchor: main.label_point(),
-            alternates: main.interior_points(&[0.3, 0.7]),
-            zh: zh.to_string(),
-            en: en.to_string(),
-            priority: 0.5,
-        });
-    }
-    let now = gi.now;
-    let cases = gi
-        .cases_of_region
-        .get(community)
-        .map_or(&[][..], Vec::as_slice);
-    for &c in cases {
-        let c = c as usize;
-        let (Some(case), Some(&at)) = (s.cases.get(c), gi.case_points.get(c)) else {
-            continue;
-        };
-        let color = gi
-            .case_department
-            .get(c)
-            .and_then(|&d| s.departments.get(d as usize))
-            .and_then(|d| palette::Srgba::from_hex(&d.color))
-            .unwrap_or(palette::ACCENT);
-        let closed = case.lifecycle.is_closed();
-        let overdue = now.is_some_and(|t| case.is_overdue(t));
-        let (radius, rim) = match (closed, overdue) {
-            (true, _) => (3.5, None),
-            (false, true) => (6.0, Some(palette::ALERT)),
-            (false, false) => (5.5, Some(palette::TEXT)),
-        };
-        if let Some(rim) = rim {
-            out.highlight.fill(&dot(at, (radius + 1.5) * px), rim);
-        }
-        let fill = if closed { color.with_alpha(200) } else { color };
-        out.highlight.fill(&dot(at, radius * px), fill);
-    }
-}
-
-/// The open case's mark on the map: a ring in the selection's color around its dot, `px`
-/// metres per screen pixel. Empty for an index outside the snapshot.
-pub fn case_marker(city: &CityData, case: usize, px: f64) -> MeshBuffers {
-    let mut out = MeshBuffers::default();
-    if let Some(&at) = city.index.governance.case_points.get(case) {
-        out.stroke_polygon(&dot(at, 11.0 * px), 3.0 * px, palette::HIGHLIGHT);
-    }
-    out
-}
-
-/// A round dot of `radius` (m) around `at`, as a 12-sided polygon.
-fn dot(at: P2, radius: f64) -> crate::geo::LocalPolygon {
-    let exterior = (0..12)
-        .map(|k| {
-            let a = k as f64 * std::f64::consts::TAU / 12.0;
-            [at[0] + radius * a.cos(), at[1] + radius * a.sin()]
-        })
-        .collect();
-    crate::geo::LocalPolygon {
-        exterior,
-        holes: Vec::new(),
-    }
-}
-
 /// Every building's footprint, for the district view with all buildings shown.
 pub fn all_buildings_mesh(city: &CityData) -> MeshBuffers {
     let mut out = MeshBuffers::default();
@@ -376,58 +304,4 @@ fn short_en(name: &str) -> String {
     name.trim_end_matches(" Subdistrict")
         .trim_end_matches(" Community")
         .to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_community_shows_its_grids_and_cases() {
-        let city = CityData::new(crate::demo::load_demo().expect("demo").snapshot);
-        let gi = &city.index.governance;
-        let community = (0..city.snapshot.regions.len())
-            .find(|&r| {
-                gi.grids_of.get(r).is_some_and(|g| g.len() > 2)
-                    && gi.cases_of_region.get(r).is_some_and(|c| c.len() > 3)
-            })
-            .expect("the demo has a community with grids and cases");
-        let with = build(
-            &city,
-            Depth::Community(community, None),
-            Figure::Residents,
-            false,
-            1.0,
-        );
-        let grid_labels = with
-            .labels
-            .iter()
-            .filter(|l| l.zh.ends_with("网格"))
-            .count();
-        assert_eq!(grid_labels, gi.grids_of[community].len());
-        // Each case is a dot of 12 triangles' worth of vertices (open ones with a rim too).
-        let cases = gi.cases_of_region[community].len();
-        assert!(
-            with.highlight.positions.len() >= cases * 12,
-            "{}",
-            with.highlight.positions.len()
-        );
-        // Without governance tables the community looks as before.
-        let mut plain = crate::demo::load_demo().expect("demo").snapshot;
-        plain.grids.clear();
-        plain.cases.clear();
-        for b in &mut plain.buildings {
-            b.grid = None;
-        }
-        let plain = CityData::new(plain);
-        let without = build(
-            &plain,
-            Depth::Community(community, None),
-            Figure::Residents,
-            false,
-            1.0,
-        );
-        assert!(without.highlight.positions.len() < with.highlight.positions.len());
-        assert_eq!(without.labels.len() + grid_labels, with.labels.len());
-    }
 }

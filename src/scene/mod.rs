@@ -5,6 +5,7 @@
 
 pub mod card;
 pub mod card_governance;
+pub mod case_layers;
 pub mod clusters;
 pub mod format;
 pub mod gesture;

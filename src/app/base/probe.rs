@@ -1,7 +1,10 @@
 //! Knows which frames were drawn in full. A frame is drawn in full when, after the renderer
-//! drew it, no render pipeline it asked for was still compiling: Bevy compiles pipelines in
-//! the background and skips whatever waits for one, so until then parts of the picture are
-//! missing (on a software renderer, for seconds after start).
+//! drew it, every render pipeline it asked for was ready: Bevy skips whatever waits for a
+//! pipeline (one still compiling, or whose shader has not loaded yet), so until then parts
+//! of the picture are missing. A pipeline created in the frame itself counts as ready:
+//! Bevy creates pipelines before it draws, and with synchronous compilation (see
+//! `window::window_plugins`) the new one is drawn in that frame, though Bevy keeps its id
+//! in the waiting list until the next frame.
 //!
 //! Screenshots wait for it (`citygrid shot`), and `citygrid bench` times the first full
 //! frame after start and checks that a drill's new level is drawn by the end of its
@@ -15,7 +18,7 @@ use std::time::Instant;
 
 use bevy::diagnostic::FrameCount;
 use bevy::prelude::*;
-use bevy::render::render_resource::PipelineCache;
+use bevy::render::render_resource::{CachedPipelineState, PipelineCache};
 use bevy::render::{Render, RenderApp, RenderSystems};
 
 #[derive(Debug, Default)]
@@ -106,9 +109,17 @@ fn record(probe: Res<FrameProbe>, cache: Res<PipelineCache>, frame: Option<Res<F
         return;
     };
     let shared = &probe.0;
-    let waiting = cache.waiting_pipelines().count();
-    let ready = cache.pipelines().count();
-    let full = waiting == 0 && ready > 0;
+    let pipelines: Vec<_> = cache.pipelines().collect();
+    // Waiting ids whose pipeline is in fact ready (created this frame, before the draw).
+    let waiting = cache
+        .waiting_pipelines()
+        .filter(|&id| {
+            !pipelines
+                .get(id)
+                .is_some_and(|p| matches!(p.state, CachedPipelineState::Ok(_)))
+        })
+        .count();
+    let full = waiting == 0 && !pipelines.is_empty();
     if full {
         if let Ok(mut first) = shared.first_full.lock() {
             first.get_or_insert_with(Instant::now);

@@ -196,7 +196,7 @@ fn mark_case(
     let Some(c) = case.0 else {
         return;
     };
-    let buffers = layers::case_marker(&city.0, c, map.target.scale);
+    let buffers = crate::scene::case_layers::case_marker(&city.0, c, map.target.scale);
     if buffers.is_empty() {
         return;
     }

@@ -147,8 +147,12 @@ pub(super) fn building_legend(lang: Lang, cases: bool) -> impl Bundle {
     )
 }
 
-/// The legend's row for case dots: open, overdue, closed.
-fn case_row(lang: Lang) -> impl Bundle {
+/// A legend row of case samples: its name, then each sample's dot (with its rim, if any)
+/// and words.
+fn sample_row(
+    name: &'static str,
+    samples: Vec<(Option<palette::Srgba>, &'static str)>,
+) -> impl Bundle {
     (
         Node {
             flex_direction: FlexDirection::Row,
@@ -158,11 +162,25 @@ fn case_row(lang: Lang) -> impl Bundle {
             ..default()
         },
         Pickable::IGNORE,
-        children![
-            row_name(lang.pick("事件", "Cases")),
-            case_sample(Some(palette::TEXT), lang.pick("办理中", "open")),
-            case_sample(Some(palette::ALERT), lang.pick("超期", "overdue")),
-            case_sample(None, lang.pick("已结案", "closed")),
+        Children::spawn((
+            Spawn(row_name(name)),
+            SpawnIter(
+                samples
+                    .into_iter()
+                    .map(|(rim, words)| case_sample(rim, words)),
+            ),
+        )),
+    )
+}
+
+/// The legend's row for case dots: open, overdue, closed.
+fn case_row(lang: Lang) -> impl Bundle {
+    sample_row(
+        lang.pick("事件", "Cases"),
+        vec![
+            (Some(palette::TEXT), lang.pick("办理中", "open")),
+            (Some(palette::ALERT), lang.pick("超期", "overdue")),
+            (None, lang.pick("已结案", "closed")),
         ],
     )
 }
@@ -213,6 +231,24 @@ pub(super) fn legend_panel(
                     label(hi, size::SMALL, palette::TEXT_MUTED),
                 ],
             )),
+            SpawnIter(
+                (!city.snapshot.cases.is_empty())
+                    .then(|| cluster_row(lang))
+                    .into_iter(),
+            ),
         )),
+    )
+}
+
+/// The legend's row for case clusters (district and subdistrict views): a disc per group of
+/// nearby open cases, larger with more cases, its count on it, a red rim where one of them
+/// is overdue.
+fn cluster_row(lang: Lang) -> impl Bundle {
+    sample_row(
+        lang.pick("办理中事件", "Open cases"),
+        vec![
+            (Some(palette::TEXT), lang.pick("数字为件数", "count")),
+            (Some(palette::ALERT), lang.pick("含超期", "overdue")),
+        ],
     )
 }
