@@ -190,20 +190,23 @@ fn begin_drill_frame(mut probe: ResMut<DrillProbe>) {
     probe.frame_start = Some(Instant::now());
 }
 
-/// The n-th drill of a cycle: in to a subdistrict, a community, a building, and back out.
+/// The n-th drill of a cycle of 8: in to a subdistrict, a community, its first grid (when
+/// the snapshot has grids), a building, and back out to the district.
 fn drill_request(city: &crate::snapshot::index::CityData, n: usize) -> MapRequest {
     let idx = &city.index;
     let streets = &idx.children[idx.district];
-    let Some(&street) = streets.get((n / 6) % streets.len().max(1)) else {
+    let Some(&street) = streets.get((n / 8) % streets.len().max(1)) else {
         return MapRequest::Back;
     };
     let communities = &idx.children[street];
-    let community = communities.get((n / 6) % communities.len().max(1)).copied();
+    let community = communities.get((n / 8) % communities.len().max(1)).copied();
+    let grid = community.and_then(|c| idx.governance.grids_of.get(c)?.first().copied());
     let building = community.and_then(|c| idx.buildings_of[c].first().copied());
-    match (n % 6, community, building) {
-        (0, _, _) => MapRequest::Focus(Focus::Street(street)),
-        (1, Some(c), _) => MapRequest::Focus(Focus::Community(c)),
-        (2, _, Some(b)) => MapRequest::Focus(Focus::Building(b)),
+    match (n % 8, community, grid, building) {
+        (0, _, _, _) => MapRequest::Focus(Focus::Street(street)),
+        (1, Some(c), _, _) => MapRequest::Focus(Focus::Community(c)),
+        (2, _, Some(g), _) => MapRequest::Focus(Focus::Grid(g)),
+        (3, _, _, Some(b)) => MapRequest::Focus(Focus::Building(b)),
         _ => MapRequest::Back,
     }
 }
