@@ -55,6 +55,26 @@ pub(super) fn map_table(city: &CityData, sum: &mut Summary, d: &mut String) {
         size.0,
         size.1
     );
+    // The district's open cases as clusters (part of the district layers above): what a
+    // drill to the district or a swap recomputes.
+    let open = crate::scene::case_layers::open_cases(city, city.index.district).len();
+    let mut counts = 0;
+    let t_clusters = time_ms(5, || {
+        let mut out = layers::Layers::default();
+        crate::scene::case_layers::case_clusters(
+            city,
+            city.index.district,
+            px,
+            crate::scene::case_layers::DISTRICT_CLUSTER_PX,
+            &mut out,
+        );
+        counts = out.labels.len();
+    });
+    line!(
+        d,
+        "| open cases clustered, district | {t_clusters:.2} | {open} open of {} cases, {counts} clusters with a count; within one frame at 60 Hz (16.7 ms) |",
+        city.snapshot.cases.len()
+    );
     let t_street = time_ms(5, || {
         let _ = layers::build(
             city,

@@ -82,13 +82,7 @@ pub const STREET_CLUSTER_PX: f64 = 72.0;
 /// where one of its cases is past its deadline — and the count as a label (placed before
 /// the regions' names, which move aside). Closed cases show from the community down, each as
 /// its own dot. Nothing without open cases.
-pub(super) fn case_clusters(
-    city: &CityData,
-    region: usize,
-    px: f64,
-    cell_px: f64,
-    out: &mut Layers,
-) {
+pub fn case_clusters(city: &CityData, region: usize, px: f64, cell_px: f64, out: &mut Layers) {
     let s = &city.snapshot;
     let gi = &city.index.governance;
     let cases: Vec<u32> = open_cases(city, region);
