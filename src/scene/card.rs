@@ -106,6 +106,29 @@ fn people_rows(floor_area_m2: f64, residents: i64, households: i64, lang: Lang) 
     ]
 }
 
+/// A row whose value is a line of words rather than one figure: drawn at body size,
+/// wrapping.
+pub(super) fn words_row(label: impl Into<String>, value: String) -> CardRow {
+    CardRow {
+        long: true,
+        ..row(label, value)
+    }
+}
+
+/// The heading of a row naming people (owners, a grid worker): "产权人（已脱敏）" while
+/// names are masked, the word alone when the configuration shows them in full.
+pub(super) fn personal_label(word: Words, lang: Lang, full_names: bool) -> String {
+    if full_names {
+        text(word, lang).to_string()
+    } else {
+        format!(
+            "{}（{}）",
+            text(word, lang),
+            text(Words::OwnersMasked, lang)
+        )
+    }
+}
+
 pub(super) fn row(label: impl Into<String>, value: String) -> CardRow {
     CardRow {
         label: label.into(),
@@ -165,21 +188,10 @@ fn building_card(city: &CityData, b: usize, lang: Lang, full_names: bool) -> Car
                 Lang::En => format!(" and {} more", x.owners.len() - shown.len()),
             });
         }
-        let head = if full_names {
-            text(Words::Owners, lang).to_string()
-        } else {
-            format!(
-                "{}（{}）",
-                text(Words::Owners, lang),
-                text(Words::OwnersMasked, lang)
-            )
-        };
-        rows.push(CardRow {
-            label: head,
-            value: list,
-            long: true,
-            alert: false,
-        });
+        rows.push(words_row(
+            personal_label(Words::Owners, lang, full_names),
+            list,
+        ));
     }
     Card {
         title,

@@ -1,7 +1,7 @@
 //! The governance cards: a grid's (网格) and a case's (事件), with its lifecycle as a
 //! timeline. `scene::card` chooses which card to show.
 
-use super::card::{Card, CardRow, TimelineStep, counted, row};
+use super::card::{Card, CardRow, TimelineStep, counted, personal_label, row, words_row};
 use crate::scene::format::{self, Lang, Text as Words, text};
 use crate::snapshot::index::CityData;
 
@@ -15,28 +15,17 @@ pub(super) fn grid_card(city: &CityData, g: usize, lang: Lang, full_names: bool)
     let grid = &s.grids[g];
     let mut rows = Vec::new();
     if !grid.worker.trim().is_empty() {
-        let head = if full_names {
-            text(Words::GridWorker, lang).to_string()
-        } else {
-            format!(
-                "{}（{}）",
-                text(Words::GridWorker, lang),
-                text(Words::OwnersMasked, lang)
-            )
-        };
         rows.push(row(
-            head,
+            personal_label(Words::GridWorker, lang, full_names),
             format::grid_worker_name(&grid.worker, full_names),
         ));
     }
     let branch = lang.pick(&grid.party_branch, &grid.party_branch_en);
     if !branch.trim().is_empty() {
-        rows.push(CardRow {
-            label: text(Words::PartyBranch, lang).to_string(),
-            value: branch.to_string(),
-            long: true,
-            alert: false,
-        });
+        rows.push(words_row(
+            text(Words::PartyBranch, lang),
+            branch.to_string(),
+        ));
     }
     let (residents, households) = gi
         .buildings_of_grid
@@ -70,25 +59,22 @@ pub(super) fn grid_card(city: &CityData, g: usize, lang: Lang, full_names: bool)
     let stats = gi.grid_case_stats(g, None);
     if stats.total > 0 {
         // Body size: lines of words and figures, not one figure.
-        rows.push(CardRow {
-            long: true,
-            ..row(text(Words::Cases, lang), case_counts(&stats, lang))
-        });
-        rows.push(CardRow {
-            long: true,
-            ..row(
-                text(Words::ClosureAndHandling, lang),
-                format!(
-                    "{} · {}",
-                    stats
-                        .closure_rate()
-                        .map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0)),
-                    stats
-                        .average_handling_s()
-                        .map_or_else(|| "—".to_string(), |s| format::duration(s, lang)),
-                ),
-            )
-        });
+        rows.push(words_row(
+            text(Words::Cases, lang),
+            case_counts(&stats, lang),
+        ));
+        rows.push(words_row(
+            text(Words::ClosureAndHandling, lang),
+            format!(
+                "{} · {}",
+                stats
+                    .closure_rate()
+                    .map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0)),
+                stats
+                    .average_handling_s()
+                    .map_or_else(|| "—".to_string(), |s| format::duration(s, lang)),
+            ),
+        ));
     }
     Card {
         title: lang.pick(&grid.name, &grid.name_en).to_string(),
@@ -135,19 +121,15 @@ pub(super) fn case_card(city: &CityData, c: usize, lang: Lang) -> Card {
     };
     let mut rows = vec![
         row(text(Words::Department, lang), department.to_string()),
-        CardRow {
-            // Body size: it is a line of words, not a figure.
-            long: true,
-            ..row(
-                text(Words::SourceAndDeadline, lang),
-                format!(
-                    "{} · {} {}",
-                    lang.pick(source_zh, source_en),
-                    lang.pick(tier_zh, tier_en),
-                    format::whole_hours(case.deadline.hours(), lang)
-                ),
-            )
-        },
+        words_row(
+            text(Words::SourceAndDeadline, lang),
+            format!(
+                "{} · {} {}",
+                lang.pick(source_zh, source_en),
+                lang.pick(tier_zh, tier_en),
+                format::whole_hours(case.deadline.hours(), lang)
+            ),
+        ),
         CardRow {
             alert: overdue,
             ..row(text(Words::Status, lang), status)
@@ -155,12 +137,10 @@ pub(super) fn case_card(city: &CityData, c: usize, lang: Lang) -> Card {
     ];
     let description = lang.pick(&case.description, &case.description_en);
     if !description.trim().is_empty() {
-        rows.push(CardRow {
-            label: text(Words::Description, lang).to_string(),
-            value: description.to_string(),
-            long: true,
-            alert: false,
-        });
+        rows.push(words_row(
+            text(Words::Description, lang),
+            description.to_string(),
+        ));
     }
     let mut timeline = Vec::new();
     let mut before: Option<crate::snapshot::time::Time> = None;
