@@ -105,6 +105,9 @@ pub struct Config {
     pub idle_timeout_s: f64,
     /// Run the attract mode when idle (else only reset).
     pub attract: bool,
+    /// In the attract mode, play the snapshot's stories (one after each tour of the
+    /// subdistricts, in turn), each step for its own `duration_s`.
+    pub attract_stories: bool,
     /// Fullscreen, no cursor, no exit shortcuts.
     pub kiosk: bool,
     /// The curator PIN's salted hash, made with `citygrid pin`.
@@ -127,6 +130,7 @@ impl Default for Config {
             language: "zh".into(),
             idle_timeout_s: 60.0,
             attract: true,
+            attract_stories: true,
             kiosk: false,
             pin_hash: None,
             watch_folder: None,

@@ -82,6 +82,7 @@ fn exercise(snapshot: Snapshot) {
         Figure::Households,
     ];
     figures.extend(Figure::metric_choices(&city));
+    figures.extend(Figure::case_choices(&city));
     let mut depths = vec![Depth::District];
     depths.extend(first(Level::Street).map(Depth::Street));
     if let Some(c) = first(Level::Community) {
@@ -91,11 +92,18 @@ fn exercise(snapshot: Snapshot) {
     }
     for depth in depths {
         for &figure in &figures {
-            let l = layers::build(&city, depth, figure, false, 2.0);
+            let l = layers::build(&city, depth, figure, false, 2.0, &Default::default());
             let _ = l.labels.len();
         }
     }
-    let _ = layers::build(&city, Depth::District, Figure::Residents, true, 2.0);
+    let _ = layers::build(
+        &city,
+        Depth::District,
+        Figure::Residents,
+        true,
+        2.0,
+        &Default::default(),
+    );
     let _ = preview::render(&city, 64, 48);
     for r in 0..s.regions.len() {
         let _ = idx.ancestry(r);
@@ -138,6 +146,7 @@ fn exercise(snapshot: Snapshot) {
                 &anims,
                 lang,
                 (&name.zh, &name.en),
+                &[0],
             );
         }
         let _ = data::alerts(&city, scope);

@@ -88,6 +88,12 @@ pub const COMMUNITY_GROUND: Srgba = Srgba::rgb(0x14, 0x2a, 0x47);
 /// An overdue case's rim on the map: past its deadline and still open.
 pub const ALERT: Srgba = Srgba::rgb(0xff, 0x4d, 0x4f);
 
+/// Places on the map (shape and color both tell them apart): community service stations,
+/// social organizations' venues, party-member service points.
+pub const PLACE_STATION: Srgba = Srgba::rgb(0x6e, 0xe7, 0xb7);
+pub const PLACE_ORGANIZATION: Srgba = Srgba::rgb(0xc4, 0xa7, 0xff);
+pub const PLACE_PARTY: Srgba = Srgba::rgb(0xff, 0x8a, 0x65);
+
 /// The ring's sky, above the panels (fading into the background).
 pub const RING_TOP: Srgba = Srgba::rgb(0x0b, 0x1a, 0x33);
 /// Trend arrows on the ring: rising and falling (neutral hues: a rise is not always good).

@@ -161,6 +161,25 @@ fn every_level_renders_differently() {
         "case-en",
         &["--focus", "SB202611250046", "--lang", "en"],
     );
+    // A story's step (the night market's joint drill, in its grid), and in English the
+    // step of police, traffic police and fire in its community.
+    let story = shot(
+        &dir,
+        "story",
+        &["--story", "fangyuan-night-market", "--step", "3"],
+    );
+    let story_en = shot(
+        &dir,
+        "story-en",
+        &[
+            "--story",
+            "fangyuan-night-market",
+            "--step",
+            "4",
+            "--lang",
+            "en",
+        ],
+    );
 
     let background = [0x07, 0x0e, 0x1c];
     let highlight = [0xff, 0xd1, 0x66];
@@ -172,6 +191,8 @@ fn every_level_renders_differently() {
         ("building", &building),
         ("grid", &grid),
         ("case", &case),
+        ("story", &story),
+        ("story-en", &story_en),
     ] {
         assert_eq!((img.width(), img.height()), (1280, 720), "{name}");
         let bg = count_color(img, background, 2, None) as f64 / (1280.0 * 720.0);
@@ -214,7 +235,24 @@ fn every_level_renders_differently() {
             "{name}: the card does not mark the case overdue"
         );
     }
+    // A story's caption sits where the breadcrumb was, framed in the selection's color,
+    // and the ring's strip frames the step's departments in it too.
+    let strip = Some((0, 515, 970, 655));
+    let unframed = count_color(&grid, highlight, 8, strip);
+    for (name, img) in [("story", &story), ("story-en", &story_en)] {
+        assert!(
+            count_color(img, highlight, 8, Some((0, 50, 640, 120))) > 300,
+            "{name}: no story caption under the title"
+        );
+        let framed = count_color(img, highlight, 8, strip);
+        assert!(
+            framed > unframed + 200,
+            "{name}: the strip frames no department ({framed} against {unframed} px)"
+        );
+    }
     let pairs = [
+        ("story/grid", &story, &grid),
+        ("story zh/en", &story, &story_en),
         ("district/street", &district, &street),
         ("street/community", &street, &community),
         ("community/building", &community, &building),
@@ -255,6 +293,8 @@ fn every_level_renders_differently() {
         ("grid", &grid),
         ("case", &case),
         ("case-en", &case_en),
+        ("story", &story),
+        ("story-en", &story_en),
         ("district-all", &all_buildings),
         ("ring", &ring),
         ("hall", &hall),

@@ -15,8 +15,9 @@ use crate::app::base::pace::ambient_motion;
 use crate::app::base::sets::{ApplyRequests, ReadPointers};
 use crate::app::base::theme::{self, size};
 use crate::app::base::{
-    AppSystems, City, CuratorMode, CurrentLang, Focus, HallConfig, IgnorePointer, KioskMode,
-    MainView, MapFigure, MapRequest, SelectedCase, ShowAllBuildings,
+    AppSystems, Chooser, City, CuratorMode, CurrentLang, Focus, HallConfig, IgnorePointer,
+    KioskMode, MainView, MapFigure, MapOverlays, MapRequest, Playing, SelectedCase,
+    ShowAllBuildings, StoryPlay,
 };
 use crate::palette;
 use crate::scene::format::Lang;
@@ -33,6 +34,10 @@ pub struct Idle {
     /// Seconds into the current stop of the tour.
     pub tour_clock: f64,
     tour_index: usize,
+    /// The story the attract mode plays next (counts the stories played).
+    story_turn: usize,
+    /// The tour has shown the district: a story comes next.
+    story_due: bool,
     /// A touch is ending the attract mode this frame (the mode changes at the next): the
     /// tour takes no further step.
     waking: bool,
@@ -46,7 +51,14 @@ struct VisitorChoices<'w> {
     all: ResMut<'w, ShowAllBuildings>,
     case: ResMut<'w, SelectedCase>,
     view: ResMut<'w, NextState<MainView>>,
+    overlays: ResMut<'w, MapOverlays>,
+    chooser: ResMut<'w, Chooser>,
+    story: ResMut<'w, StoryPlay>,
 }
+
+/// How long without a touch before the reset: longer while a story waits for the docent
+/// who leads it (they talk between steps).
+const STORY_IDLE_FACTOR: f64 = 5.0;
 
 /// The invitation shown during the attract mode.
 #[derive(Component)]
@@ -121,13 +133,23 @@ fn watch_input(
         idle.seconds = 0.0;
         if attract {
             idle.waking = true;
+            // The attract mode's story ends with it.
+            if choices.story.0.is_some() {
+                choices.story.end();
+                choices.overlays.set_if_neq(MapOverlays::default());
+            }
             NextState::set_if_neq(&mut next_mode, KioskMode::Explore);
             requests.write(MapRequest::Focus(Focus::District));
         }
         return;
     }
     idle.seconds += time.delta_secs_f64();
-    if idle.seconds < config.0.idle_timeout_s || attract {
+    let limit = if choices.story.led_by_hand() {
+        config.0.idle_timeout_s * STORY_IDLE_FACTOR
+    } else {
+        config.0.idle_timeout_s
+    };
+    if idle.seconds < limit || attract {
         return;
     }
     // Reset for the next visitor.
@@ -135,6 +157,9 @@ fn watch_input(
     *choices.figure = MapFigure::default();
     choices.all.0 = false;
     choices.case.set_if_neq(SelectedCase(None));
+    choices.story.set_if_neq(StoryPlay(None));
+    choices.overlays.set_if_neq(MapOverlays::default());
+    choices.chooser.set_if_neq(Chooser::None);
     NextState::set_if_neq(&mut choices.view, MainView::Map);
     if *focus != Focus::District {
         requests.write(MapRequest::Focus(Focus::District));
@@ -148,14 +173,23 @@ fn watch_input(
     }
 }
 
-/// The tour: one subdistrict after another, then the district again.
+/// The tour: one subdistrict after another, then the district again, then (if the hall
+/// wants it) one of the snapshot's stories, each in turn, its steps at their own pace.
 fn tour(
     time: Res<Time<Real>>,
     city: Res<City>,
+    config: Res<HallConfig>,
     mut idle: ResMut<Idle>,
+    mut story: ResMut<StoryPlay>,
+    overlays: Res<MapOverlays>,
     mut requests: MessageWriter<MapRequest>,
 ) {
     if idle.waking {
+        return;
+    }
+    if story.0.is_some() {
+        // The story plays; the tour goes on after it.
+        idle.tour_clock = 0.0;
         return;
     }
     idle.tour_clock += time.delta_secs_f64();
@@ -165,8 +199,25 @@ fn tour(
     idle.tour_clock = 0.0;
     let streets = &city.0.index.children[city.0.index.district];
     let stops = streets.len() + 1;
+    let stories = &city.0.snapshot.stories;
+    if idle.story_due && config.0.attract_stories && !stories.is_empty() {
+        // After the district: a story, then the tour from its start.
+        idle.story_due = false;
+        let n = idle.story_turn % stories.len();
+        idle.story_turn += 1;
+        if !stories[n].steps.is_empty() {
+            story.0 = Some(Playing {
+                story: n,
+                step: 0,
+                auto: true,
+                saved: overlays.0.clone(),
+            });
+            return;
+        }
+    }
     let i = idle.tour_index % stops.max(1);
     idle.tour_index += 1;
+    idle.story_due = i + 1 == stops;
     let next = match streets.get(i) {
         Some(&s) => Focus::Street(s),
         None => Focus::District,

@@ -8,7 +8,8 @@
 //! puts them together.
 //!
 //! Features, each a logic plugin (runs headless in tests) and, where it draws, a render
-//! plugin: [`map`], [`ring`], [`panels`], [`views`], [`kiosk`], [`curator`], [`swap`].
+//! plugin: [`map`], [`ring`], [`panels`], [`views`], [`kiosk`], [`stories`], [`curator`],
+//! [`swap`].
 //! Tools: [`automation`] (`citygrid shot`), [`fps`] and [`latency`] (the bench's probes),
 //! [`memory`].
 
@@ -22,6 +23,7 @@ pub mod map;
 pub mod memory;
 pub mod panels;
 pub mod ring;
+pub mod stories;
 pub mod swap;
 pub mod views;
 
@@ -114,6 +116,7 @@ pub fn add_exhibit(app: &mut App, options: &AppOptions) {
         swap::plugin,
         curator::plugin,
     ));
+    stories::plugin(app, options.story);
 }
 
 /// Runs the exhibit until the window closes.

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::geo::P2;
-use crate::scene::layers::{self, Depth, Figure};
+use crate::scene::layers::{self, Depth, Figure, Overlays};
 use crate::snapshot::index::CityData;
 
 use super::cases::{field, renderer_of, window_line};
@@ -23,18 +23,32 @@ pub(super) fn map_table(city: &CityData, sum: &mut Summary, d: &mut String) {
     let px = 5.0;
     let mut tris = 0;
     let t_district = time_ms(5, || {
-        tris = layers::build(city, Depth::District, Figure::Residents, false, px)
-            .fills
-            .triangles();
+        tris = layers::build(
+            city,
+            Depth::District,
+            Figure::Residents,
+            false,
+            px,
+            &Overlays::default(),
+        )
+        .fills
+        .triangles();
     });
     line!(
         d,
         "| district layers | {t_district:.2} | {tris} fill triangles |"
     );
     let t_all = time_ms(3, || {
-        tris = layers::build(city, Depth::District, Figure::Residents, true, px)
-            .buildings
-            .triangles();
+        tris = layers::build(
+            city,
+            Depth::District,
+            Figure::Residents,
+            true,
+            px,
+            &Overlays::default(),
+        )
+        .buildings
+        .triangles();
     });
     line!(
         d,
@@ -56,25 +70,41 @@ pub(super) fn map_table(city: &CityData, sum: &mut Summary, d: &mut String) {
         size.1
     );
     // The district's open cases as clusters (part of the district layers above): what a
-    // drill to the district or a swap recomputes.
-    let open = crate::scene::case_layers::open_cases(city, city.index.district).len();
-    let mut counts = 0;
-    let t_clusters = time_ms(5, || {
-        let mut out = layers::Layers::default();
-        crate::scene::case_layers::case_clusters(
-            city,
-            city.index.district,
-            px,
-            crate::scene::case_layers::DISTRICT_CLUSTER_PX,
-            &mut out,
+    // drill to the district or a swap recomputes; then with a filter chosen (one
+    // department's overdue cases), what a tap on the filter panel recomputes.
+    let mut overdue_of_one = Overlays {
+        status: crate::snapshot::StatusFilter::Overdue,
+        ..Overlays::default()
+    };
+    overdue_of_one.toggle_department(0);
+    for (what, overlays) in [
+        ("open cases clustered, district", Overlays::default()),
+        (
+            "one department's overdue cases clustered, district (filter)",
+            overdue_of_one,
+        ),
+    ] {
+        let shown =
+            crate::scene::case_layers::clustered_cases(city, city.index.district, &overlays).len();
+        let mut counts = 0;
+        let t_clusters = time_ms(5, || {
+            let mut out = layers::Layers::default();
+            crate::scene::case_layers::case_clusters(
+                city,
+                city.index.district,
+                px,
+                crate::scene::case_layers::DISTRICT_CLUSTER_PX,
+                &overlays,
+                &mut out,
+            );
+            counts = out.labels.len();
+        });
+        line!(
+            d,
+            "| {what} | {t_clusters:.2} | {shown} shown of {} cases, {counts} clusters with a count; within one frame at 60 Hz (16.7 ms) |",
+            city.snapshot.cases.len()
         );
-        counts = out.labels.len();
-    });
-    line!(
-        d,
-        "| open cases clustered, district | {t_clusters:.2} | {open} open of {} cases, {counts} clusters with a count; within one frame at 60 Hz (16.7 ms) |",
-        city.snapshot.cases.len()
-    );
+    }
     let t_street = time_ms(5, || {
         let _ = layers::build(
             city,
@@ -82,6 +112,7 @@ pub(super) fn map_table(city: &CityData, sum: &mut Summary, d: &mut String) {
             Figure::Residents,
             false,
             px / 4.0,
+            &Overlays::default(),
         );
     });
     line!(
@@ -95,6 +126,7 @@ pub(super) fn map_table(city: &CityData, sum: &mut Summary, d: &mut String) {
             Figure::Residents,
             false,
             px / 20.0,
+            &Overlays::default(),
         )
         .buildings
         .triangles();
@@ -342,6 +374,7 @@ pub(super) fn ring_table(sum: &mut Summary, d: &mut String) {
             &anims,
             crate::scene::format::Lang::Zh,
             ("辽宁路街道", "Liaoning Road"),
+            &[],
         );
         tris = f.mesh.triangles();
         texts = f.texts.len();

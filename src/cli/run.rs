@@ -30,6 +30,13 @@ pub(super) struct RunArgs {
     /// Start focused on a region or building id.
     #[arg(long, global = true)]
     focus: Option<String>,
+    /// Start playing a story (its id in the snapshot's `stories`), e.g. for a screenshot
+    /// of one of its steps or from the hall's show control.
+    #[arg(long, global = true)]
+    story: Option<String>,
+    /// With --story: the step to start at, counted from 1.
+    #[arg(long, global = true, requires = "story", value_parser = clap::value_parser!(u32).range(1..))]
+    step: Option<u32>,
     /// Show every building on the district view.
     #[arg(long, global = true)]
     all_buildings: bool,
@@ -97,6 +104,8 @@ pub(super) fn merge(a: &RunArgs, b: &RunArgs) -> RunArgs {
         lang: b.lang.clone().or(a.lang.clone()),
         size: b.size.or(a.size),
         focus: b.focus.clone().or(a.focus.clone()),
+        story: b.story.clone().or(a.story.clone()),
+        step: b.step.or(a.step),
         all_buildings: a.all_buildings || b.all_buildings,
         no_msaa: a.no_msaa || b.no_msaa,
         view: b.view.clone().or(a.view.clone()),
@@ -203,6 +212,28 @@ pub(super) fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
             return ExitCode::from(2);
         }
         options.focus = Some(id.clone());
+    }
+    if let Some(id) = &args.story {
+        let stories = &city.snapshot.stories;
+        let Some(story) = stories.iter().position(|s| s.id == *id) else {
+            let known: Vec<&str> = stories.iter().map(|s| s.id.as_str()).collect();
+            eprintln!(
+                "citygrid: --story {id}: the snapshot has no story with this id ({})",
+                if known.is_empty() {
+                    "it has no stories".to_string()
+                } else {
+                    format!("its stories: {}", known.join(", "))
+                }
+            );
+            return ExitCode::from(2);
+        };
+        let steps = stories[story].steps.len();
+        let step = args.step.unwrap_or(1) as usize;
+        if step > steps {
+            eprintln!("citygrid: --step {step}: story {id} has {steps} steps");
+            return ExitCode::from(2);
+        }
+        options.story = Some((story, step - 1));
     }
     options.show_all_buildings = args.all_buildings;
     options.msaa = !args.no_msaa;

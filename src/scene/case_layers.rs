@@ -4,7 +4,7 @@
 
 use crate::geo::P2;
 use crate::palette;
-use crate::scene::layers::{Layers, MapLabel};
+use crate::scene::layers::{Layers, MapLabel, Overlays};
 use crate::scene::meshes::MeshBuffers;
 use crate::snapshot::index::CityData;
 
@@ -13,10 +13,21 @@ use crate::snapshot::index::CityData;
 /// streets) with its name as a label, and every case of the last 30 days as a dot in its
 /// department's color at its place — open cases bright with a light rim, overdue ones with
 /// a red rim, closed ones small and dim.
-pub(super) fn governance_layer(city: &CityData, community: usize, px: f64, out: &mut Layers) {
+pub(super) fn governance_layer(
+    city: &CityData,
+    community: usize,
+    px: f64,
+    overlays: &Overlays,
+    out: &mut Layers,
+) {
     let s = &city.snapshot;
     let gi = &city.index.governance;
-    for &g in gi.grids_of.get(community).map_or(&[][..], Vec::as_slice) {
+    let grids = if overlays.grids {
+        gi.grids_of.get(community).map_or(&[][..], Vec::as_slice)
+    } else {
+        &[][..]
+    };
+    for &g in grids {
         for poly in gi.grid_shapes.get(g).map_or(&[][..], Vec::as_slice) {
             out.fills
                 .stroke_polygon(poly, 1.2 * px, palette::ACCENT.with_alpha(120));
@@ -46,6 +57,9 @@ pub(super) fn governance_layer(city: &CityData, community: usize, px: f64, out: 
         .map_or(&[][..], Vec::as_slice);
     for &c in cases {
         let c = c as usize;
+        if !overlays.keeps(city, c) {
+            continue;
+        }
         let (Some(case), Some(&at)) = (s.cases.get(c), gi.case_points.get(c)) else {
             continue;
         };
@@ -75,17 +89,25 @@ pub const DISTRICT_CLUSTER_PX: f64 = 128.0;
 /// Spacing of case clusters on a subdistrict's view, screen px.
 pub const STREET_CLUSTER_PX: f64 = 72.0;
 
-/// The open cases of `region` (the district or a subdistrict) as clusters
+/// The cases of `region` (the district or a subdistrict) that `overlays` clusters (the open
+/// ones unless the filter asks for closed or overdue ones) as clusters
 /// (`scene::clusters`) of cells `cell_px` screen px wide at `px` metres per px: a disc in
 /// the color of the department with at least 3 in 5 of its cases (the accent color when
 /// none has), its area growing with the count (radius 5–20 px), with a light rim — red
 /// where one of its cases is past its deadline — and the count as a label (placed before
 /// the regions' names, which move aside). Closed cases show from the community down, each as
 /// its own dot. Nothing without open cases.
-pub fn case_clusters(city: &CityData, region: usize, px: f64, cell_px: f64, out: &mut Layers) {
+pub fn case_clusters(
+    city: &CityData,
+    region: usize,
+    px: f64,
+    cell_px: f64,
+    overlays: &Overlays,
+    out: &mut Layers,
+) {
     let s = &city.snapshot;
     let gi = &city.index.governance;
-    let cases: Vec<u32> = open_cases(city, region);
+    let cases: Vec<u32> = clustered_cases(city, region, overlays);
     if cases.is_empty() {
         return;
     }
@@ -154,9 +176,9 @@ pub fn case_clusters(city: &CityData, region: usize, px: f64, cell_px: f64, out:
 /// A department index no department has (`scene::clusters` counts such cases under it).
 const NONE_DEPARTMENT: u32 = crate::snapshot::governance_index::NONE;
 
-/// The cases of `region` not yet closed (indices into the snapshot's cases).
-pub fn open_cases(city: &CityData, region: usize) -> Vec<u32> {
-    let s = &city.snapshot;
+/// The cases of `region` the district and subdistrict views cluster under `overlays`
+/// (indices into the snapshot's cases): with the default overlays, those not yet closed.
+pub fn clustered_cases(city: &CityData, region: usize, overlays: &Overlays) -> Vec<u32> {
     city.index
         .governance
         .cases_of_region
@@ -164,11 +186,7 @@ pub fn open_cases(city: &CityData, region: usize) -> Vec<u32> {
         .map_or(&[][..], Vec::as_slice)
         .iter()
         .copied()
-        .filter(|&c| {
-            s.cases
-                .get(c as usize)
-                .is_some_and(|x| !x.lifecycle.is_closed())
-        })
+        .filter(|&c| overlays.clusters(city, c as usize))
         .collect()
 }
 
@@ -222,6 +240,7 @@ mod tests {
             Figure::Residents,
             false,
             1.0,
+            &Overlays::default(),
         );
         let grid_labels = with
             .labels
@@ -250,6 +269,7 @@ mod tests {
             Figure::Residents,
             false,
             1.0,
+            &Overlays::default(),
         );
         assert!(without.highlight.positions.len() < with.highlight.positions.len());
         assert_eq!(without.labels.len() + grid_labels, with.labels.len());
@@ -265,8 +285,15 @@ mod tests {
             (Depth::District, district, 6.0),
             (Depth::Street(street), street, 1.5),
         ] {
-            let layers = build(&city, depth, Figure::Residents, false, px);
-            let open = open_cases(&city, region);
+            let layers = build(
+                &city,
+                depth,
+                Figure::Residents,
+                false,
+                px,
+                &Overlays::default(),
+            );
+            let open = clustered_cases(&city, region, &Overlays::default());
             let cases = open.len();
             assert!(cases > 0);
             assert!(

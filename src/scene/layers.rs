@@ -5,6 +5,7 @@ use crate::geo::P2;
 use crate::palette::{self, Srgba};
 use crate::scene::format::Lang;
 use crate::scene::meshes::MeshBuffers;
+pub use crate::scene::overlays::{CaseFigure, Overlays};
 use crate::snapshot::Figures;
 use crate::snapshot::index::CityData;
 
@@ -18,11 +19,19 @@ pub enum Figure {
     Households,
     /// A metric with values per region (index into the snapshot's metrics).
     Metric(usize),
+    /// A figure of the region's cases, over the departments the filter keeps.
+    Cases(CaseFigure),
 }
 
 impl Figure {
     /// The figure's value for a region, if it has one.
     pub fn value(self, city: &CityData, region: usize) -> Option<f64> {
+        self.value_with(city, region, &Overlays::default())
+    }
+
+    /// The figure's value for a region; case figures count the departments `overlays`
+    /// keeps.
+    pub fn value_with(self, city: &CityData, region: usize, overlays: &Overlays) -> Option<f64> {
         let f: Figures = city.figures(region);
         match self {
             Figure::Residents => Some(f.residents as f64),
@@ -30,6 +39,7 @@ impl Figure {
             Figure::FloorArea => Some(f.floor_area_m2),
             Figure::Households => Some(f.households as f64),
             Figure::Metric(m) => city.index.metric_value(region, m),
+            Figure::Cases(c) => c.value(city, region, overlays),
         }
     }
 
@@ -47,7 +57,19 @@ impl Figure {
                 .get(m)
                 .map(|x| lang.pick(&x.name, &x.name_en).to_string())
                 .unwrap_or_default(),
+            Figure::Cases(c) => {
+                let (zh, en) = c.names();
+                lang.pick(zh, en).to_string()
+            }
         }
+    }
+
+    /// Case figures that can color the map: all three when the snapshot has cases.
+    pub fn case_choices(city: &CityData) -> Vec<Figure> {
+        if city.snapshot.cases.is_empty() {
+            return Vec::new();
+        }
+        CaseFigure::ALL.into_iter().map(Figure::Cases).collect()
     }
 
     /// Metrics that can color the map: those with a value for every subdistrict.
@@ -112,13 +134,15 @@ pub enum Depth {
 }
 
 /// Builds the layers. `px` is metres per screen pixel at the view the map settles on, so
-/// that lines come out at the same width on screen at every level.
+/// that lines come out at the same width on screen at every level; `overlays` says which
+/// governance layers show and which cases.
 pub fn build(
     city: &CityData,
     depth: Depth,
     figure: Figure,
     all_buildings: bool,
     px: f64,
+    overlays: &Overlays,
 ) -> Layers {
     let s = &city.snapshot;
     let idx = &city.index;
@@ -127,7 +151,10 @@ pub fn build(
     let streets = &idx.children[district];
 
     let ramp_over = |regions: &[usize]| -> (Vec<Option<f64>>, Option<Legend>) {
-        let values: Vec<Option<f64>> = regions.iter().map(|&r| figure.value(city, r)).collect();
+        let values: Vec<Option<f64>> = regions
+            .iter()
+            .map(|&r| figure.value_with(city, r, overlays))
+            .collect();
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for v in values.iter().flatten() {
             lo = lo.min(*v);
@@ -192,6 +219,7 @@ pub fn build(
                 district,
                 px,
                 super::case_layers::DISTRICT_CLUSTER_PX,
+                overlays,
                 &mut out,
             );
         }
@@ -221,6 +249,7 @@ pub fn build(
                 street,
                 px,
                 super::case_layers::STREET_CLUSTER_PX,
+                overlays,
                 &mut out,
             );
         }
@@ -243,7 +272,10 @@ pub fn build(
                 });
             }
             fill_region(&mut out.fills, community, palette::COMMUNITY_GROUND);
-            super::case_layers::governance_layer(city, community, px, &mut out);
+            super::case_layers::governance_layer(city, community, px, overlays, &mut out);
+            if overlays.places {
+                super::overlays::places_layer(city, community, px, &mut out);
+            }
             for &b in &idx.buildings_of[community] {
                 let building = &s.buildings[b];
                 let color = palette::building(building.usage.is_residential(), building.floors);

@@ -44,6 +44,13 @@ pub fn legend_value(city: &CityData, figure: Figure, v: f64, lang: Lang) -> Stri
             };
             format!("{n} {unit}").trim().to_string()
         }
+        Figure::Cases(c) => {
+            let (zh, en) = c.units();
+            match c {
+                crate::scene::layers::CaseFigure::ClosureRate => format!("{v:.1}%"),
+                _ => format!("{v:.1} {}", lang.pick(zh, en)),
+            }
+        }
         _ => format::count(v.round() as i64, lang),
     }
 }

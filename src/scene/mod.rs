@@ -13,6 +13,7 @@ pub mod labels;
 pub mod layers;
 pub mod legend;
 pub mod meshes;
+pub mod overlays;
 pub mod picture;
 pub mod preview;
 pub mod ring;

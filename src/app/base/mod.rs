@@ -35,6 +35,7 @@ pub use modes::{CuratorMode, KioskMode, MainView};
 pub use options::AppOptions;
 pub use sets::AppSystems;
 pub use state::{
-    City, CurrentLang, DataDir, Focus, HallConfig, IgnorePointer, MapFigure, MapRequest, RingSpan,
-    SelectedCase, Settings, ShowAllBuildings,
+    Chooser, City, CurrentLang, DataDir, Focus, HallConfig, IgnorePointer, MapFigure, MapOverlays,
+    MapRequest, Overlay, Playing, RingForward, RingSpan, SelectedCase, Settings, ShowAllBuildings,
+    StoryPlay,
 };

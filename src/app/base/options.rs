@@ -18,6 +18,9 @@ pub struct AppOptions {
     pub size: (u32, u32),
     /// Start focused on this region or building id.
     pub focus: Option<String>,
+    /// Start playing this story (index into the snapshot's stories) at this step (from 0),
+    /// waiting for a touch between steps.
+    pub story: Option<(usize, usize)>,
     pub show_all_buildings: bool,
     /// Multisample anti-aliasing (4×) for smooth borders; off is faster on software renderers.
     pub msaa: bool,
@@ -57,6 +60,7 @@ impl AppOptions {
             lang: Lang::Zh,
             size: (1920, 1080),
             focus: None,
+            story: None,
             show_all_buildings: false,
             msaa: true,
             shot: None,

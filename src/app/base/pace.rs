@@ -18,7 +18,8 @@ use super::map_view::{CurrentLegend, MapView};
 use super::modes::{CuratorMode, KioskMode, MainView};
 use super::probe::FrameProbe;
 use super::state::{
-    City, CurrentLang, Focus, HallConfig, MapFigure, SelectedCase, ShowAllBuildings,
+    Chooser, City, CurrentLang, Focus, HallConfig, MapFigure, MapOverlays, SelectedCase,
+    ShowAllBuildings, StoryPlay,
 };
 
 /// Frames drawn after a change before resting (text is laid out and its glyphs uploaded a
@@ -183,6 +184,9 @@ struct Shown<'w> {
     lang: Res<'w, CurrentLang>,
     figure: Res<'w, MapFigure>,
     all: Res<'w, ShowAllBuildings>,
+    overlays: Option<Res<'w, MapOverlays>>,
+    chooser: Option<Res<'w, Chooser>>,
+    story: Option<Res<'w, StoryPlay>>,
     legend: Option<Res<'w, CurrentLegend>>,
     view: Res<'w, State<MainView>>,
     kiosk: Res<'w, State<KioskMode>>,
@@ -198,6 +202,9 @@ impl Shown<'_> {
             || self.lang.is_changed()
             || self.figure.is_changed()
             || self.all.is_changed()
+            || self.overlays.as_ref().is_some_and(|o| o.is_changed())
+            || self.chooser.as_ref().is_some_and(|c| c.is_changed())
+            || self.story.as_ref().is_some_and(|s| s.is_changed())
             || self.legend.as_ref().is_some_and(|l| l.is_changed())
             || self.view.is_changed()
             || self.kiosk.is_changed()

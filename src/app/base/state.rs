@@ -8,8 +8,9 @@ use bevy::prelude::*;
 use super::modes::MainView;
 use super::options::AppOptions;
 use crate::scene::format::Lang;
-use crate::scene::layers::{Depth, Figure};
+use crate::scene::layers::{Depth, Figure, Overlays};
 use crate::snapshot::Level;
+use crate::snapshot::StatusFilter;
 use crate::snapshot::index::CityData;
 
 /// The snapshot on show and its index.
@@ -175,6 +176,65 @@ pub struct MapFigure(pub Figure);
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SelectedCase(pub Option<usize>);
 
+/// Which governance layers the map draws and which cases it keeps (the layer panel's
+/// choices, or a story step's filter while a story plays).
+#[derive(Resource, Debug, Clone, PartialEq, Eq, Default)]
+pub struct MapOverlays(pub Overlays);
+
+/// The story on show, if any.
+#[derive(Resource, Debug, Clone, PartialEq, Default)]
+pub struct StoryPlay(pub Option<Playing>);
+
+/// A story being played.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Playing {
+    /// Index into the snapshot's stories.
+    pub story: usize,
+    /// Index into its steps.
+    pub step: usize,
+    /// Steps advance by themselves after their `duration_s` (the attract mode plays it);
+    /// else they wait for a touch.
+    pub auto: bool,
+    /// The visitor's layers and filters before the story, put back at its end.
+    pub saved: Overlays,
+}
+
+impl StoryPlay {
+    /// Whether a story waits for touches (a visitor's or docent's, not the attract mode's).
+    pub fn led_by_hand(&self) -> bool {
+        self.0.as_ref().is_some_and(|p| !p.auto)
+    }
+
+    /// Ends the story on show; gives back the visitor's layers and filters to restore.
+    pub fn end(&mut self) -> Option<Overlays> {
+        self.0.take().map(|p| p.saved)
+    }
+}
+
+/// Departments (indices into the snapshot's departments) the ring brings forward: a story
+/// step's. Empty: none.
+#[derive(Resource, Debug, Clone, PartialEq, Eq, Default)]
+pub struct RingForward(pub Vec<usize>);
+
+/// Which of the bottom bar's choosers is open above it, if any.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Chooser {
+    #[default]
+    None,
+    /// The layers and case filters.
+    Layers,
+    /// The list of stories.
+    Stories,
+}
+
+/// A governance layer the layer panel switches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Overlay {
+    Cases,
+    Places,
+    Grids,
+}
+
 /// Whether the district view shows every building at once.
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ShowAllBuildings(pub bool);
@@ -218,6 +278,23 @@ pub enum MapRequest {
     ToggleAllBuildings,
     SetView(MainView),
     CycleView,
+    /// Opens a chooser above the bottom bar, or closes it when it is open.
+    ToggleChooser(Chooser),
+    /// Switches a governance layer on or off.
+    ToggleOverlay(Overlay),
+    /// Keeps the cases of a status.
+    SetStatus(StatusFilter),
+    /// Adds a department (an index into the snapshot's departments) to the case filter or
+    /// takes it out.
+    ToggleDepartment(u32),
+    /// Keeps every department's cases.
+    AllDepartments,
+    /// Starts a story (an index into the snapshot's stories) at its first step.
+    StartStory(usize),
+    /// The story's next step (+1) or the one before (−1).
+    StoryStep(i8),
+    /// Ends the story: the map keeps its place, the visitor's filters come back.
+    EndStory,
 }
 
 /// Inserts the shared state for `options`: the snapshot, the focus it starts on, language,
@@ -242,6 +319,10 @@ pub fn insert(app: &mut App, options: &AppOptions) {
         .insert_resource(SelectedCase(case))
         .insert_resource(CurrentLang(options.lang))
         .insert_resource(MapFigure::default())
+        .init_resource::<MapOverlays>()
+        .init_resource::<Chooser>()
+        .init_resource::<RingForward>()
+        .init_resource::<StoryPlay>()
         .insert_resource(ShowAllBuildings(options.show_all_buildings))
         .insert_resource(RingSpan(options.ring_span_deg))
         .insert_resource(Settings {

@@ -147,6 +147,42 @@ pub fn button(caption: impl Into<String>, active: bool, request: MapRequest) -> 
 /// A big touch button (at least [`MIN_BUTTON`] square) carrying `action`, a component an
 /// observer acts on; `active` shows it selected.
 pub fn button_for(caption: impl Into<String>, active: bool, action: impl Component) -> impl Bundle {
+    (
+        button_base(active, action),
+        children![label(caption, size::BUTTON, palette::TEXT)],
+    )
+}
+
+/// A big touch button with a round swatch of `color` before its caption (a department's
+/// color, as the map and the ring draw it).
+pub fn swatch_button(
+    caption: impl Into<String>,
+    color: palette::Srgba,
+    active: bool,
+    request: MapRequest,
+) -> impl Bundle {
+    (
+        button_base(active, OnPress(request)),
+        children![
+            (
+                Node {
+                    width: px(16),
+                    height: px(16),
+                    margin: UiRect::right(px(10)),
+                    border_radius: BorderRadius::MAX,
+                    ..default()
+                },
+                BackgroundColor(theme::color(color)),
+                Pickable::IGNORE,
+            ),
+            label(caption, size::BUTTON, palette::TEXT),
+        ],
+    )
+}
+
+/// What every button is besides its content: the touch target, its press feedback and
+/// rim, `action`.
+fn button_base(active: bool, action: impl Component) -> impl Bundle {
     let base = theme::color(if active {
         palette::BUTTON_ACTIVE
     } else {
@@ -169,7 +205,6 @@ pub fn button_for(caption: impl Into<String>, active: bool, action: impl Compone
         },
         BackgroundColor(base),
         rim(),
-        children![label(caption, size::BUTTON, palette::TEXT)],
     )
 }
 

@@ -10,8 +10,8 @@ use crate::app::base::map_view::{MAP_INSETS, focus_bounds, map_insets, ui_scale}
 use crate::app::base::pace::animation_step;
 use crate::app::base::sets::{ApplyRequests, EaseView, ReadPointers};
 use crate::app::base::{
-    AppSystems, City, CurrentLang, Focus, MapFigure, MapRequest, MapView, SelectedCase,
-    ShowAllBuildings, UiBlockers,
+    AppSystems, Chooser, City, CurrentLang, Focus, MapFigure, MapOverlays, MapRequest, MapView,
+    Overlay, SelectedCase, ShowAllBuildings, UiBlockers,
 };
 use crate::scene::view::{Transition, View};
 use crate::snapshot::index::CityData;
@@ -108,6 +108,7 @@ fn apply_requests(
     mut all: ResMut<ShowAllBuildings>,
     mut map: ResMut<MapView>,
     mut case: ResMut<SelectedCase>,
+    (mut overlays, mut chooser): (ResMut<MapOverlays>, ResMut<Chooser>),
 ) {
     for r in requests.read() {
         match *r {
@@ -131,7 +132,41 @@ fn apply_requests(
             MapRequest::ToggleLang => lang.0 = lang.0.other(),
             MapRequest::SetFigure(f) => figure.0 = f,
             MapRequest::ToggleAllBuildings => all.0 = !all.0,
-            MapRequest::SetView(_) | MapRequest::CycleView => {}
+            MapRequest::ToggleChooser(c) => {
+                let next = if *chooser == c { Chooser::None } else { c };
+                chooser.set_if_neq(next);
+            }
+            MapRequest::ToggleOverlay(o) => {
+                let o = match o {
+                    Overlay::Cases => &mut overlays.0.cases,
+                    Overlay::Places => &mut overlays.0.places,
+                    Overlay::Grids => &mut overlays.0.grids,
+                };
+                *o = !*o;
+            }
+            MapRequest::SetStatus(status) => {
+                if overlays.0.status != status {
+                    overlays.0.status = status;
+                }
+                overlays.0.cases = true;
+            }
+            MapRequest::ToggleDepartment(d) => {
+                if (d as usize) < city.0.snapshot.departments.len() {
+                    overlays.0.toggle_department(d);
+                    overlays.0.cases = true;
+                }
+            }
+            MapRequest::AllDepartments => {
+                if !overlays.0.departments.is_empty() {
+                    overlays.0.departments.clear();
+                }
+            }
+            // The views' and the stories' requests are theirs.
+            MapRequest::SetView(_)
+            | MapRequest::CycleView
+            | MapRequest::StartStory(_)
+            | MapRequest::StoryStep(_)
+            | MapRequest::EndStory => {}
         }
     }
 }

@@ -12,7 +12,7 @@ use super::labels;
 use crate::app::base::map_view::{MapCamera, MapMsaa};
 use crate::app::base::sets::{EaseView, RebuildLayers};
 use crate::app::base::{
-    AppSystems, City, CurrentLang, CurrentLegend, Focus, MainView, MapFigure, MapView,
+    AppSystems, City, CurrentLang, CurrentLegend, Focus, MainView, MapFigure, MapOverlays, MapView,
     SelectedCase, ShowAllBuildings,
 };
 use crate::scene::layers::{self, Depth, Layers};
@@ -42,6 +42,7 @@ pub fn plugin(app: &mut App) {
                         resource_changed::<Focus>
                             .or_else(resource_changed::<City>)
                             .or_else(resource_changed::<MapFigure>)
+                            .or_else(resource_changed::<MapOverlays>)
                             .or_else(resource_changed::<ShowAllBuildings>)
                             .or_else(resource_changed::<CurrentLang>),
                     ),
@@ -110,11 +111,12 @@ fn rebuild_layers(
     material: Res<MapMaterial>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut legend: ResMut<CurrentLegend>,
-    (mut images, mut materials, mut cached, window): (
+    (mut images, mut materials, mut cached, window, overlays): (
         ResMut<Assets<Image>>,
         ResMut<Assets<ColorMaterial>>,
         ResMut<BuildingsPicture>,
         Option<Single<&Window, With<PrimaryWindow>>>,
+        Res<MapOverlays>,
     ),
 ) {
     for e in &old {
@@ -140,6 +142,7 @@ fn rebuild_layers(
         figure.0,
         all.0 && !as_picture,
         map.target.scale,
+        &overlays.0,
     );
     legend.0 = new_legend;
     if as_picture {

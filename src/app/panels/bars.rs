@@ -7,7 +7,7 @@ use bevy::prelude::*;
 use super::{place, region_name};
 use crate::app::base::theme::{self, size};
 use crate::app::base::widgets::{BlocksMap, button, label};
-use crate::app::base::{Focus, MainView, MapRequest};
+use crate::app::base::{Chooser, Focus, MainView, MapRequest, Playing};
 use crate::palette;
 use crate::scene::format::{Lang, Text as Words, text};
 use crate::scene::layers::Figure;
@@ -31,8 +31,15 @@ fn grid_short_name(
     lang.pick(zh, en).to_string()
 }
 
-/// The title and the breadcrumb, one button per level up to the focus.
-pub(super) fn top_bar(city: &CityData, focus: Focus, lang: Lang, reach: bool) -> impl Bundle {
+/// The title and the breadcrumb, one button per level up to the focus; while a story
+/// plays, its step's caption instead of the breadcrumb.
+pub(super) fn top_bar(
+    city: &CityData,
+    focus: Focus,
+    lang: Lang,
+    reach: bool,
+    story: Option<&Playing>,
+) -> impl Bundle {
     let mut crumbs: Vec<(String, Focus)> = Vec::new();
     for r in city.index.ancestry(focus.region(city)) {
         crumbs.push((region_name(city, r, lang), Focus::of_region(city, r)));
@@ -82,34 +89,55 @@ pub(super) fn top_bar(city: &CityData, focus: Focus, lang: Lang, reach: bool) ->
                 BlocksMap,
                 children![label(title, size::TITLE, palette::TEXT)],
             )),
-            Spawn((
-                Node {
-                    flex_direction: FlexDirection::Row,
-                    flex_wrap: FlexWrap::Wrap,
-                    align_items: AlignItems::Center,
-                    column_gap: px(6),
-                    row_gap: px(6),
-                    ..default()
-                },
-                Pickable::IGNORE,
-                Children::spawn(SpawnIter(crumbs.into_iter().enumerate().map(
-                    move |(i, (name, f))| {
-                        let caption = if i + 1 < n {
-                            format!("{name}  ›")
-                        } else {
-                            name
-                        };
-                        button(caption, i + 1 == n, MapRequest::Focus(f))
+            SpawnIter(
+                story
+                    .map(|p| super::choosers::story_caption(city, lang, p))
+                    .into_iter(),
+            ),
+            SpawnIter(story.is_none().then_some(()).into_iter().map(move |()| {
+                (
+                    Node {
+                        flex_direction: FlexDirection::Row,
+                        flex_wrap: FlexWrap::Wrap,
+                        align_items: AlignItems::Center,
+                        column_gap: px(6),
+                        row_gap: px(6),
+                        ..default()
                     },
-                ))),
-            )),
+                    Pickable::IGNORE,
+                    Children::spawn(SpawnIter(crumbs.clone().into_iter().enumerate().map(
+                        move |(i, (name, f))| {
+                            let caption = if i + 1 < n {
+                                format!("{name}  ›")
+                            } else {
+                                name
+                            };
+                            button(caption, i + 1 == n, MapRequest::Focus(f))
+                        },
+                    ))),
+                )
+            })),
         )),
     )
 }
 
-/// The demo badge, the view button and the language button.
-pub(super) fn top_right(city: &CityData, lang: Lang, view: MainView, reach: bool) -> impl Bundle {
+/// The demo badge, the stories button (when the snapshot has stories, on the map), the view
+/// button and the language button.
+pub(super) fn top_right(
+    city: &CityData,
+    lang: Lang,
+    view: MainView,
+    reach: bool,
+    stories_on: bool,
+) -> impl Bundle {
     let demo = city.snapshot.demo;
+    let stories = (view == MainView::Map && !city.snapshot.stories.is_empty()).then(|| {
+        button(
+            lang.pick("案例", "Stories"),
+            stories_on,
+            MapRequest::ToggleChooser(Chooser::Stories),
+        )
+    });
     let (caption, next) = match view {
         MainView::Map => (lang.pick("环幕视角", "Ring view"), MainView::Hall),
         _ => (lang.pick("返回地图", "Map"), MainView::Map),
@@ -139,6 +167,7 @@ pub(super) fn top_right(city: &CityData, lang: Lang, view: MainView, reach: bool
                     palette::DEMO_BADGE_TEXT
                 )],
             )),
+            SpawnIter(stories.into_iter()),
             Spawn(button(caption, false, MapRequest::SetView(next))),
             Spawn(button(
                 text(Words::LanguageToggle, lang),
@@ -149,52 +178,21 @@ pub(super) fn top_right(city: &CityData, lang: Lang, view: MainView, reach: bool
     )
 }
 
-/// Back, the figure buttons (district and subdistrict) and all buildings (district).
+/// Back, the figure buttons (district and subdistrict), all buildings (district) and the
+/// layers chooser's button (when the snapshot has governance layers); while a story plays,
+/// its buttons instead.
 pub(super) fn bottom_bar(
     city: &CityData,
     focus: Focus,
     lang: Lang,
-    figure: Figure,
-    all: bool,
+    (figure, all, layers_open): (Figure, bool, bool),
+    story: Option<&Playing>,
 ) -> impl Bundle {
     let mut buttons: Vec<(String, bool, MapRequest)> = Vec::new();
-    if focus != Focus::District {
-        buttons.push((
-            format!("‹ {}", text(Words::Back, lang)),
-            false,
-            MapRequest::Back,
-        ));
-    }
-    if focus.depth() <= 1 {
-        for f in [
-            Figure::Residents,
-            Figure::ResidentialBuildings,
-            Figure::FloorArea,
-            Figure::Households,
-        ] {
-            buttons.push((f.name(city, lang), f == figure, MapRequest::SetFigure(f)));
-        }
-        let metrics = Figure::metric_choices(city);
-        if !metrics.is_empty() {
-            let current = metrics.iter().position(|m| *m == figure);
-            let next = current.map_or(0, |i| (i + 1) % metrics.len());
-            let caption = match current {
-                Some(_) => format!("{} ›", figure.name(city, lang)),
-                None => lang.pick("部门指标 ›", "Department data ›").to_string(),
-            };
-            buttons.push((
-                caption,
-                current.is_some(),
-                MapRequest::SetFigure(metrics[next]),
-            ));
-        }
-    }
-    if focus == Focus::District {
-        buttons.push((
-            text(Words::AllBuildings, lang).into(),
-            all,
-            MapRequest::ToggleAllBuildings,
-        ));
+    if let Some(p) = story {
+        buttons = super::choosers::story_buttons(city, lang, p);
+    } else {
+        figure_buttons(city, focus, lang, (figure, all, layers_open), &mut buttons);
     }
     (
         Name::new("Bottom bar"),
@@ -216,6 +214,87 @@ pub(super) fn bottom_bar(
                 .map(|(caption, active, req)| button(caption, active, req)),
         )),
     )
+}
+
+/// A button that cycles through `choices` (figures of one kind): its caption is the figure
+/// on show when it is one of them, else `none`.
+fn cycle_button(
+    city: &CityData,
+    lang: Lang,
+    figure: Figure,
+    choices: &[Figure],
+    none: &str,
+) -> Option<(String, bool, MapRequest)> {
+    if choices.is_empty() {
+        return None;
+    }
+    let current = choices.iter().position(|m| *m == figure);
+    let next = current.map_or(0, |i| (i + 1) % choices.len());
+    let caption = match current {
+        Some(_) => format!("{} ›", figure.name(city, lang)),
+        None => none.to_string(),
+    };
+    Some((
+        caption,
+        current.is_some(),
+        MapRequest::SetFigure(choices[next]),
+    ))
+}
+
+/// The bottom bar's buttons while no story plays.
+fn figure_buttons(
+    city: &CityData,
+    focus: Focus,
+    lang: Lang,
+    (figure, all, layers_open): (Figure, bool, bool),
+    buttons: &mut Vec<(String, bool, MapRequest)>,
+) {
+    if focus != Focus::District {
+        buttons.push((
+            format!("‹ {}", text(Words::Back, lang)),
+            false,
+            MapRequest::Back,
+        ));
+    }
+    if focus.depth() <= 1 {
+        for f in [
+            Figure::Residents,
+            Figure::ResidentialBuildings,
+            Figure::FloorArea,
+            Figure::Households,
+        ] {
+            buttons.push((f.name(city, lang), f == figure, MapRequest::SetFigure(f)));
+        }
+        buttons.extend(cycle_button(
+            city,
+            lang,
+            figure,
+            &Figure::metric_choices(city),
+            lang.pick("部门指标 ›", "Department data ›"),
+        ));
+        buttons.extend(cycle_button(
+            city,
+            lang,
+            figure,
+            &Figure::case_choices(city),
+            lang.pick("事件指标 ›", "Case figures ›"),
+        ));
+    }
+    if focus == Focus::District {
+        buttons.push((
+            text(Words::AllBuildings, lang).into(),
+            all,
+            MapRequest::ToggleAllBuildings,
+        ));
+    }
+    let s = &city.snapshot;
+    if !(s.cases.is_empty() && s.places.is_empty() && s.grids.is_empty()) {
+        buttons.push((
+            lang.pick("图层", "Layers").to_string(),
+            layers_open,
+            MapRequest::ToggleChooser(Chooser::Layers),
+        ));
+    }
 }
 
 /// How to use the hall view.

@@ -32,6 +32,7 @@ fn row_name(name: &'static str) -> impl Bundle {
     (
         Node {
             width: px(110),
+            flex_shrink: 0.0,
             ..default()
         },
         Pickable::IGNORE,
@@ -74,7 +75,7 @@ fn case_sample(rim: Option<palette::Srgba>, words: &'static str) -> impl Bundle 
 
 /// How buildings are colored: hue by use, lightness by height; and, when the snapshot has
 /// cases, how its case dots read (their color is the department's, named on the ring).
-pub(super) fn building_legend(lang: Lang, cases: bool) -> impl Bundle {
+pub(super) fn building_legend(lang: Lang, cases: bool, places: bool) -> impl Bundle {
     let ramp = |residential: bool| {
         (
             Node {
@@ -143,7 +144,66 @@ pub(super) fn building_legend(lang: Lang, cases: bool) -> impl Bundle {
                 ],
             )),
             SpawnIter(cases.then(|| case_row(lang)).into_iter()),
+            SpawnIter(places.then(|| places_row(lang)).into_iter()),
         )),
+    )
+}
+
+/// The legend's row for places: each kind's mark (shape and color as the map draws them,
+/// `scene::overlays::place_style`) and name.
+fn places_row(lang: Lang) -> impl Bundle {
+    use crate::snapshot::PlaceKind;
+    let mark = |kind: PlaceKind, glyph: &'static str| {
+        let (_, _, color) = crate::scene::overlays::place_style(kind);
+        let (zh, en) = match kind {
+            PlaceKind::ServiceStation => ("服务站", "station"),
+            PlaceKind::SocialOrganization => ("社会组织", "organization"),
+            PlaceKind::PartyServicePoint => ("党员服务点", "party point"),
+        };
+        (
+            Node {
+                flex_direction: FlexDirection::Row,
+                align_items: AlignItems::Center,
+                column_gap: px(4),
+                // A name wraps as a whole, never within itself.
+                flex_shrink: 0.0,
+                ..default()
+            },
+            Pickable::IGNORE,
+            children![
+                label(glyph, size::SMALL, color),
+                label(lang.pick(zh, en), size::SMALL, palette::TEXT_MUTED),
+            ],
+        )
+    };
+    (
+        Node {
+            flex_direction: FlexDirection::Row,
+            align_items: AlignItems::Center,
+            column_gap: px(12),
+            margin: UiRect::top(px(4)),
+            ..default()
+        },
+        Pickable::IGNORE,
+        children![
+            row_name(lang.pick("服务点位", "Places")),
+            (
+                Node {
+                    flex_direction: FlexDirection::Row,
+                    flex_wrap: FlexWrap::Wrap,
+                    flex_shrink: 1.0,
+                    column_gap: px(12),
+                    row_gap: px(2),
+                    ..default()
+                },
+                Pickable::IGNORE,
+                children![
+                    mark(PlaceKind::ServiceStation, "■"),
+                    mark(PlaceKind::SocialOrganization, "◆"),
+                    mark(PlaceKind::PartyServicePoint, "▲"),
+                ],
+            ),
+        ],
     )
 }
 
@@ -186,10 +246,12 @@ fn case_row(lang: Lang) -> impl Bundle {
 }
 
 /// The color ramp of the figure the regions are colored by, with its range.
+/// `clusters`: the status of the cases the map clusters, when it shows any.
 pub(super) fn legend_panel(
     city: &CityData,
     lang: Lang,
     l: crate::scene::layers::Legend,
+    clusters: Option<crate::snapshot::StatusFilter>,
 ) -> impl Bundle {
     let LegendText {
         title: name,
@@ -231,11 +293,7 @@ pub(super) fn legend_panel(
                     label(hi, size::SMALL, palette::TEXT_MUTED),
                 ],
             )),
-            SpawnIter(
-                (!city.snapshot.cases.is_empty())
-                    .then(|| cluster_row(lang))
-                    .into_iter(),
-            ),
+            SpawnIter(clusters.map(|status| cluster_row(lang, status)).into_iter()),
         )),
     )
 }
@@ -243,9 +301,14 @@ pub(super) fn legend_panel(
 /// The legend's row for case clusters (district and subdistrict views): a disc per group of
 /// nearby open cases, larger with more cases, its count on it, a red rim where one of them
 /// is overdue.
-fn cluster_row(lang: Lang) -> impl Bundle {
+fn cluster_row(lang: Lang, status: crate::snapshot::StatusFilter) -> impl Bundle {
+    use crate::snapshot::StatusFilter;
     sample_row(
-        lang.pick("办理中事件", "Open cases"),
+        match status {
+            StatusFilter::Any | StatusFilter::Open => lang.pick("办理中事件", "Open cases"),
+            StatusFilter::Overdue => lang.pick("超期事件", "Overdue cases"),
+            StatusFilter::Closed => lang.pick("已结案事件", "Closed cases"),
+        },
         vec![
             (Some(palette::TEXT), lang.pick("数字为件数", "count")),
             (Some(palette::ALERT), lang.pick("含超期", "overdue")),

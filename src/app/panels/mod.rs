@@ -5,6 +5,7 @@
 
 mod bars;
 mod card;
+mod choosers;
 mod legend;
 mod strip;
 
@@ -13,8 +14,8 @@ use bevy::prelude::*;
 use crate::app::base::ring::RingCanvas;
 use crate::app::base::sets::RebuildLayers;
 use crate::app::base::{
-    AppSystems, City, CurrentLang, CurrentLegend, Focus, HallConfig, MainView, MapFigure,
-    SelectedCase, Settings, ShowAllBuildings,
+    AppSystems, Chooser, City, CurrentLang, CurrentLegend, Focus, HallConfig, MainView, MapFigure,
+    MapOverlays, SelectedCase, Settings, ShowAllBuildings, StoryPlay,
 };
 use crate::scene::format::Lang;
 use crate::snapshot::index::CityData;
@@ -46,6 +47,9 @@ pub fn plugin(app: &mut App) {
                         .or_else(resource_changed::<ShowAllBuildings>)
                         .or_else(resource_changed::<CurrentLegend>)
                         .or_else(resource_changed::<SelectedCase>)
+                        .or_else(resource_changed::<MapOverlays>)
+                        .or_else(resource_changed::<Chooser>)
+                        .or_else(resource_changed::<StoryPlay>)
                         .or_else(state_changed::<MainView>),
                 ),
         );
@@ -66,7 +70,9 @@ fn rebuild_ui(
     view: Res<State<MainView>>,
     canvas: Option<Res<RingCanvas>>,
     config: Option<Res<HallConfig>>,
+    (overlays, chooser, story): (Res<MapOverlays>, Res<Chooser>, Res<StoryPlay>),
 ) {
+    let story = story.0.as_ref();
     let view = *view.get();
     let reach = config.is_some_and(|c| c.0.reach_mode);
     for e in &old {
@@ -92,7 +98,13 @@ fn rebuild_ui(
         ))
         .id();
     let corner = commands
-        .spawn(bars::top_right(city, lang, view, reach))
+        .spawn(bars::top_right(
+            city,
+            lang,
+            view,
+            reach,
+            *chooser == Chooser::Stories || story.is_some(),
+        ))
         .id();
     commands.entity(root).add_child(corner);
     if view == MainView::Hall {
@@ -101,7 +113,7 @@ fn rebuild_ui(
         return;
     }
     let top = commands
-        .spawn(bars::top_bar(city, *focus, lang, reach))
+        .spawn(bars::top_bar(city, *focus, lang, reach, story))
         .id();
     let card = commands
         .spawn(card::card_panel(
@@ -113,7 +125,13 @@ fn rebuild_ui(
         ))
         .id();
     let bottom = commands
-        .spawn(bars::bottom_bar(city, *focus, lang, figure.0, all.0))
+        .spawn(bars::bottom_bar(
+            city,
+            *focus,
+            lang,
+            (figure.0, all.0, *chooser == Chooser::Layers),
+            story,
+        ))
         .id();
     commands.entity(root).add_children(&[top, card, bottom]);
     // In reach mode the breadcrumb takes the strip's place, low on the screen.
@@ -121,15 +139,37 @@ fn rebuild_ui(
         let strip = commands.spawn(strip::strip_preview(canvas.0.clone())).id();
         commands.entity(root).add_child(strip);
     }
+    match *chooser {
+        Chooser::Layers if story.is_none() => {
+            let c = commands
+                .spawn(choosers::layers_chooser(city, lang, &overlays.0))
+                .id();
+            commands.entity(root).add_child(c);
+        }
+        Chooser::Stories => {
+            let c = commands
+                .spawn(choosers::stories_chooser(city, lang, reach))
+                .id();
+            commands.entity(root).add_child(c);
+        }
+        _ => {}
+    }
     if let Some(l) = legend.0
         && focus.depth() <= 1
     {
-        let legend = commands.spawn(legend::legend_panel(city, lang, l)).id();
+        let clusters =
+            (!city.snapshot.cases.is_empty() && overlays.0.cases).then_some(overlays.0.status);
+        let legend = commands
+            .spawn(legend::legend_panel(city, lang, l, clusters))
+            .id();
         commands.entity(root).add_child(legend);
     } else if focus.depth() >= 2 && case.0.is_none() {
         // An open case's card takes the height the legend had.
-        let cases = !city.snapshot.cases.is_empty();
-        let legend = commands.spawn(legend::building_legend(lang, cases)).id();
+        let cases = !city.snapshot.cases.is_empty() && overlays.0.cases;
+        let places = !city.snapshot.places.is_empty() && overlays.0.places;
+        let legend = commands
+            .spawn(legend::building_legend(lang, cases, places))
+            .id();
         commands.entity(root).add_child(legend);
     }
 }

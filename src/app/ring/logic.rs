@@ -6,7 +6,7 @@ use bevy::prelude::*;
 
 use crate::app::base::pace::animation_step;
 use crate::app::base::sets::RingDraw;
-use crate::app::base::{AppSystems, City, CurrentLang, Focus, RingSpan};
+use crate::app::base::{AppSystems, City, CurrentLang, Focus, RingForward, RingSpan};
 use crate::scene::ring::data::{self, WidgetData};
 use crate::scene::ring::draw::{self, WidgetAnim};
 use crate::scene::ring::layout::{self, DEFAULT_SPAN_DEG, Layout};
@@ -27,6 +27,8 @@ pub struct RingState {
     /// The region the widgets show (`usize::MAX` before the first).
     pub region: usize,
     pub(super) departments: Vec<draw::DepartmentStyle>,
+    /// Departments (indices) a story step brings forward; empty: none.
+    pub forward: Vec<usize>,
     /// Whether the ring's picture must be drawn again.
     pub(super) redraw: bool,
     /// Counts the selections and snapshots shown, so drawing can tell a new one.
@@ -71,6 +73,7 @@ pub fn plugin(app: &mut App) {
         since: 0.0,
         region: usize::MAX,
         departments,
+        forward: Vec::new(),
         redraw: true,
         generation: 0,
     })
@@ -78,6 +81,9 @@ pub fn plugin(app: &mut App) {
         Update,
         (
             refocus.in_set(AppSystems::Rebuild),
+            bring_forward
+                .in_set(AppSystems::Rebuild)
+                .run_if(resource_changed::<RingForward>),
             animate.in_set(AppSystems::Animate).before(RingDraw),
         ),
     );
@@ -132,6 +138,15 @@ fn refocus(
     ring.generation += 1;
     ring.region = region;
     ring.redraw = true;
+}
+
+/// A story step names the departments to bring forward: the ring draws again with their
+/// sectors framed.
+fn bring_forward(forward: Res<RingForward>, mut ring: ResMut<RingState>) {
+    if ring.forward != forward.0 {
+        ring.forward = forward.0.clone();
+        ring.redraw = true;
+    }
 }
 
 fn animate(time: Res<Time<Real>>, mut ring: ResMut<RingState>) {

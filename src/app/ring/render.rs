@@ -238,6 +238,7 @@ pub(super) fn redraw(
         &ring.anims,
         lang.0,
         (&name.zh, &name.en),
+        &ring.forward,
     );
     hotspots.0 = rows;
     if let Ok(handle) = mesh.single()

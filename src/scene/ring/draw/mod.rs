@@ -200,7 +200,9 @@ pub fn primary_value(d: &WidgetData) -> f64 {
     }
 }
 
-/// Draws the whole ring. `region_name` is the selected region in both languages.
+/// Draws the whole ring. `region_name` is the selected region in both languages;
+/// `forward` the departments (indices) a story step brings forward: their sectors framed
+/// in the selection's color over everything, the others' headings quieter. Empty: none.
 pub fn draw(
     layout: &Layout,
     departments: &[DepartmentStyle],
@@ -208,10 +210,11 @@ pub fn draw(
     anims: &[WidgetAnim],
     lang: Lang,
     region_name: (&str, &str),
+    forward: &[usize],
 ) -> Frame {
     let mut frame = Frame::default();
     let mut pen = Pen::new(&mut frame);
-    headings::draw(&mut pen, layout, departments, lang, region_name);
+    headings::draw(&mut pen, layout, departments, lang, region_name, forward);
     for ((slot, data), anim) in layout.slots.iter().zip(widgets).zip(anims) {
         let color = departments
             .get(slot.department)
@@ -219,6 +222,7 @@ pub fn draw(
         let widget = Widget::new(slot_rect(layout, slot), color, data, anim, lang);
         widget::draw(&mut pen, &widget);
     }
+    headings::frame_forward(&mut pen, layout, forward);
     frame
 }
 
@@ -286,8 +290,20 @@ mod tests {
                 &anims,
                 lang,
                 ("市北区", "Shibei"),
+                &[],
             );
             assert!(f.mesh.triangles() > 1_000);
+            // A story step's departments: their sectors framed (4 bars of 2 triangles).
+            let framed = draw(
+                &layout,
+                &depts,
+                &widgets,
+                &anims,
+                lang,
+                ("市北区", "Shibei"),
+                &[0, 1],
+            );
+            assert_eq!(framed.mesh.triangles(), f.mesh.triangles() + 2 * 4 * 2);
             assert!(
                 f.mesh
                     .indices
