@@ -102,3 +102,40 @@ fn a_building_focus_shows_its_community() {
     app.update();
     assert_eq!(app.world().resource::<RingState>().region, community);
 }
+
+#[test]
+fn a_grid_focus_brings_the_case_flows_down_to_the_grid() {
+    let (mut app, city) = common::headless_app();
+    settle(&mut app);
+    let gi = &city.index.governance;
+    let g = (0..city.snapshot.grids.len())
+        .max_by_key(|&g| gi.cases_of_grid[g].len())
+        .expect("the demo has grids");
+    let flows_total = |app: &App| -> u32 {
+        app.world()
+            .resource::<RingState>()
+            .widgets
+            .iter()
+            .map(|w| match &w.content {
+                Content::CaseFlow { stats } => stats.total,
+                _ => 0,
+            })
+            .sum()
+    };
+    assert_eq!(flows_total(&app) as usize, city.snapshot.cases.len());
+    app.world_mut()
+        .write_message(MapRequest::Focus(Focus::Grid(g)));
+    app.update();
+    app.update();
+    let ring = app.world().resource::<RingState>();
+    assert_eq!(ring.grid, Some(g));
+    assert_eq!(ring.region, gi.grid_community[g] as usize);
+    assert_eq!(flows_total(&app) as usize, gi.cases_of_grid[g].len());
+    // A building of the grid keeps the grid.
+    let b = gi.buildings_of_grid[g][0];
+    app.world_mut()
+        .write_message(MapRequest::Focus(Focus::Building(b)));
+    app.update();
+    app.update();
+    assert_eq!(app.world().resource::<RingState>().grid, Some(g));
+}

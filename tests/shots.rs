@@ -162,7 +162,7 @@ fn every_level_renders_differently() {
         &["--focus", "SB202611250046", "--lang", "en"],
     );
     // A story's step (the night market's joint drill, in its grid), and in English the
-    // step of police, traffic police and fire in its community.
+    // step that opens one case's card (city management framed on the ring).
     let story = shot(
         &dir,
         "story",
@@ -175,7 +175,7 @@ fn every_level_renders_differently() {
             "--story",
             "fangyuan-night-market",
             "--step",
-            "4",
+            "5",
             "--lang",
             "en",
         ],

@@ -382,6 +382,22 @@ pub enum WidgetKind {
     Ranking,
     HeatStrip,
     Ticker,
+    /// A department's cases (事件) from report to closure in the selected region or grid:
+    /// counts per lifecycle stage, closure rate, average handling time, overdue. In a
+    /// snapshot's own layout its `metric` names the department's id.
+    CaseFlow,
+    /// Residents and organizations taking part (互联社区 platform members, households
+    /// reached, social organizations, service items) in the selected region. In a
+    /// snapshot's own layout its `metric` names the department whose sector holds it.
+    Participation,
+}
+
+impl WidgetKind {
+    /// Whether the widget shows governance tables (cases, participation) rather than a
+    /// metric.
+    pub fn is_governance(self) -> bool {
+        matches!(self, WidgetKind::CaseFlow | WidgetKind::Participation)
+    }
 }
 
 /// The most widgets the ring shows when a snapshot has no layout of its own: 3 rows of 32
@@ -409,6 +425,7 @@ fn default_rows() -> u32 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RingWidget {
     pub kind: WidgetKind,
+    /// The metric's id; for `CaseFlow` and `Participation`, a department's id.
     pub metric: String,
     /// Start angle, degrees from the left edge of the span.
     pub angle_deg: f64,

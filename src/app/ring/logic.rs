@@ -26,6 +26,8 @@ pub struct RingState {
     since: f64,
     /// The region the widgets show (`usize::MAX` before the first).
     pub region: usize,
+    /// The grid (网格) the governance widgets and the ticker show, when one is selected.
+    pub grid: Option<usize>,
     pub(super) departments: Vec<draw::DepartmentStyle>,
     /// Departments (indices) a story step brings forward; empty: none.
     pub forward: Vec<usize>,
@@ -72,6 +74,7 @@ pub fn plugin(app: &mut App) {
         from: vec![0.0; n],
         since: 0.0,
         region: usize::MAX,
+        grid: None,
         departments,
         forward: Vec::new(),
         redraw: true,
@@ -109,10 +112,11 @@ fn refocus(
         ring.region = usize::MAX;
     }
     let region = data::ring_region(&city.0, focus.region(&city.0));
+    let grid = focus.grid(&city.0);
     if lang.is_changed() {
         ring.redraw = true;
     }
-    if region == ring.region && !ring.widgets.is_empty() {
+    if region == ring.region && grid == ring.grid && !ring.widgets.is_empty() {
         return;
     }
     let first = ring.widgets.is_empty();
@@ -120,7 +124,7 @@ fn refocus(
         .layout
         .slots
         .iter()
-        .map(|s| data::widget(&city.0, s, region))
+        .map(|s| data::widget_at(&city.0, s, region, grid))
         .collect();
     ring.from = if first {
         widgets.iter().map(draw::primary_value).collect()
@@ -137,6 +141,7 @@ fn refocus(
     ring.since = 0.0;
     ring.generation += 1;
     ring.region = region;
+    ring.grid = grid;
     ring.redraw = true;
 }
 

@@ -15,7 +15,7 @@ use crate::app::base::{City, CurrentLang, MainView};
 use crate::palette;
 use crate::scene::format::Lang;
 use crate::scene::labels;
-use crate::scene::ring::data::{self, Named};
+use crate::scene::ring::data;
 use crate::scene::ring::draw::{CANVAS, TICKER};
 
 /// Size of the marquee's text, canvas px.
@@ -116,11 +116,12 @@ pub(super) fn rebuild_marquee(
     ring: Res<RingState>,
     marquees: Query<Entity, With<Marquee>>,
     text_scale: Res<RingTextScale>,
-    mut shown: Local<Option<(usize, Lang, usize)>>,
+    mut shown: Local<Option<(usize, Option<usize>, Lang, usize)>>,
 ) {
-    // Keyed by region, language and snapshot (a swapped-in snapshot has new alerts).
+    // Keyed by region, grid, language and snapshot (a swapped-in snapshot has new alerts).
     let key = (
         ring.region,
+        ring.grid,
         lang.0,
         std::sync::Arc::as_ptr(&city.0) as usize,
     );
@@ -132,8 +133,8 @@ pub(super) fn rebuild_marquee(
         commands.entity(e).despawn();
     }
     let region = ring.region;
-    let name = Named::of(&city.0, region);
-    let mut items: Vec<String> = data::alerts(&city.0, region)
+    let name = data::scope_named(&city.0, region, ring.grid);
+    let mut items: Vec<String> = data::alerts_at(&city.0, region, ring.grid)
         .into_iter()
         .map(|(zh, en)| lang.0.pick(&zh, &en).to_string())
         .collect();

@@ -21,7 +21,7 @@ use crate::app::base::ring::{
 use crate::app::base::theme;
 use crate::app::base::{City, CurrentLang, MainView};
 use crate::palette;
-use crate::scene::ring::data::Named;
+use crate::scene::ring::data;
 use crate::scene::ring::draw::{self, Align, CANVAS, Frame};
 
 #[derive(Component)]
@@ -225,7 +225,7 @@ pub(super) fn redraw(
         return;
     }
     ring.redraw = false;
-    let name = Named::of(&city.0, ring.region);
+    let name = data::scope_named(&city.0, ring.region, ring.grid);
     let Frame {
         mesh: buffers,
         texts: items,

@@ -1,5 +1,6 @@
-//! The ring's ticker: the selected region's alerts — targets missed and sharp day-on-day
-//! changes — the worst first, at most [`MAX_ALERTS`]; zh and en text for each.
+//! The ring's ticker: the selected region's (or grid's) open cases past their deadline,
+//! most overdue first, then its metrics' alerts — targets missed and sharp day-on-day
+//! changes — the worst first; at most [`MAX_ALERTS`] in all, zh and en text for each.
 
 use crate::snapshot::MetricKind;
 use crate::snapshot::index::CityData;
@@ -8,6 +9,64 @@ use crate::snapshot::index::CityData;
 /// thousands of metrics may miss hundreds of targets; a ticker of hundreds of items would
 /// take an hour to scroll by, and laying them out stalled the frame of every tap.
 pub const MAX_ALERTS: usize = 12;
+
+/// The most overdue cases the ticker lists before the metrics' alerts.
+pub const MAX_OVERDUE: usize = MAX_ALERTS / 2;
+
+/// Alerts for the selected region, or a grid (网格) of it: its overdue cases (at most
+/// [`MAX_OVERDUE`], the longest overdue first: department, category, where, by how long),
+/// then its metrics' alerts, the worst first; at most [`MAX_ALERTS`] in all. No personal
+/// data: cases carry none.
+pub fn alerts_at(city: &CityData, region: usize, grid: Option<usize>) -> Vec<(String, String)> {
+    let mut out = overdue_cases(city, region, grid);
+    let room = MAX_ALERTS - out.len();
+    out.extend(alerts(city, region).into_iter().take(room));
+    out
+}
+
+/// The overdue cases of a region or grid as ticker lines, the longest overdue first.
+fn overdue_cases(city: &CityData, region: usize, grid: Option<usize>) -> Vec<(String, String)> {
+    let s = &city.snapshot;
+    let gi = &city.index.governance;
+    let Some(now) = gi.now else {
+        return Vec::new();
+    };
+    let cases = match grid {
+        Some(g) => gi.cases_of_grid.get(g),
+        None => gi.cases_of_region.get(region),
+    }
+    .map_or(&[][..], Vec::as_slice);
+    gi.overdue(s, cases)
+        .into_iter()
+        .take(MAX_OVERDUE)
+        .map(|case| {
+            let dept = gi
+                .department_by_id
+                .get(&case.department)
+                .and_then(|&d| s.departments.get(d));
+            let (dzh, den) = dept.map_or(("", ""), |d| (d.name.as_str(), d.name_en.as_str()));
+            let late = (now.0 - case.due().0) as f64;
+            let place = gi
+                .case_by_id
+                .get(&case.id)
+                .and_then(|&c| gi.case_community.get(c))
+                .and_then(|&r| s.regions.get(r as usize));
+            let (pzh, pen) = place.map_or(("", ""), |r| (r.name.as_str(), r.name_en.as_str()));
+            (
+                format!(
+                    "超期｜{dzh} {} · {pzh} · 已超 {}",
+                    case.category,
+                    crate::scene::format::duration(late, crate::scene::format::Lang::Zh)
+                ),
+                format!(
+                    "Overdue | {den} {} · {pen} · {} late",
+                    case.category_en,
+                    crate::scene::format::duration(late, crate::scene::format::Lang::En)
+                ),
+            )
+        })
+        .collect()
+}
 
 /// Alerts for the selected region: targets missed and sharp day-on-day changes, at most
 /// [`MAX_ALERTS`] of them, the worst (largest shortfall or rise) first.

@@ -2,7 +2,8 @@
 //! snapshot only: where a metric has no value for the region, the widget shows the
 //! district's and says so; where there is no earlier value, no trend is claimed.
 
-pub use super::alerts::{MAX_ALERTS, alerts};
+pub use super::alerts::{MAX_ALERTS, alerts, alerts_at};
+use super::governance;
 use super::layout::Slot;
 use crate::scene::format::Lang;
 use crate::snapshot::index::CityData;
@@ -86,6 +87,13 @@ pub enum Content {
     },
     /// Alerts in both languages.
     Ticker { items: Vec<(String, String)> },
+    /// A department's cases in the scope, by lifecycle stage (`CaseStats::at_stage`), with
+    /// their closure rate, average handling time and overdue count.
+    CaseFlow {
+        stats: crate::snapshot::governance_index::CaseStats,
+    },
+    /// Participation figures: (zh label, en label, value) rows, at most four.
+    Figures { rows: Vec<(String, String, f64)> },
     /// The snapshot has nothing to show here.
     Empty,
 }
@@ -105,6 +113,22 @@ pub struct WidgetData {
     /// Whether the scope is the selected region itself.
     pub exact: bool,
     pub content: Content,
+}
+
+/// The name the ring gives what it follows: the region's, or "community + grid" for a grid.
+pub fn scope_named(city: &CityData, region: usize, grid: Option<usize>) -> Named {
+    let mut named = Named::of(city, region);
+    if let Some(g) = grid.and_then(|g| city.snapshot.grids.get(g)) {
+        let community = city
+            .snapshot
+            .regions
+            .get(region)
+            .map_or("", |r| r.name.as_str());
+        let (zh, en) = crate::scene::format::grid_short_names(g, community);
+        named.zh = format!("{}{zh}", named.zh);
+        named.en = format!("{} {en}", named.en);
+    }
+    named
 }
 
 /// The region the ring follows for a map focus region: buildings follow their community.
@@ -147,17 +171,44 @@ fn month_day(date: &str) -> String {
 
 /// What a widget shows for the selected region.
 pub fn widget(city: &CityData, slot: &Slot, region: usize) -> WidgetData {
+    widget_at(city, slot, region, None)
+}
+
+/// What a widget shows for the selected region, or for a grid (网格) of it: metric widgets
+/// show the region's values (a grid's community's: metrics stop at the community), the
+/// governance widgets the grid's own cases and participation.
+pub fn widget_at(city: &CityData, slot: &Slot, region: usize, grid: Option<usize>) -> WidgetData {
+    match (slot.kind, slot.metric) {
+        (WidgetKind::CaseFlow, _) => governance::case_flow(city, slot.department, region, grid),
+        (WidgetKind::Participation, _) => governance::participation(city, region, grid),
+        (_, Some(m)) if m < city.snapshot.metrics.len() => metric_widget(city, slot, m, region),
+        (kind, _) => WidgetData {
+            kind,
+            title_zh: String::new(),
+            title_en: String::new(),
+            unit_zh: String::new(),
+            unit_en: String::new(),
+            metric_kind: MetricKind::Count,
+            scope: Named::of(city, region),
+            exact: true,
+            content: Content::Empty,
+        },
+    }
+}
+
+/// What a metric's widget shows for the selected region.
+fn metric_widget(city: &CityData, slot: &Slot, metric: usize, region: usize) -> WidgetData {
     let s = &city.snapshot;
-    let m = &s.metrics[slot.metric];
+    let m = &s.metrics[metric];
     let district = city.index.district;
-    let own = city.index.metric_value(region, slot.metric);
+    let own = city.index.metric_value(region, metric);
     let (scope, exact, value) = match own {
         Some(v) => (region, true, Some(v)),
         None => (
             district,
             region == district,
             city.index
-                .metric_value(district, slot.metric)
+                .metric_value(district, metric)
                 .or_else(|| m.series.last().map(|x| x.1)),
         ),
     };
@@ -172,7 +223,7 @@ pub fn widget(city: &CityData, slot: &Slot, region: usize) -> WidgetData {
     let last = m.series.last().map(|x| x.0.clone()).unwrap_or_default();
     let content = match (slot.kind, value) {
         (WidgetKind::Ticker, _) => Content::Ticker {
-            items: alerts(city, region),
+            items: alerts_at(city, region, None),
         },
         (WidgetKind::Ranking, _) => {
             let Peers { regions, highlight } = peers(city, region);
@@ -180,7 +231,7 @@ pub fn widget(city: &CityData, slot: &Slot, region: usize) -> WidgetData {
                 .iter()
                 .filter_map(|&r| {
                     city.index
-                        .metric_value(r, slot.metric)
+                        .metric_value(r, metric)
                         .map(|v| (Named::of(city, r), v))
                 })
                 .collect();
@@ -277,6 +328,7 @@ pub fn widget(city: &CityData, slot: &Slot, region: usize) -> WidgetData {
             };
             Content::Bars { days }
         }
+        (WidgetKind::CaseFlow | WidgetKind::Participation, _) => Content::Empty,
         (WidgetKind::Donut, Some(v)) => Content::Share {
             value: v.clamp(0.0, 100.0),
         },

@@ -18,13 +18,17 @@ pub use crate::snapshot::model::{MAX_AUTO_DEPARTMENTS, MAX_AUTO_WIDGETS};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Slot {
     pub kind: WidgetKind,
-    /// Index into the snapshot's metrics.
-    pub metric: usize,
+    /// Index into the snapshot's metrics; `None` for the governance kinds (`CaseFlow`,
+    /// `Participation`), which show their department's cases or the participation figures.
+    pub metric: Option<usize>,
     /// Index into the snapshot's departments.
     pub department: usize,
     pub angle_deg: f64,
     pub width_deg: f64,
     pub row: u32,
+    /// Rows it spans down from `row` (≥ 1): the last widget of a short last column fills
+    /// the column.
+    pub rows: u32,
 }
 
 /// A department's stretch of the ring.
@@ -90,11 +94,16 @@ fn from_snapshot(s: &Snapshot, ring: &crate::snapshot::RingLayout) -> Layout {
         .widgets
         .iter()
         .filter_map(|w| {
-            let metric = s.metrics.iter().position(|m| m.id == w.metric)?;
-            let department = s
-                .departments
-                .iter()
-                .position(|d| d.id == s.metrics[metric].department)?;
+            let (metric, department) = if w.kind.is_governance() {
+                (None, s.departments.iter().position(|d| d.id == w.metric)?)
+            } else {
+                let metric = s.metrics.iter().position(|m| m.id == w.metric)?;
+                let department = s
+                    .departments
+                    .iter()
+                    .position(|d| d.id == s.metrics[metric].department)?;
+                (Some(metric), department)
+            };
             Some(Slot {
                 kind: w.kind,
                 metric,
@@ -102,6 +111,7 @@ fn from_snapshot(s: &Snapshot, ring: &crate::snapshot::RingLayout) -> Layout {
                 angle_deg: w.angle_deg,
                 width_deg: w.width_deg,
                 row: w.row,
+                rows: 1,
             })
         })
         .collect();
@@ -186,7 +196,21 @@ pub fn automatic_choice(s: &Snapshot) -> Vec<Vec<usize>> {
 /// sectors as wide as their columns, widgets filled column by column. Balanced for 3–12
 /// departments with 2–12 metrics each: more widgets, more rows.
 pub fn automatic(s: &Snapshot, span_deg: f64) -> Layout {
-    let per_dept = automatic_choice(s);
+    let per_dept: Vec<Vec<(WidgetKind, Option<usize>)>> = automatic_choice(s)
+        .into_iter()
+        .zip(super::governance::governance_slots(s))
+        .map(|(metrics, extra)| {
+            let mut items: Vec<(WidgetKind, Option<usize>)> = Vec::new();
+            let mut seen = [0usize; 4];
+            for m in metrics {
+                let kind_index = s.metrics[m].kind as usize;
+                items.push((auto_kind(s, m, seen[kind_index]), Some(m)));
+                seen[kind_index] += 1;
+            }
+            items.extend(extra.into_iter().map(|k| (k, None)));
+            items
+        })
+        .collect();
     let total: usize = per_dept.iter().map(Vec::len).sum();
     let rows: u32 = if total <= 64 { 2 } else { 3 };
     let r = rows as usize;
@@ -207,22 +231,20 @@ pub fn automatic(s: &Snapshot, span_deg: f64) -> Layout {
             angle += SECTOR_GAP_DEG;
         }
         let start = angle;
-        let metrics = &per_dept[d];
-        let mut seen = [0usize; 4];
-        for (k, &m) in metrics.iter().enumerate() {
+        let items = &per_dept[d];
+        for (k, &(kind, metric)) in items.iter().enumerate() {
             let col = k / r;
             let row = (k % r) as u32;
-            let kind_index = s.metrics[m].kind as usize;
-            let kind = auto_kind(s, m, seen[kind_index]);
-            seen[kind_index] += 1;
-            // The last column of a department may be short: its widgets fill the height.
+            // The last column of a department may be short: its last widget fills it.
+            let rows = if k + 1 == items.len() { rows - row } else { 1 };
             slots.push(Slot {
                 kind,
-                metric: m,
+                metric,
                 department: d,
                 angle_deg: start + col as f64 * column_deg,
                 width_deg: column_deg,
                 row,
+                rows,
             });
         }
         angle = start + columns[d] as f64 * column_deg;
@@ -261,6 +283,9 @@ mod tests {
                 color: "#336699".into(),
             })
             .collect();
+        // Metrics alone: no case flows, no participation widget.
+        s.cases.clear();
+        s.participation.clear();
         let template = s.metrics[0].clone();
         s.metrics = (0..n_depts * n_metrics)
             .map(|i| Metric {
@@ -280,11 +305,12 @@ mod tests {
                 s.angle_deg + s.width_deg <= l.span_deg + 1e-9,
                 "{s:?} leaves the span"
             );
-            assert!(s.width_deg > 0.0 && s.row < l.rows);
+            assert!(s.width_deg > 0.0 && s.rows >= 1 && s.row + s.rows <= l.rows);
         }
         for (i, a) in l.slots.iter().enumerate() {
             for b in &l.slots[i + 1..] {
-                let overlap = a.row == b.row
+                let overlap = a.row < b.row + b.rows
+                    && b.row < a.row + a.rows
                     && a.angle_deg < b.angle_deg + b.width_deg - 1e-9
                     && b.angle_deg < a.angle_deg + a.width_deg - 1e-9;
                 assert!(!overlap, "{a:?} overlaps {b:?}");
@@ -345,7 +371,7 @@ mod tests {
             .slots
             .iter()
             .filter(|x| x.department == 0)
-            .map(|x| x.metric)
+            .filter_map(|x| x.metric)
             .collect();
         assert_eq!(first, vec![0, 1, 74]);
         // A department with few metrics keeps them all; the others share the rest.
@@ -364,18 +390,32 @@ mod tests {
         let a = automatic(&s, DEFAULT_SPAN_DEG);
         let b = automatic(&s, DEFAULT_SPAN_DEG);
         assert_eq!(a, b);
-        check(&a, s.metrics.len());
+        let with_cases: std::collections::HashSet<&str> =
+            s.cases.iter().map(|c| c.department.as_str()).collect();
+        check(&a, s.metrics.len() + with_cases.len() + 1);
         let order: Vec<usize> = a.sectors.iter().map(|x| x.department).collect();
-        // Departments without metrics (those that only have cases) take no sector.
-        let with_metrics: Vec<usize> = (0..s.departments.len())
+        // Departments with metrics or cases take a sector, in the snapshot's order: those
+        // with cases alone (city management, law enforcement, market) too.
+        let shown: Vec<usize> = (0..s.departments.len())
             .filter(|&d| {
-                s.metrics
-                    .iter()
-                    .any(|m| m.department == s.departments[d].id)
+                let id = &s.departments[d].id;
+                s.metrics.iter().any(|m| m.department == *id) || with_cases.contains(id.as_str())
             })
             .collect();
-        assert_eq!(with_metrics.len(), 7);
-        assert_eq!(order, with_metrics);
+        assert_eq!(shown.len(), 10);
+        assert_eq!(order, shown);
+        // The participation widget sits with civil affairs (民政).
+        let p = a
+            .slots
+            .iter()
+            .find(|x| x.kind == WidgetKind::Participation)
+            .expect("participation");
+        assert!(s.departments[p.department].name.contains("民政"));
+        assert!(
+            a.slots
+                .iter()
+                .all(|x| x.metric.is_some() != x.kind.is_governance())
+        );
         // Every kind the data supports appears.
         for kind in [
             WidgetKind::Kpi,

@@ -7,6 +7,7 @@
 //! and title, and one file per kind of widget body draws that body.
 
 mod bars;
+mod cases;
 mod dials;
 mod headings;
 mod heat;
@@ -101,7 +102,7 @@ pub fn slot_rect(layout: &Layout, slot: &Slot) -> [f64; 4] {
         slot.angle_deg * px_per_deg + MARGIN,
         top + slot.row as f64 * row_h + MARGIN,
         (slot.angle_deg + slot.width_deg) * px_per_deg - MARGIN,
-        top + (slot.row as f64 + 1.0) * row_h - MARGIN,
+        top + (slot.row + slot.rows.max(1)).min(layout.rows.max(1)) as f64 * row_h - MARGIN,
     ]
 }
 

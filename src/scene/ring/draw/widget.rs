@@ -3,7 +3,7 @@
 //! for its kind.
 
 use super::pen::Pen;
-use super::{Align, WidgetAnim, bars, dials, fit, heat, kpi, ranking, series, ticker};
+use super::{Align, WidgetAnim, bars, cases, dials, fit, heat, kpi, ranking, series, ticker};
 use crate::palette::{self, Srgba};
 use crate::scene::format::Lang;
 use crate::scene::ring::data::{Content, WidgetData};
@@ -135,6 +135,8 @@ pub(super) fn draw(pen: &mut Pen<'_>, w: &Widget<'_>) {
             last,
         } => heat::draw(pen, w, rows, *highlight, first, last),
         Content::Ticker { items } => ticker::draw(pen, w, items),
+        Content::CaseFlow { stats } => cases::flow(pen, w, stats),
+        Content::Figures { rows } => cases::figures(pen, w, rows),
         Content::Empty => w.quiet_line(pen, "暂无数据", "No data"),
     }
 }
