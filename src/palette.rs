@@ -88,10 +88,12 @@ pub const COMMUNITY_GROUND: Srgba = Srgba::rgb(0x14, 0x2a, 0x47);
 /// An overdue case's rim on the map: past its deadline and still open.
 pub const ALERT: Srgba = Srgba::rgb(0xff, 0x4d, 0x4f);
 
-/// Places on the map (shape and color both tell them apart): community service stations,
-/// social organizations' venues, party-member service points.
+/// Places on the map (shape and color both tell them apart): a community service
+/// station (square).
 pub const PLACE_STATION: Srgba = Srgba::rgb(0x6e, 0xe7, 0xb7);
+/// A social organization's venue (diamond).
 pub const PLACE_ORGANIZATION: Srgba = Srgba::rgb(0xc4, 0xa7, 0xff);
+/// A party-member service point (triangle).
 pub const PLACE_PARTY: Srgba = Srgba::rgb(0xff, 0x8a, 0x65);
 
 /// The ring's sky, above the panels (fading into the background).

@@ -155,6 +155,11 @@ fn every_level_renders_differently() {
     let english = shot(&dir, "district-en", &["--lang", "en"]);
     // A grid (网格) of that community, and an overdue case in it with its card open.
     let grid = shot(&dir, "grid", &["--focus", "370203005001002"]);
+    let grid_en = shot(
+        &dir,
+        "grid-en",
+        &["--focus", "370203005001002", "--lang", "en"],
+    );
     let case = shot(&dir, "case", &["--focus", "SB202611250046"]);
     let case_en = shot(
         &dir,
@@ -258,6 +263,7 @@ fn every_level_renders_differently() {
         ("community/building", &community, &building),
         ("community/grid", &community, &grid),
         ("grid/case", &grid, &case),
+        ("grid zh/en", &grid, &grid_en),
         ("case zh/en", &case, &case_en),
         ("zh/en", &district, &english),
     ];
@@ -291,6 +297,7 @@ fn every_level_renders_differently() {
         ("building", &building),
         ("district-en", &english),
         ("grid", &grid),
+        ("grid-en", &grid_en),
         ("case", &case),
         ("case-en", &case_en),
         ("story", &story),

@@ -95,6 +95,19 @@ fn a_story_plays_through_by_touch_and_gives_the_visitor_back_their_filters() {
     app.update();
     shows_step(&app, &city, 0);
 
+    // The visitor wanders off on the map; "back to the step" brings the step's place back.
+    request(&mut app, MapRequest::StoryStep(1));
+    shows_step(&app, &city, 1);
+    request(&mut app, MapRequest::Back);
+    assert_ne!(
+        *app.world().resource::<Focus>(),
+        expected_focus(&city, &story.steps[1].focus).0
+    );
+    request(&mut app, MapRequest::StoryStep(0));
+    shows_step(&app, &city, 1);
+    request(&mut app, MapRequest::StoryStep(-1));
+    shows_step(&app, &city, 0);
+
     let mut saw_case = false;
     for i in 1..story.steps.len() {
         request(&mut app, MapRequest::StoryStep(1));

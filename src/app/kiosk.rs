@@ -211,6 +211,7 @@ fn tour(
                 step: 0,
                 auto: true,
                 saved: overlays.0.clone(),
+                visit: 0,
             });
             return;
         }

@@ -8,10 +8,10 @@
 
 use bevy::prelude::*;
 
-use crate::app::base::pace::animation_step;
 use crate::app::base::sets::ApplyRequests;
 use crate::app::base::{
-    AppSystems, Chooser, City, Focus, MapOverlays, MapRequest, Playing, RingForward, StoryPlay,
+    AppSystems, Chooser, City, MapOverlays, MapRequest, Playing, RingForward, SelectedCase,
+    StoryPlay,
 };
 use crate::scene::layers::Overlays;
 use crate::snapshot::index::CityData;
@@ -31,6 +31,7 @@ pub fn plugin(app: &mut App, start: Option<(usize, usize)>) {
             step,
             auto: false,
             saved: Overlays::default(),
+            visit: 0,
         })
     });
     app.insert_resource(StoryPlay(playing))
@@ -54,10 +55,11 @@ fn story_requests(
     mut chooser: ResMut<Chooser>,
 ) {
     if city.is_changed() && !city.is_added() {
-        if play.0.is_some() {
-            play.0 = None;
-            overlays.set_if_neq(MapOverlays::default());
-        }
+        // A new snapshot: its departments are others; the story, the filters and the
+        // open chooser belonged to the old one.
+        play.0 = None;
+        overlays.set_if_neq(MapOverlays::default());
+        chooser.set_if_neq(Chooser::None);
         requests.clear();
         return;
     }
@@ -73,8 +75,15 @@ fn story_requests(
                     step: 0,
                     auto: false,
                     saved,
+                    visit: 0,
                 });
                 chooser.set_if_neq(Chooser::None);
+            }
+            MapRequest::StoryStep(0) => {
+                // Back to the step on show (the visitor wandered off on the map).
+                if let Some(p) = &mut play.0 {
+                    p.visit = p.visit.wrapping_add(1);
+                }
             }
             MapRequest::StoryStep(delta) => {
                 let Some(p) = &play.0 else { continue };
@@ -86,7 +95,7 @@ fn story_requests(
                 if to as usize >= steps {
                     end(&mut play, &mut overlays);
                 } else if let Some(p) = &mut play.0 {
-                    // A touch takes the story over from the attract mode.
+                    // Stepped by hand (a docent's show control): it waits from now on.
                     p.step = to as usize;
                     p.auto = false;
                 }
@@ -138,7 +147,9 @@ fn advance(
     else {
         return;
     };
-    clock.0 += animation_step(&time);
+    // Real seconds: at rest the attract mode wakes about once a second, and an eased
+    // animation step (capped per frame) would stretch every step.
+    clock.0 += time.delta_secs_f64();
     if clock.0 < step.duration_s {
         return;
     }
@@ -160,9 +171,10 @@ fn apply_step(
     mut overlays: ResMut<MapOverlays>,
     mut forward: ResMut<RingForward>,
     mut requests: MessageWriter<MapRequest>,
-    mut applied: Local<Option<(usize, usize)>>,
+    mut case: ResMut<SelectedCase>,
+    mut applied: Local<Option<(usize, usize, u32)>>,
 ) {
-    let now = play.0.as_ref().map(|p| (p.story, p.step));
+    let now = play.0.as_ref().map(|p| (p.story, p.step, p.visit));
     if now == *applied {
         return;
     }
@@ -191,27 +203,9 @@ fn apply_step(
     departments.sort_unstable();
     departments.dedup();
     forward.set_if_neq(RingForward(departments));
-    for r in focus_requests(city, &step.focus) {
+    // The card of a case a step before (or the visitor's) closes; a case step opens its own.
+    case.set_if_neq(SelectedCase(None));
+    for r in crate::app::base::state::step_requests(city, &step.focus) {
         requests.write(r);
-    }
-}
-
-/// What a step's focus asks of the map: a region, grid or building is focused; a case
-/// focuses its grid (or community) and opens its card. Nothing for an id the snapshot lacks
-/// (the validator refuses such stories already).
-pub fn focus_requests(city: &CityData, focus: &crate::snapshot::Focus) -> Vec<MapRequest> {
-    use crate::snapshot::Focus as StepFocus;
-    match focus {
-        StepFocus::Case(id) => match city.index.governance.case_by_id.get(id) {
-            Some(&c) => vec![
-                MapRequest::Focus(Focus::of_case(city, c)),
-                MapRequest::SelectCase(c),
-            ],
-            None => Vec::new(),
-        },
-        other => Focus::from_id(city, other.id())
-            .map(MapRequest::Focus)
-            .into_iter()
-            .collect(),
     }
 }

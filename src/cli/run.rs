@@ -104,8 +104,9 @@ pub(super) fn merge(a: &RunArgs, b: &RunArgs) -> RunArgs {
         lang: b.lang.clone().or(a.lang.clone()),
         size: b.size.or(a.size),
         focus: b.focus.clone().or(a.focus.clone()),
+        // The step goes with the story it was given with.
         story: b.story.clone().or(a.story.clone()),
-        step: b.step.or(a.step),
+        step: if b.story.is_some() { b.step } else { a.step },
         all_buildings: a.all_buildings || b.all_buildings,
         no_msaa: a.no_msaa || b.no_msaa,
         view: b.view.clone().or(a.view.clone()),

@@ -48,6 +48,7 @@ pub(super) fn governance_layer(
             zh: zh.to_string(),
             en: en.to_string(),
             priority: 0.5,
+            count: None,
         });
     }
     let now = gi.now;
@@ -143,7 +144,9 @@ pub fn case_clusters(
         } else {
             palette::ACCENT
         };
-        let radius = (5.0 + 1.8 * f64::from(c.count).sqrt()).min(20.0);
+        // A disc with a count is wide enough for its digits (a small label's height).
+        let radius = (5.0 + 1.8 * f64::from(c.count).sqrt())
+            .clamp(if c.count > 1 { 10.0 } else { 0.0 }, 20.0);
         // The cluster's cell is the cell of any of its cases, its first one's say.
         let late = gi
             .case_points
@@ -156,8 +159,9 @@ pub fn case_clusters(
         };
         out.highlight
             .fill(&disc(c.centre, (radius + 1.5) * px, 28), rim);
+        let disc_color = color.with_alpha(220);
         out.highlight
-            .fill(&disc(c.centre, radius * px, 28), color.with_alpha(220));
+            .fill(&disc(c.centre, radius * px, 28), disc_color);
         if c.count > 1 {
             out.labels.push(MapLabel {
                 anchor: c.centre,
@@ -168,8 +172,20 @@ pub fn case_clusters(
                 // 1e12): a disc without its count says nothing, a name can move to another
                 // place in its region.
                 priority: 1e12 + f64::from(c.count),
+                count: Some(ink_on(disc_color)),
             });
         }
+    }
+}
+
+/// The ink a count reads in on a disc of `ground` over the map's background: the
+/// background's dark blue where it stands out (contrast ≥ 4.5, WCAG AA), else white.
+fn ink_on(ground: palette::Srgba) -> palette::Srgba {
+    let ground = palette::BACKGROUND.mix(ground.with_alpha(255), f32::from(ground.3) / 255.0);
+    if palette::BACKGROUND.contrast(ground) >= 4.5 {
+        palette::BACKGROUND
+    } else {
+        palette::TEXT
     }
 }
 

@@ -96,6 +96,9 @@ pub struct MapLabel {
     pub zh: String,
     pub en: String,
     pub priority: f64,
+    /// For a case cluster's count, the ink that reads on its disc (the disc is its ground:
+    /// no shadow); `None` for a name on the map.
+    pub count: Option<Srgba>,
 }
 
 /// The color scale's range over the regions on show.
@@ -185,6 +188,7 @@ pub fn build(
             zh: region.name.clone(),
             en: short_en(&region.name_en),
             priority,
+            count: None,
         }
     };
     let fill_region = |buf: &mut MeshBuffers, r: usize, color: Srgba| {

@@ -197,6 +197,8 @@ pub struct Playing {
     pub auto: bool,
     /// The visitor's layers and filters before the story, put back at its end.
     pub saved: Overlays,
+    /// Counts requests to show the current step again (after the visitor moved the map).
+    pub visit: u32,
 }
 
 impl StoryPlay {
@@ -219,6 +221,7 @@ pub struct RingForward(pub Vec<usize>);
 /// Which of the bottom bar's choosers is open above it, if any.
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Chooser {
+    /// None is open.
     #[default]
     None,
     /// The layers and case filters.
@@ -230,8 +233,11 @@ pub enum Chooser {
 /// A governance layer the layer panel switches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Overlay {
+    /// Cases (事件): clusters at the district and subdistricts, dots below.
     Cases,
+    /// Service stations, social organizations' venues, party-member service points.
     Places,
+    /// Grid (网格) outlines and names.
     Grids,
 }
 
@@ -291,10 +297,30 @@ pub enum MapRequest {
     AllDepartments,
     /// Starts a story (an index into the snapshot's stories) at its first step.
     StartStory(usize),
-    /// The story's next step (+1) or the one before (−1).
+    /// The story's next step (+1), the one before (−1), or the current one again (0).
     StoryStep(i8),
     /// Ends the story: the map keeps its place, the visitor's filters come back.
     EndStory,
+}
+
+/// What a step's focus asks of the map: a region, grid or building is focused; a case
+/// focuses its grid (or community) and opens its card. Nothing for an id the snapshot lacks
+/// (the validator refuses such stories already).
+pub fn step_requests(city: &CityData, focus: &crate::snapshot::Focus) -> Vec<MapRequest> {
+    use crate::snapshot::Focus as StepFocus;
+    match focus {
+        StepFocus::Case(id) => match city.index.governance.case_by_id.get(id) {
+            Some(&c) => vec![
+                MapRequest::Focus(Focus::of_case(city, c)),
+                MapRequest::SelectCase(c),
+            ],
+            None => Vec::new(),
+        },
+        other => Focus::from_id(city, other.id())
+            .map(MapRequest::Focus)
+            .into_iter()
+            .collect(),
+    }
 }
 
 /// Inserts the shared state for `options`: the snapshot, the focus it starts on, language,

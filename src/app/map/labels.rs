@@ -2,6 +2,7 @@
 //! moved to an alternate place where they would collide, hidden where nothing fits
 //! (`scene::labels`); shown on the map view only.
 
+use bevy::ecs::spawn::SpawnWith;
 use bevy::prelude::*;
 
 use crate::app::base::map_view::map_insets;
@@ -28,7 +29,18 @@ pub struct MapLabelNode {
 pub(super) fn label(l: MapLabel, lang: Lang) -> impl Bundle {
     let text = lang.pick(&l.zh, &l.en).to_string();
     let muted = l.priority < 0.0;
-    let font = if muted { size::SMALL } else { size::LABEL };
+    let font = if muted || l.count.is_some() {
+        size::SMALL
+    } else {
+        size::LABEL
+    };
+    // Names get a shadow to read on any fill; a cluster's count is dark on its bright disc
+    // and needs none (one glyph pass fewer for each).
+    let (ink, shadow) = match (l.count, muted) {
+        (Some(ink), _) => (ink, false),
+        (None, true) => (palette::TEXT_MUTED, true),
+        (None, false) => (palette::TEXT, true),
+    };
     let sz = labels::text_size(&text, font as f64);
     (
         Name::new(format!("Label {text}")),
@@ -50,20 +62,20 @@ pub(super) fn label(l: MapLabel, lang: Lang) -> impl Bundle {
         },
         Visibility::Hidden,
         GlobalZIndex(-1),
-        children![(
-            Text::new(text),
-            TextFont::from_font_size(font),
-            TextLayout::default().with_no_wrap(),
-            TextColor(theme::color(if muted {
-                palette::TEXT_MUTED
-            } else {
-                palette::TEXT
-            })),
-            TextShadow {
-                offset: Vec2::new(1.5, 1.5),
-                color: theme::color(palette::BACKGROUND.with_alpha(230)),
-            },
-        )],
+        Children::spawn(SpawnWith(move |parent: &mut ChildSpawner| {
+            let mut text = parent.spawn((
+                Text::new(text),
+                TextFont::from_font_size(font),
+                TextLayout::default().with_no_wrap(),
+                TextColor(theme::color(ink)),
+            ));
+            if shadow {
+                text.insert(TextShadow {
+                    offset: Vec2::new(1.5, 1.5),
+                    color: theme::color(palette::BACKGROUND.with_alpha(230)),
+                });
+            }
+        })),
     )
 }
 

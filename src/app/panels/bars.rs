@@ -190,7 +190,7 @@ pub(super) fn bottom_bar(
 ) -> impl Bundle {
     let mut buttons: Vec<(String, bool, MapRequest)> = Vec::new();
     if let Some(p) = story {
-        buttons = super::choosers::story_buttons(city, lang, p);
+        buttons = super::choosers::story_buttons(city, lang, p, focus);
     } else {
         figure_buttons(city, focus, lang, (figure, all, layers_open), &mut buttons);
     }

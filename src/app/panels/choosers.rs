@@ -4,9 +4,10 @@
 
 use bevy::prelude::*;
 
+use crate::app::base::state::step_requests;
 use crate::app::base::theme::{self, size};
 use crate::app::base::widgets::{BlocksMap, button, label, rim, swatch_button};
-use crate::app::base::{Chooser, MapRequest, Overlay, Playing};
+use crate::app::base::{Chooser, Focus, MapRequest, Overlay, Playing};
 use crate::palette;
 use crate::scene::format::Lang;
 use crate::scene::layers::Overlays;
@@ -197,7 +198,8 @@ pub(super) fn stories_chooser(city: &CityData, lang: Lang, reach: bool) -> impl 
             row_gap: px(12),
             border: UiRect::all(px(2)),
             border_radius: BorderRadius::all(px(14)),
-            ..super::place(reach, None, Some(24.0), 104.0, 200.0)
+            // Under the stories button; in reach mode above it (the buttons sit low).
+            ..super::place(reach, None, Some(24.0), 104.0, 284.0)
         },
         opaque_panel(),
         GlobalZIndex(4),
@@ -254,19 +256,32 @@ pub(super) fn story_caption(city: &CityData, lang: Lang, p: &Playing) -> impl Bu
     )
 }
 
-/// The bottom bar while a story plays: the step before (from the second), the next (the
-/// last step's says "done" and ends it), and end.
+/// The bottom bar while a story plays: back to the step's place (when the visitor has
+/// moved the map away from it), the step before (from the second), the next (the last
+/// step's says "done" and ends it), and end.
 pub(super) fn story_buttons(
     city: &CityData,
     lang: Lang,
     p: &Playing,
+    focus: Focus,
 ) -> Vec<(String, bool, MapRequest)> {
-    let steps = city
-        .snapshot
-        .stories
-        .get(p.story)
-        .map_or(0, |s| s.steps.len());
+    let story = city.snapshot.stories.get(p.story);
+    let steps = story.map_or(0, |s| s.steps.len());
     let mut out = Vec::new();
+    let step_focus = story
+        .and_then(|s| s.steps.get(p.step))
+        .map(|x| step_requests(city, &x.focus))
+        .and_then(|r| match r.first() {
+            Some(MapRequest::Focus(f)) => Some(*f),
+            _ => None,
+        });
+    if step_focus.is_some_and(|f| f != focus) {
+        out.push((
+            lang.pick("‹ 回到本步", "‹ Back to the step").to_string(),
+            false,
+            MapRequest::StoryStep(0),
+        ));
+    }
     if p.step > 0 {
         out.push((
             lang.pick("‹ 上一步", "‹ Previous").to_string(),

@@ -28,10 +28,14 @@ fn legend_box() -> Node {
 }
 
 /// A legend row's name, in the column the rows share.
-fn row_name(name: &'static str) -> impl Bundle {
+fn row_name(name: &'static str, lang: Lang) -> impl Bundle {
     (
         Node {
-            width: px(110),
+            // Wide enough for "Non-residential" on one line; Chinese names are shorter.
+            width: px(match lang {
+                Lang::Zh => 96,
+                Lang::En => 132,
+            }),
             flex_shrink: 0.0,
             ..default()
         },
@@ -107,7 +111,7 @@ pub(super) fn building_legend(lang: Lang, cases: bool, places: bool) -> impl Bun
                 ..default()
             },
             Pickable::IGNORE,
-            children![row_name(name), ramp(residential)],
+            children![row_name(name, lang), ramp(residential)],
         )
     };
     (
@@ -126,7 +130,10 @@ pub(super) fn building_legend(lang: Lang, cases: bool, places: bool) -> impl Bun
                 Node {
                     flex_direction: FlexDirection::Row,
                     justify_content: JustifyContent::SpaceBetween,
-                    margin: UiRect::left(px(122)),
+                    margin: UiRect::left(px(match lang {
+                        Lang::Zh => 108,
+                        Lang::En => 144,
+                    })),
                     ..default()
                 },
                 Pickable::IGNORE,
@@ -157,8 +164,8 @@ fn places_row(lang: Lang) -> impl Bundle {
         let (_, _, color) = crate::scene::overlays::place_style(kind);
         let (zh, en) = match kind {
             PlaceKind::ServiceStation => ("服务站", "station"),
-            PlaceKind::SocialOrganization => ("社会组织", "organization"),
-            PlaceKind::PartyServicePoint => ("党员服务点", "party point"),
+            PlaceKind::SocialOrganization => ("社会组织", "org."),
+            PlaceKind::PartyServicePoint => ("党员点", "party"),
         };
         (
             Node {
@@ -186,13 +193,13 @@ fn places_row(lang: Lang) -> impl Bundle {
         },
         Pickable::IGNORE,
         children![
-            row_name(lang.pick("服务点位", "Places")),
+            row_name(lang.pick("服务点位", "Places"), lang),
             (
                 Node {
                     flex_direction: FlexDirection::Row,
                     flex_wrap: FlexWrap::Wrap,
                     flex_shrink: 1.0,
-                    column_gap: px(12),
+                    column_gap: px(10),
                     row_gap: px(2),
                     ..default()
                 },
@@ -211,6 +218,7 @@ fn places_row(lang: Lang) -> impl Bundle {
 /// and words.
 fn sample_row(
     name: &'static str,
+    lang: Lang,
     samples: Vec<(Option<palette::Srgba>, &'static str)>,
 ) -> impl Bundle {
     (
@@ -223,7 +231,7 @@ fn sample_row(
         },
         Pickable::IGNORE,
         Children::spawn((
-            Spawn(row_name(name)),
+            Spawn(row_name(name, lang)),
             SpawnIter(
                 samples
                     .into_iter()
@@ -237,6 +245,7 @@ fn sample_row(
 fn case_row(lang: Lang) -> impl Bundle {
     sample_row(
         lang.pick("事件", "Cases"),
+        lang,
         vec![
             (Some(palette::TEXT), lang.pick("办理中", "open")),
             (Some(palette::ALERT), lang.pick("超期", "overdue")),
@@ -309,6 +318,7 @@ fn cluster_row(lang: Lang, status: crate::snapshot::StatusFilter) -> impl Bundle
             StatusFilter::Overdue => lang.pick("超期事件", "Overdue cases"),
             StatusFilter::Closed => lang.pick("已结案事件", "Closed cases"),
         },
+        lang,
         vec![
             (Some(palette::TEXT), lang.pick("数字为件数", "count")),
             (Some(palette::ALERT), lang.pick("含超期", "overdue")),

@@ -103,7 +103,7 @@ fn rebuild_ui(
             lang,
             view,
             reach,
-            *chooser == Chooser::Stories || story.is_some(),
+            *chooser == Chooser::Stories,
         ))
         .id();
     commands.entity(root).add_child(corner);

@@ -181,6 +181,13 @@ pub fn widget_at(city: &CityData, slot: &Slot, region: usize, grid: Option<usize
     match (slot.kind, slot.metric) {
         (WidgetKind::CaseFlow, _) => governance::case_flow(city, slot.department, region, grid),
         (WidgetKind::Participation, _) => governance::participation(city, region, grid),
+        (WidgetKind::Ticker, Some(m)) if m < city.snapshot.metrics.len() => WidgetData {
+            // The ticker lists the grid's overdue cases, as the marquee does.
+            content: Content::Ticker {
+                items: alerts_at(city, region, grid),
+            },
+            ..metric_widget(city, slot, m, region)
+        },
         (_, Some(m)) if m < city.snapshot.metrics.len() => metric_widget(city, slot, m, region),
         (kind, _) => WidgetData {
             kind,

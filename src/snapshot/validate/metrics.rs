@@ -105,7 +105,18 @@ pub(super) fn check_departments_and_metrics(s: &Snapshot, r: &mut Report) {
         }
         for (i, w) in ring.widgets.iter().enumerate() {
             let place = format!("ring.widgets[{i}]");
-            if !metrics.contains(w.metric.as_str()) {
+            if w.kind.is_governance() {
+                // Case flows and participation name the department whose sector holds them.
+                if !departments.contains(w.metric.as_str()) {
+                    r.error(
+                        &place,
+                        format!(
+                            "{:?} names department {}, which does not exist",
+                            w.kind, w.metric
+                        ),
+                    );
+                }
+            } else if !metrics.contains(w.metric.as_str()) {
                 r.error(&place, format!("metric {} does not exist", w.metric));
             }
             if w.row >= ring.rows {

@@ -409,3 +409,40 @@ fn points_on_a_shared_border_belong_to_both_grids() {
         &format!("error: cases[SB6]: location (503, 300) lies outside its region {G1}"),
     );
 }
+
+#[test]
+fn a_ring_layout_names_a_department_for_its_case_flows() {
+    use crate::snapshot::model::{RingLayout, RingWidget, WidgetKind};
+    let widget = |kind, metric: &str| RingWidget {
+        kind,
+        metric: metric.into(),
+        angle_deg: 0.0,
+        width_deg: 10.0,
+        row: 0,
+    };
+    let f = findings(|s| {
+        s.ring = Some(RingLayout {
+            span_deg: 301.0,
+            rows: 2,
+            widgets: vec![
+                widget(WidgetKind::CaseFlow, "fire"),
+                RingWidget {
+                    row: 1,
+                    ..widget(WidgetKind::Participation, "police")
+                },
+            ],
+        });
+    });
+    assert!(f.is_empty(), "{f:#?}");
+    let f = findings(|s| {
+        s.ring = Some(RingLayout {
+            span_deg: 301.0,
+            rows: 2,
+            widgets: vec![widget(WidgetKind::CaseFlow, "nobody")],
+        });
+    });
+    assert_finding(
+        &f,
+        "error: ring.widgets[0]: CaseFlow names department nobody, which does not exist",
+    );
+}
