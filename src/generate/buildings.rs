@@ -107,14 +107,20 @@ impl Kind {
     }
 }
 
-/// Slots for buildings in a convex community polygon: centres on a lattice aligned with
-/// the polygon's longest edge, at least `margin` inside; clustered into estates.
-pub(super) fn slots(rng: &mut Rng, poly: &[P2], wanted: usize) -> (Vec<(P2, f64)>, P2, f64) {
+/// Slots for buildings in a community: centres on a lattice over `lattice` (its straight,
+/// convex shape) aligned with that shape's longest edge, at least about a building's
+/// half-size inside `poly` (its winding shape); clustered into estates.
+pub(super) fn slots(
+    rng: &mut Rng,
+    lattice: &[P2],
+    poly: &[P2],
+    wanted: usize,
+) -> (Vec<(P2, f64)>, P2, f64) {
     // Align with the longest edge.
     let mut dir = [1.0, 0.0];
     let mut longest = 0.0;
-    for i in 0..poly.len() {
-        let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
+    for i in 0..lattice.len() {
+        let (a, b) = (lattice[i], lattice[(i + 1) % lattice.len()]);
         let len = (b[0] - a[0]).hypot(b[1] - a[1]);
         if len > longest {
             longest = len;
@@ -131,12 +137,12 @@ pub(super) fn slots(rng: &mut Rng, poly: &[P2], wanted: usize) -> (Vec<(P2, f64)
     for _ in 0..12 {
         let (sw, sh) = (base.0 * scale, base.1 * scale);
         let proj = |p: P2, axis: P2| p[0] * axis[0] + p[1] * axis[1];
-        let (u0, u1) = poly
+        let (u0, u1) = lattice
             .iter()
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
                 (a.min(proj(*p, dir)), b.max(proj(*p, dir)))
             });
-        let (v0, v1) = poly
+        let (v0, v1) = lattice
             .iter()
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
                 (a.min(proj(*p, normal)), b.max(proj(*p, normal)))

@@ -6,6 +6,7 @@
 mod buildings;
 mod governance;
 pub mod metrics;
+mod organic;
 mod reference;
 pub mod rng;
 pub mod shapes;
@@ -120,7 +121,8 @@ pub fn generate(opts: &Options) -> Snapshot {
             n * rng.range(0.8, 1.2)
         })
         .collect();
-    let street_polys = shapes::split(&mut rng, district_poly.clone(), &street_weights);
+    let mut district_poly = district_poly;
+    let mut street_polys = shapes::split(&mut rng, district_poly.clone(), &street_weights);
 
     // Communities per street, and their polygons.
     let mut community_polys: Vec<(usize, usize, Vec<P2>)> = Vec::new(); // (street, row, poly)
@@ -138,6 +140,15 @@ pub fn generate(opts: &Options) -> Snapshot {
         {
             community_polys.push((si, *ci, shapes::clean(p, 0.05)));
         }
+    }
+
+    // Straight cuts become winding borders and the bay side a coastline; buildings keep
+    // the lattice of their community's straight shape, inside its winding one.
+    let convex: Vec<Vec<P2>> = community_polys.iter().map(|(_, _, p)| p.clone()).collect();
+    let mut winding: Vec<Vec<P2>> = convex.clone();
+    organic::organic(&mut district_poly, &mut street_polys, &mut winding);
+    for ((_, _, p), w) in community_polys.iter_mut().zip(winding) {
+        *p = w;
     }
 
     // Buildings per community, proportional to area.
@@ -160,7 +171,7 @@ pub fn generate(opts: &Options) -> Snapshot {
     for (k, (si, _, poly)) in community_polys.iter().enumerate() {
         let old_town = OLD_TOWN.contains(&streets[*si].code.as_str());
         let wanted = per_community[k].max(0) as usize;
-        let (found, dir, scale) = slots(&mut rng, poly, wanted);
+        let (found, dir, scale) = slots(&mut rng, &convex[k], poly, wanted);
         for (c, _) in found {
             let kind = Kind::pick(&mut rng, old_town);
             let (len, depth, floors, year, usage) = kind.draw(&mut rng);
@@ -400,6 +411,29 @@ pub fn case_count(opts: &Options) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_has_winding_borders_that_still_tile() {
+        let s = crate::demo::load_demo()
+            .expect("the demo validates")
+            .snapshot;
+        let communities: Vec<&Region> = s
+            .regions
+            .iter()
+            .filter(|r| r.level == Level::Community)
+            .collect();
+        let points: usize = communities
+            .iter()
+            .map(|r| r.outline.iter().map(|p| p.exterior.len()).sum::<usize>())
+            .sum();
+        // Straight cuts gave 4–8 corners; winding borders carry a point every ~30 m.
+        assert!(
+            points / communities.len() > 30,
+            "{} points per community",
+            points / communities.len()
+        );
+        // Tiling and self-intersection are the validator's: the demo loaded without errors.
+    }
 
     #[test]
     fn apportion_is_exact() {

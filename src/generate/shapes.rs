@@ -1,5 +1,6 @@
 //! Synthetic geometry for demo and stress snapshots: a convex district outline cut into
-//! subdistricts and communities by straight "roads", so neighbours share their borders.
+//! subdistricts and communities by straight "roads", so neighbours share their borders
+//! (`organic` then makes the borders wind).
 
 use super::rng::Rng;
 use crate::geo::{P2, signed_area};
@@ -136,22 +137,27 @@ fn extent(poly: &[P2], n: P2) -> (f64, f64) {
         })
 }
 
-/// Signed distance from `p` to the nearest edge of a counter-clockwise convex polygon
-/// (positive inside).
+/// Signed distance from `p` to the nearest edge of a polygon ring, metres: positive inside,
+/// negative outside. Any simple ring (the winding borders of `organic` are not convex).
 pub fn inset_distance(poly: &[P2], p: P2) -> f64 {
     let mut best = f64::INFINITY;
     for i in 0..poly.len() {
         let a = poly[i];
         let b = poly[(i + 1) % poly.len()];
-        let (ex, ey) = (b[0] - a[0], b[1] - a[1]);
-        let len = ex.hypot(ey);
-        if len < 1e-9 {
-            continue;
-        }
-        let d = (ex * (p[1] - a[1]) - ey * (p[0] - a[0])) / len;
-        best = best.min(d);
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 > 0.0 {
+            (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        best = best.min((p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy));
     }
-    best
+    if crate::geo::point_in_ring(p, poly) {
+        best
+    } else {
+        -best
+    }
 }
 
 /// Removes points closer than `eps` to their predecessor (cuts through a vertex).

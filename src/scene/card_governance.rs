@@ -244,7 +244,7 @@ mod tests {
         let gi = &city.index.governance;
         let now = gi.now.expect("the demo has exported_at");
         // An open case past its deadline.
-        let c = gi.case_by_id["SB202611250046"];
+        let c = gi.case_by_id["SB202611250062"];
         let case = &city.snapshot.cases[c];
         assert!(case.is_overdue(now));
         let zh = card(&city, CardSubject::Case(c), Lang::Zh, false);
