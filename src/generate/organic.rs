@@ -11,7 +11,7 @@
 //! the segment's length, so no polygon crosses itself; if one would, the amplitude is
 //! halved and everything redone.
 
-use crate::geo::{P2, self_intersection};
+use crate::geo::{P2, distance_to_segment, self_intersection};
 
 /// What a segment is, which sets how much it winds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -124,17 +124,6 @@ fn kind_of(a: P2, b: P2, outline: &[P2], centre: P2) -> Edge {
     } else {
         Edge::Land
     }
-}
-
-fn distance_to_segment(p: P2, a: P2, b: P2) -> f64 {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 {
-        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy)
 }
 
 /// The interior points of the winding line from `a` to `b`: the same points, reversed,

@@ -140,23 +140,11 @@ fn extent(poly: &[P2], n: P2) -> (f64, f64) {
 /// Signed distance from `p` to the nearest edge of a polygon ring, metres: positive inside,
 /// negative outside. Any simple ring (the winding borders of `organic` are not convex).
 pub fn inset_distance(poly: &[P2], p: P2) -> f64 {
-    let mut best = f64::INFINITY;
-    for i in 0..poly.len() {
-        let a = poly[i];
-        let b = poly[(i + 1) % poly.len()];
-        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-        let len2 = dx * dx + dy * dy;
-        let t = if len2 > 0.0 {
-            (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        best = best.min((p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy));
-    }
+    let d = crate::geo::ring_distance(poly, p);
     if crate::geo::point_in_ring(p, poly) {
-        best
+        d
     } else {
-        -best
+        -d
     }
 }
 

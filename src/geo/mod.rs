@@ -275,6 +275,26 @@ pub fn centroid(ring: &[P2]) -> P2 {
     [cx / (6.0 * a), cy / (6.0 * a)]
 }
 
+/// Distance from `p` to the segment `a`–`b`, in the points' units (metres locally).
+pub fn distance_to_segment(p: P2, a: P2, b: P2) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy)
+}
+
+/// Distance from `p` to the nearest edge of an open ring (infinite for an empty one).
+pub fn ring_distance(ring: &[P2], p: P2) -> f64 {
+    let n = ring.len();
+    (0..n)
+        .map(|i| distance_to_segment(p, ring[i], ring[(i + 1) % n]))
+        .fold(f64::INFINITY, f64::min)
+}
+
 /// Even-odd point-in-ring test for an open ring.
 pub fn point_in_ring(p: P2, ring: &[P2]) -> bool {
     let n = ring.len();

@@ -223,16 +223,7 @@ fn dot(at: P2, radius: f64) -> crate::geo::LocalPolygon {
 
 /// A disc of `radius` (m) around `at`, as a polygon of `sides` sides.
 fn disc(at: P2, radius: f64, sides: u32) -> crate::geo::LocalPolygon {
-    let exterior = (0..sides)
-        .map(|k| {
-            let a = f64::from(k) * std::f64::consts::TAU / f64::from(sides);
-            [at[0] + radius * a.cos(), at[1] + radius * a.sin()]
-        })
-        .collect();
-    crate::geo::LocalPolygon {
-        exterior,
-        holes: Vec::new(),
-    }
+    crate::scene::overlays::polygon(at, radius, sides, 0.0)
 }
 
 #[cfg(test)]

@@ -11,24 +11,6 @@ use crate::snapshot::model::{Level, Point, Snapshot};
 /// any crs) counts as inside it: points on a shared border belong to both sides.
 pub(super) const BORDER_TOLERANCE_M: f64 = 2.0;
 
-/// Distance from `p` to the nearest edge of an open ring.
-fn ring_distance(ring: &[P2], p: P2) -> f64 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| {
-            let (a, b) = (ring[i], ring[(i + 1) % n]);
-            let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-            let len2 = dx * dx + dy * dy;
-            let t = if len2 > 0.0 {
-                (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            (p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy)
-        })
-        .fold(f64::INFINITY, f64::min)
-}
-
 /// A region or a grid, as a case or a place names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Area {
@@ -120,7 +102,7 @@ impl<'a> Lookup<'a> {
             || shape.iter().any(|poly| {
                 std::iter::once(&poly.exterior)
                     .chain(&poly.holes)
-                    .any(|ring| ring_distance(ring, local) <= BORDER_TOLERANCE_M)
+                    .any(|ring| crate::geo::ring_distance(ring, local) <= BORDER_TOLERANCE_M)
             })
     }
 
