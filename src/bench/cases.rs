@@ -115,6 +115,9 @@ pub(super) fn fps_case(file: Option<&Path>, drill: bool, all_buildings: bool) ->
                 options.show_all_buildings = false;
             }
         }
+        // `CITYGRID_BENCH_CASES=0`: the cases layer off, to weigh what the clusters cost
+        // on the same snapshot (the same ring, the same labels otherwise).
+        options.cases_shown = std::env::var("CITYGRID_BENCH_CASES").map_or(true, |v| v != "0");
         options.fps_probe = Some((6.0, drill));
     })
 }

@@ -21,6 +21,8 @@ pub struct AppOptions {
     /// Start playing this story (index into the snapshot's stories) at this step (from 0),
     /// waiting for a touch between steps.
     pub story: Option<(usize, usize)>,
+    /// Start with the cases layer on (the default) or off (the bench compares both).
+    pub cases_shown: bool,
     pub show_all_buildings: bool,
     /// Multisample anti-aliasing (4×) for smooth borders; off is faster on software renderers.
     pub msaa: bool,
@@ -61,6 +63,7 @@ impl AppOptions {
             size: (1920, 1080),
             focus: None,
             story: None,
+            cases_shown: true,
             show_all_buildings: false,
             msaa: true,
             shot: None,

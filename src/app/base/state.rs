@@ -345,7 +345,10 @@ pub fn insert(app: &mut App, options: &AppOptions) {
         .insert_resource(SelectedCase(case))
         .insert_resource(CurrentLang(options.lang))
         .insert_resource(MapFigure::default())
-        .init_resource::<MapOverlays>()
+        .insert_resource(MapOverlays(Overlays {
+            cases: options.cases_shown,
+            ..Overlays::default()
+        }))
         .init_resource::<Chooser>()
         .init_resource::<RingForward>()
         .init_resource::<StoryPlay>()
