@@ -138,13 +138,7 @@ fn advance(
     let Some(p) = play.0.as_ref().filter(|p| p.auto) else {
         return;
     };
-    let Some(step) = city
-        .0
-        .snapshot
-        .stories
-        .get(p.story)
-        .and_then(|s| s.steps.get(p.step))
-    else {
+    let Some(step) = p.step_of(&city.0.snapshot) else {
         return;
     };
     // Real seconds: at rest the attract mode wakes about once a second, and an eased
@@ -179,13 +173,7 @@ fn apply_step(
         return;
     }
     *applied = now;
-    let Some(step) = play.0.as_ref().and_then(|p| {
-        city.0
-            .snapshot
-            .stories
-            .get(p.story)
-            .and_then(|s| s.steps.get(p.step))
-    }) else {
+    let Some(step) = play.0.as_ref().and_then(|p| p.step_of(&city.0.snapshot)) else {
         forward.set_if_neq(RingForward::default());
         return;
     };

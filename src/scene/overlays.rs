@@ -78,6 +78,21 @@ impl Overlays {
 
     /// Whether case `c` (an index into the snapshot's cases) shows from the community down.
     pub fn keeps(&self, city: &CityData, c: usize) -> bool {
+        self.keeps_as(city, c, self.status)
+    }
+
+    /// Whether case `c` goes into the clusters of the district and subdistrict views: as
+    /// [`Overlays::keeps`], with `Any` taken as the open cases.
+    pub fn clusters(&self, city: &CityData, c: usize) -> bool {
+        let status = match self.status {
+            StatusFilter::Any => StatusFilter::Open,
+            other => other,
+        };
+        self.keeps_as(city, c, status)
+    }
+
+    /// [`Overlays::keeps`] with `status` in place of the filter's.
+    fn keeps_as(&self, city: &CityData, c: usize, status: StatusFilter) -> bool {
         let gi = &city.index.governance;
         let (Some(case), Some(&d)) = (city.snapshot.cases.get(c), gi.case_department.get(c)) else {
             return false;
@@ -85,25 +100,12 @@ impl Overlays {
         if !self.cases || !self.keeps_department(d) {
             return false;
         }
-        match self.status {
+        match status {
             StatusFilter::Any => true,
             StatusFilter::Open => !case.lifecycle.is_closed(),
             StatusFilter::Closed => case.lifecycle.is_closed(),
             StatusFilter::Overdue => gi.now.is_some_and(|t| case.is_overdue(t)),
         }
-    }
-
-    /// Whether case `c` goes into the clusters of the district and subdistrict views: as
-    /// [`Overlays::keeps`], with `Any` taken as the open cases.
-    pub fn clusters(&self, city: &CityData, c: usize) -> bool {
-        if self.status == StatusFilter::Any {
-            let open = Overlays {
-                status: StatusFilter::Open,
-                ..self.clone()
-            };
-            return open.keeps(city, c);
-        }
-        self.keeps(city, c)
     }
 
     /// Case figures of `region` over the departments kept (all when none is chosen).

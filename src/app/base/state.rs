@@ -10,8 +10,8 @@ use super::options::AppOptions;
 use crate::scene::format::Lang;
 use crate::scene::layers::{Depth, Figure, Overlays};
 use crate::snapshot::Level;
-use crate::snapshot::StatusFilter;
 use crate::snapshot::index::CityData;
+use crate::snapshot::{StatusFilter, StoryStep};
 
 /// The snapshot on show and its index.
 #[derive(Resource, Clone)]
@@ -199,6 +199,15 @@ pub struct Playing {
     pub saved: Overlays,
     /// Counts requests to show the current step again (after the visitor moved the map).
     pub visit: u32,
+}
+
+impl Playing {
+    /// The step on show, when the snapshot has it.
+    pub fn step_of<'a>(&self, s: &'a crate::snapshot::Snapshot) -> Option<&'a StoryStep> {
+        s.stories
+            .get(self.story)
+            .and_then(|x| x.steps.get(self.step))
+    }
 }
 
 impl StoryPlay {

@@ -145,9 +145,7 @@ fn apply_requests(
                 *o = !*o;
             }
             MapRequest::SetStatus(status) => {
-                if overlays.0.status != status {
-                    overlays.0.status = status;
-                }
+                overlays.0.status = status;
                 overlays.0.cases = true;
             }
             MapRequest::ToggleDepartment(d) => {

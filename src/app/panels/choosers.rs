@@ -228,8 +228,8 @@ pub(super) fn story_caption(city: &CityData, lang: Lang, p: &Playing) -> impl Bu
     let story = city.snapshot.stories.get(p.story);
     let steps = story.map_or(0, |s| s.steps.len());
     let title = story.map_or("", |s| lang.pick(&s.title, &s.title_en));
-    let caption = story
-        .and_then(|s| s.steps.get(p.step))
+    let caption = p
+        .step_of(&city.snapshot)
         .map_or("", |x| lang.pick(&x.caption, &x.caption_en));
     let heading = match lang {
         Lang::Zh => format!("案例 · {title} · 第{}步 / 共{steps}步", p.step + 1),
@@ -268,8 +268,8 @@ pub(super) fn story_buttons(
     let story = city.snapshot.stories.get(p.story);
     let steps = story.map_or(0, |s| s.steps.len());
     let mut out = Vec::new();
-    let step_focus = story
-        .and_then(|s| s.steps.get(p.step))
+    let step_focus = p
+        .step_of(&city.snapshot)
         .map(|x| step_requests(city, &x.focus))
         .and_then(|r| match r.first() {
             Some(MapRequest::Focus(f)) => Some(*f),

@@ -3,7 +3,9 @@
 //! which departments' sectors hold them in the automatic layout.
 
 use super::data::{Content, WidgetData, scope_named};
-use super::layout::{MAX_AUTO_DEPARTMENTS, automatic_choice};
+use super::layout::MAX_AUTO_DEPARTMENTS;
+#[cfg(doc)]
+use super::layout::automatic_choice;
 use crate::snapshot::index::CityData;
 use crate::snapshot::{MetricKind, Snapshot, WidgetKind};
 
@@ -122,10 +124,10 @@ pub(super) fn participation_department(s: &Snapshot) -> Option<usize> {
 /// a case-flow widget for each department with cases, the participation widget in
 /// [`participation_department`] — within [`MAX_AUTO_DEPARTMENTS`] sectors with the
 /// metrics' departments (a department without metrics gets a sector of its own).
-pub(super) fn governance_slots(s: &Snapshot) -> Vec<Vec<WidgetKind>> {
+/// `choice` is [`automatic_choice`]'s.
+pub(super) fn governance_slots(s: &Snapshot, choice: &[Vec<usize>]) -> Vec<Vec<WidgetKind>> {
     let with_cases: std::collections::HashSet<&str> =
         s.cases.iter().map(|c| c.department.as_str()).collect();
-    let choice = automatic_choice(s);
     let mut sectors = choice.iter().filter(|m| !m.is_empty()).count();
     let participation = participation_department(s);
     s.departments

@@ -196,9 +196,11 @@ pub fn automatic_choice(s: &Snapshot) -> Vec<Vec<usize>> {
 /// sectors as wide as their columns, widgets filled column by column. Balanced for 3–12
 /// departments with 2–12 metrics each: more widgets, more rows.
 pub fn automatic(s: &Snapshot, span_deg: f64) -> Layout {
-    let per_dept: Vec<Vec<(WidgetKind, Option<usize>)>> = automatic_choice(s)
+    let choice = automatic_choice(s);
+    let governance = super::governance::governance_slots(s, &choice);
+    let per_dept: Vec<Vec<(WidgetKind, Option<usize>)>> = choice
         .into_iter()
-        .zip(super::governance::governance_slots(s))
+        .zip(governance)
         .map(|(metrics, extra)| {
             let mut items: Vec<(WidgetKind, Option<usize>)> = Vec::new();
             let mut seen = [0usize; 4];
