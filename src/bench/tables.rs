@@ -21,22 +21,23 @@ pub(super) fn map_table(city: &CityData, sum: &mut Summary, d: &mut String) {
     line!(d, "| map work (stress snapshot) | ms | what |");
     line!(d, "|---|---|---|");
     let px = 5.0;
-    let mut tris = 0;
+    let (mut tris, mut border_tris) = (0, 0);
     let t_district = time_ms(5, || {
-        tris = layers::build(
+        let l = layers::build(
             city,
             Depth::District,
             Figure::Residents,
             false,
             px,
             &Overlays::default(),
-        )
-        .fills
-        .triangles();
+        );
+        tris = l.fills.triangles();
+        border_tris = l.lines.triangles();
     });
     line!(
         d,
-        "| district layers | {t_district:.2} | {tris} fill triangles |"
+        "| district layers | {t_district:.2} | {tris} fill and {border_tris} border triangles, outlines drawn to {} px |",
+        layers::DRAWN_TOLERANCE_PX
     );
     let t_all = time_ms(3, || {
         tris = layers::build(

@@ -2,6 +2,9 @@
 //! areas, centroids, point-in-polygon and triangulation. Plain Rust, no Bevy types.
 
 pub mod gcj02;
+mod simplify;
+
+pub use simplify::simplify_ring;
 
 use crate::snapshot::model::{Crs, Point, Polygon};
 
@@ -277,6 +280,11 @@ pub fn centroid(ring: &[P2]) -> P2 {
 
 /// Distance from `p` to the segment `a`–`b`, in the points' units (metres locally).
 pub fn distance_to_segment(p: P2, a: P2, b: P2) -> f64 {
+    distance2_to_segment(p, a, b).sqrt()
+}
+
+/// The square of [`distance_to_segment`] (for comparing distances without the root).
+pub(crate) fn distance2_to_segment(p: P2, a: P2, b: P2) -> f64 {
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let len2 = dx * dx + dy * dy;
     let t = if len2 > 0.0 {
@@ -284,7 +292,8 @@ pub fn distance_to_segment(p: P2, a: P2, b: P2) -> f64 {
     } else {
         0.0
     };
-    (p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy)
+    let (ex, ey) = (p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
+    ex * ex + ey * ey
 }
 
 /// Distance from `p` to the nearest edge of an open ring (infinite for an empty one).

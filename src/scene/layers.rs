@@ -1,7 +1,11 @@
 //! What the map draws for a focus: merged fill, building, line and highlight buffers, the
 //! labels that want a place, and the legend's range. Plain Rust: benchmarked headless.
 
-use crate::geo::P2;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::geo::{LocalPolygon, P2};
 use crate::palette::{self, Srgba};
 use crate::scene::format::Lang;
 use crate::scene::meshes::MeshBuffers;
@@ -136,6 +140,10 @@ pub enum Depth {
     Grid(usize, usize, Option<usize>),
 }
 
+/// How far (pixels at the view's scale) a drawn region outline may stray from the
+/// snapshot's: under half a pixel, hidden under the 1–3 px borders drawn over the fills.
+pub const DRAWN_TOLERANCE_PX: f64 = 0.4;
+
 /// Builds the layers. `px` is metres per screen pixel at the view the map settles on, so
 /// that lines come out at the same width on screen at every level; `overlays` says which
 /// governance layers show and which cases.
@@ -191,13 +199,32 @@ pub fn build(
             count: None,
         }
     };
+    // Outlines are drawn at the view's scale: vertices closer than [`DRAWN_TOLERANCE_PX`]
+    // to the line go (a district view needs ~a third of a 30 m-spaced border's vertices).
+    // Each region is simplified once per build, for its fill and its border alike.
+    let tolerance = DRAWN_TOLERANCE_PX * px;
+    let simplified = RefCell::new(HashMap::<usize, Rc<Vec<LocalPolygon>>>::new());
+    let drawn = |r: usize| -> Rc<Vec<LocalPolygon>> {
+        simplified
+            .borrow_mut()
+            .entry(r)
+            .or_insert_with(|| {
+                Rc::new(
+                    idx.region_shapes[r]
+                        .iter()
+                        .map(|p| p.simplified(tolerance))
+                        .collect(),
+                )
+            })
+            .clone()
+    };
     let fill_region = |buf: &mut MeshBuffers, r: usize, color: Srgba| {
-        for poly in &idx.region_shapes[r] {
+        for poly in drawn(r).iter() {
             buf.fill(poly, color);
         }
     };
     let stroke_region = |buf: &mut MeshBuffers, r: usize, width_px: f64, color: Srgba| {
-        for poly in &idx.region_shapes[r] {
+        for poly in drawn(r).iter() {
             buf.stroke_polygon(poly, width_px * px, color);
         }
     };
