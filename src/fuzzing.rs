@@ -46,14 +46,21 @@ pub fn import_input(bytes: &[u8]) {
     let Some((&first, rest)) = bytes.split_first() else {
         return;
     };
-    let crs = [ImportCrs::Wgs84, ImportCrs::Cgcs2000, ImportCrs::Gcj02][first as usize % 3];
+    let crs = [
+        None,
+        Some(ImportCrs::Cgcs2000),
+        Some(ImportCrs::Gcj02),
+        Some(ImportCrs::WebMercator),
+        Some(ImportCrs::GaussKruger { epsg: 4549 }),
+        Some(ImportCrs::Bd09),
+    ][first as usize % 6];
     let files: Vec<(&str, &[u8])> = IMPORT_FILES
         .iter()
         .copied()
         .zip(rest.split(|b| *b == IMPORT_SEPARATOR))
         .collect();
-    if let Ok(snapshot) = import_bytes(&files, crs) {
-        exercise(snapshot);
+    if let Ok(imported) = import_bytes(&files, crs) {
+        exercise(imported.snapshot);
     }
 }
 

@@ -61,7 +61,7 @@ fn import_seeds_are_valid() {
         let parts: Vec<&[u8]> = bytes[1..].split(|b| *b == IMPORT_SEPARATOR).collect();
         assert_eq!(parts.len(), IMPORT_FILES.len(), "{}", p.display());
         let named: Vec<(&str, &[u8])> = IMPORT_FILES.iter().copied().zip(parts).collect();
-        let imported = citygrid::import::import_bytes(&named, citygrid::import::ImportCrs::Wgs84);
+        let imported = citygrid::import::import_bytes(&named, None);
         assert!(imported.is_ok(), "{}: {:?}", p.display(), imported.err());
         import_input(&bytes);
     }

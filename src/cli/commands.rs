@@ -144,30 +144,49 @@ pub(super) fn pin() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-pub(super) fn import(dir: &Path, crs: &str, output: &Path) -> ExitCode {
-    let Some(crs) = crate::import::ImportCrs::parse(crs) else {
-        eprintln!("citygrid import: --crs {crs} is not wgs84, cgcs2000 or gcj02");
-        return ExitCode::from(2);
+/// `citygrid import DIR [--crs X] (-o FILE | --dry-run)`: the report (counts, what was
+/// noticed and repaired) on standard output; `output` `None` writes nothing.
+pub(super) fn import(dir: &Path, crs: Option<&str>, output: Option<&Path>) -> ExitCode {
+    let crs = match crs.map(crate::import::ImportCrs::parse).transpose() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("citygrid import: --crs {e}");
+            return ExitCode::from(2);
+        }
     };
     match crate::import::import_dir(dir, crs) {
-        Ok(snapshot) => match crate::snapshot::load::save_atomic(&snapshot, output) {
-            Ok(()) => {
-                let warnings = validate_snapshot_warnings(&snapshot);
+        Ok(crate::import::Imported { snapshot, notes }) => {
+            let warnings = validate_snapshot_warnings(&snapshot);
+            let counts = format!(
+                "{} regions, {} buildings, {} grids, {} cases, {} places, {} departments, {} metrics; {warnings} warning(s)",
+                snapshot.regions.len(),
+                snapshot.buildings.len(),
+                snapshot.grids.len(),
+                snapshot.cases.len(),
+                snapshot.places.len(),
+                snapshot.departments.len(),
+                snapshot.metrics.len()
+            );
+            let Some(output) = output else {
                 println!(
-                    "{}: {} regions, {} buildings, {} departments, {} metrics; {warnings} warning(s)",
-                    output.display(),
-                    snapshot.regions.len(),
-                    snapshot.buildings.len(),
-                    snapshot.departments.len(),
-                    snapshot.metrics.len()
+                    "{}: would import {counts} (dry run: nothing written)",
+                    dir.display()
                 );
-                ExitCode::SUCCESS
+                print_notes(&notes);
+                return ExitCode::SUCCESS;
+            };
+            match crate::snapshot::load::save_atomic(&snapshot, output) {
+                Ok(()) => {
+                    println!("{}: {counts}", output.display());
+                    print_notes(&notes);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("citygrid import: {e}");
+                    ExitCode::from(2)
+                }
             }
-            Err(e) => {
-                eprintln!("citygrid import: {e}");
-                ExitCode::from(2)
-            }
-        },
+        }
         Err(e) => {
             eprintln!("citygrid import: {e}");
             if let crate::import::ImportError::Invalid(report) = &e {
@@ -177,6 +196,12 @@ pub(super) fn import(dir: &Path, crs: &str, output: &Path) -> ExitCode {
             }
             ExitCode::from(1)
         }
+    }
+}
+
+fn print_notes(notes: &[String]) {
+    for n in notes {
+        println!("  note: {n}");
     }
 }
 

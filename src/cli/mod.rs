@@ -62,10 +62,17 @@ enum Command {
     /// metrics.json) into a snapshot. Nothing is written unless the import is valid.
     Import {
         dir: PathBuf,
-        #[arg(long, value_parser = ["wgs84", "cgcs2000", "gcj02"], default_value = "wgs84")]
-        crs: String,
-        #[arg(short, long)]
-        output: PathBuf,
+        /// The export's coordinate system, over what its files declare: wgs84, cgcs2000,
+        /// gcj02, bd09, EPSG:3857, EPSG:4513–4554 (CGCS2000 3-degree Gauss–Krüger; Qingdao:
+        /// 4528 with the zone prefix, 4549 without). Default: each file's `crs` member, else
+        /// WGS 84.
+        #[arg(long)]
+        crs: Option<String>,
+        #[arg(short, long, required_unless_present = "dry_run")]
+        output: Option<PathBuf>,
+        /// Read and check everything, print the report, write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Internal: write the example GIS export to a folder.
     #[command(hide = true)]
@@ -127,7 +134,12 @@ pub fn main() -> ExitCode {
         Some(Command::Accept { file }) => accept(&cli.run, &file),
         Some(Command::Pin) => pin(),
         Some(Command::Soak { sequences, seed }) => soak(sequences, seed),
-        Some(Command::Import { dir, crs, output }) => import(&dir, &crs, &output),
+        Some(Command::Import {
+            dir,
+            crs,
+            output,
+            dry_run,
+        }) => import(&dir, crs.as_deref(), output.as_deref().filter(|_| !dry_run)),
         Some(Command::ExampleExport { dir }) => match crate::import::example_snapshot() {
             Some(s) => match crate::import::export_dir(&s, &dir) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
 //! GCJ-02 ("Mars coordinates", used by Chinese web maps) to and from WGS 84. The offset is
 //! the published obfuscation formula; the inverse is found by iteration to well under a
-//! centimetre. Outside China there is no offset.
+//! centimetre. Outside China there is no offset. BD-09 (Baidu's system, a further shift
+//! of GCJ-02) to and from GCJ-02 by Baidu's published formula.
 
 const A: f64 = 6_378_245.0;
 const EE: f64 = 0.006_693_421_622_965_943;
@@ -61,6 +62,24 @@ pub fn to_wgs84(lon: f64, lat: f64) -> (f64, f64) {
     (x, y)
 }
 
+/// `X_PI` of the BD-09 formula: π · 3000 / 180.
+const X_PI: f64 = std::f64::consts::PI * 3000.0 / 180.0;
+
+/// BD-09 longitude/latitude (degrees) to GCJ-02.
+pub fn bd09_to_gcj02(lon: f64, lat: f64) -> (f64, f64) {
+    let (x, y) = (lon - 0.0065, lat - 0.006);
+    let z = x.hypot(y) - 0.000_02 * (y * X_PI).sin();
+    let theta = y.atan2(x) - 0.000_003 * (x * X_PI).cos();
+    (z * theta.cos(), z * theta.sin())
+}
+
+/// GCJ-02 longitude/latitude (degrees) to BD-09.
+pub fn gcj02_to_bd09(lon: f64, lat: f64) -> (f64, f64) {
+    let z = lon.hypot(lat) + 0.000_02 * (lat * X_PI).sin();
+    let theta = lat.atan2(lon) + 0.000_003 * (lon * X_PI).cos();
+    (z * theta.cos() + 0.0065, z * theta.sin() + 0.006)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +97,17 @@ mod tests {
             (2.35, 48.85),
             "no offset outside China"
         );
+    }
+
+    /// The test point every implementation of the formula publishes (e.g. the
+    /// coordtransform library's README): (116.404, 39.915) both ways.
+    #[test]
+    fn bd09_matches_the_published_test_point() {
+        let (lon, lat) = bd09_to_gcj02(116.404, 39.915);
+        assert!((lon - 116.397_627_291_193_15).abs() < 1e-12, "{lon}");
+        assert!((lat - 39.908_656_739_576_31).abs() < 1e-12, "{lat}");
+        let (lon, lat) = gcj02_to_bd09(116.404, 39.915);
+        assert!((lon - 116.410_369_493_710_29).abs() < 1e-12, "{lon}");
+        assert!((lat - 39.921_336_993_510_21).abs() < 1e-12, "{lat}");
     }
 }

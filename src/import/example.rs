@@ -295,7 +295,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("citygrid-example-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         export_dir(&s, &dir).expect("written");
-        let back = crate::import::import_dir(&dir, crate::import::ImportCrs::Wgs84);
+        let back = crate::import::import_dir(&dir, None).map(|i| i.snapshot);
         let back = match back {
             Ok(b) => b,
             Err(crate::import::ImportError::Invalid(r)) => {

@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use super::{Ctx, ImportCrs, ImportError, JsonFile, Source, read_json};
-use crate::geo::gcj02;
+use super::crs::Coords;
+use super::{Ctx, Export, ImportError, JsonFile};
 use crate::snapshot::{Building, BuildingUse, Figures, Level, Polygon, Region};
 
 /// One feature of a FeatureCollection with the place to name it by (`feature 3 (id …)`).
@@ -63,31 +63,22 @@ pub(super) fn count_of(
     }
 }
 
-pub(super) fn point(c: &Ctx, v: &Value, crs: ImportCrs) -> Result<(f64, f64), ImportError> {
+/// A GeoJSON position (`[x, y]`, a third number ignored) as WGS 84 degrees.
+pub(super) fn point(c: &Ctx, v: &Value, coords: &Coords) -> Result<(f64, f64), ImportError> {
     let arr = v
         .as_array()
         .ok_or_else(|| c.err("a position is not an array"))?;
-    let lon = arr.first().and_then(Value::as_f64);
-    let lat = arr.get(1).and_then(Value::as_f64);
-    let (Some(lon), Some(lat)) = (lon, lat) else {
-        return Err(c.err("a position lacks longitude and latitude numbers"));
+    let x = arr.first().and_then(Value::as_f64);
+    let y = arr.get(1).and_then(Value::as_f64);
+    let (Some(x), Some(y)) = (x, y) else {
+        return Err(c.err("a position lacks its two coordinate numbers"));
     };
-    if !(lon.is_finite()
-        && lat.is_finite()
-        && (-180.0..=180.0).contains(&lon)
-        && (-90.0..=90.0).contains(&lat))
-    {
-        return Err(c.err(format!(
-            "position ({lon}, {lat}) is not a longitude/latitude"
-        )));
-    }
-    Ok(match crs {
-        ImportCrs::Gcj02 => gcj02::to_wgs84(lon, lat),
-        ImportCrs::Wgs84 | ImportCrs::Cgcs2000 => (lon, lat),
-    })
+    coords.to_wgs84(x, y).map_err(|m| c.err(m))
 }
 
-fn polygon(c: &Ctx, rings: &Value, crs: ImportCrs) -> Result<Polygon, ImportError> {
+/// A Polygon's rings; consecutive repeated positions (zero-length edges, a closing point
+/// written twice) are redundant and dropped, counted in the notes.
+fn polygon(c: &Ctx, rings: &Value, coords: &Coords) -> Result<Polygon, ImportError> {
     let rings = rings
         .as_array()
         .ok_or_else(|| c.err("polygon coordinates are not an array of rings"))?;
@@ -96,10 +87,15 @@ fn polygon(c: &Ctx, rings: &Value, crs: ImportCrs) -> Result<Polygon, ImportErro
         let pts = ring
             .as_array()
             .ok_or_else(|| c.err("a ring is not an array of positions"))?;
-        let ring: Vec<(f64, f64)> = pts
-            .iter()
-            .map(|p| point(c, p, crs))
-            .collect::<Result<_, _>>()?;
+        let mut ring: Vec<(f64, f64)> = Vec::with_capacity(pts.len());
+        for p in pts {
+            let q = point(c, p, coords)?;
+            if ring.last() == Some(&q) {
+                coords.dropped_repeat(&c.place);
+            } else {
+                ring.push(q);
+            }
+        }
         out.push(ring);
     }
     let mut it = out.into_iter();
@@ -115,22 +111,22 @@ fn polygon(c: &Ctx, rings: &Value, crs: ImportCrs) -> Result<Polygon, ImportErro
 pub(super) fn geometry(
     c: &Ctx,
     feature: &Map<String, Value>,
-    crs: ImportCrs,
+    coords: &Coords,
 ) -> Result<Vec<Polygon>, ImportError> {
     let g = feature
         .get("geometry")
         .and_then(Value::as_object)
         .ok_or_else(|| c.err("has no geometry"))?;
-    let coords = g
+    let rings = g
         .get("coordinates")
         .ok_or_else(|| c.err("geometry has no coordinates"))?;
     match g.get("type").and_then(Value::as_str) {
-        Some("Polygon") => Ok(vec![polygon(c, coords, crs)?]),
-        Some("MultiPolygon") => coords
+        Some("Polygon") => Ok(vec![polygon(c, rings, coords)?]),
+        Some("MultiPolygon") => rings
             .as_array()
             .ok_or_else(|| c.err("MultiPolygon coordinates are not an array"))?
             .iter()
-            .map(|p| polygon(c, p, crs))
+            .map(|p| polygon(c, p, coords))
             .collect(),
         Some(other) => Err(c.err(format!(
             "geometry type {other} is not Polygon or MultiPolygon"
@@ -186,13 +182,9 @@ pub(super) fn props<'v>(
 
 /// The regions of one level from its file (`district.geojson`, …); a file without features
 /// is refused.
-pub(super) fn regions(
-    src: Source,
-    name: &str,
-    level: Level,
-    crs: ImportCrs,
-) -> Result<Vec<Region>, ImportError> {
-    let JsonFile { name: file, value } = read_json(src, name)?;
+pub(super) fn regions(ex: &Export, name: &str, level: Level) -> Result<Vec<Region>, ImportError> {
+    let JsonFile { name: file, value } = ex.json(name)?;
+    let coords = ex.coords(&file, &value)?;
     let mut out = Vec::new();
     for Feature { place, object: f } in features(&file, &value)? {
         let c = Ctx { file: &file, place };
@@ -241,7 +233,7 @@ pub(super) fn regions(
             level,
             name: name_zh,
             name_en,
-            outline: geometry(&c, f, crs)?,
+            outline: geometry(&c, f, &coords)?,
             figures,
         });
     }
@@ -256,13 +248,14 @@ pub(super) fn regions(
 }
 
 /// The buildings from `buildings.geojson`, each footprint one polygon.
-pub(super) fn buildings(src: Source, crs: ImportCrs) -> Result<Vec<Building>, ImportError> {
-    let JsonFile { name: file, value } = read_json(src, "buildings.geojson")?;
+pub(super) fn buildings(ex: &Export) -> Result<Vec<Building>, ImportError> {
+    let JsonFile { name: file, value } = ex.json("buildings.geojson")?;
+    let coords = ex.coords(&file, &value)?;
     let mut out = Vec::new();
     for Feature { place, object: f } in features(&file, &value)? {
         let c = Ctx { file: &file, place };
         let p = props(&c, f)?;
-        let footprint = geometry(&c, f, crs)?;
+        let footprint = geometry(&c, f, &coords)?;
         if footprint.len() != 1 {
             return Err(c.err("a building's footprint must be one polygon"));
         }

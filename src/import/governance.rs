@@ -9,27 +9,12 @@ use serde_json::{Map, Value};
 use super::geojson::{
     Feature, count_of, features, geometry, point, props, required_string, string_of,
 };
-use super::{Ctx, ExportFile, ImportCrs, ImportError, JsonFile, Source, parse_json};
+use super::{Ctx, Export, ImportError, JsonFile};
 use crate::geo::point_in_ring;
 use crate::snapshot::{
     Case, CaseSource, DeadlineTier, Grid, Lifecycle, Place, PlaceKind, Point, Polygon, Region,
     Stage, Time,
 };
-
-/// The file's bytes, or `None` when the export has no such file.
-fn optional(src: Source, name: &str) -> Result<Option<ExportFile>, ImportError> {
-    match src(name) {
-        Ok(f) => Ok(Some(f)),
-        Err(ImportError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    }
-}
-
-fn optional_json(src: Source, name: &str) -> Result<Option<JsonFile>, ImportError> {
-    optional(src, name)?.map(parse_json).transpose()
-}
 
 /// A count property, 0 when absent.
 fn count_or_zero(c: &Ctx, p: &Map<String, Value>, key: &str) -> Result<i64, ImportError> {
@@ -39,10 +24,11 @@ fn count_or_zero(c: &Ctx, p: &Map<String, Value>, key: &str) -> Result<i64, Impo
 /// `grids.geojson`: properties `id`, `community` (or `parent_id`), `name`, `name_en`,
 /// optional `worker`, `party_branch`, `party_branch_en`, `party_member_households`,
 /// `volunteers`, `residents_online`.
-pub(super) fn grids(src: Source, crs: ImportCrs) -> Result<Vec<Grid>, ImportError> {
-    let Some(JsonFile { name: file, value }) = optional_json(src, "grids.geojson")? else {
+pub(super) fn grids(ex: &Export) -> Result<Vec<Grid>, ImportError> {
+    let Some(JsonFile { name: file, value }) = ex.optional_json("grids.geojson")? else {
         return Ok(Vec::new());
     };
+    let coords = ex.coords(&file, &value)?;
     let mut out = Vec::new();
     for Feature { place, object: f } in features(&file, &value)? {
         let c = Ctx { file: &file, place };
@@ -57,7 +43,7 @@ pub(super) fn grids(src: Source, crs: ImportCrs) -> Result<Vec<Grid>, ImportErro
             community,
             name_en: string_of(p, "name_en").unwrap_or_else(|| name.clone()),
             name,
-            outline: geometry(&c, f, crs)?,
+            outline: geometry(&c, f, &coords)?,
             worker: string_of(p, "worker").unwrap_or_default(),
             party_branch: string_of(p, "party_branch").unwrap_or_default(),
             party_branch_en: string_of(p, "party_branch_en").unwrap_or_default(),
@@ -112,14 +98,14 @@ fn place_kind(c: &Ctx, s: &str) -> Result<PlaceKind, ImportError> {
 /// `region` (found from the point when absent) and `services` (a list, or one text with
 /// `;` or `、` between the items).
 pub(super) fn places(
-    src: Source,
-    crs: ImportCrs,
+    ex: &Export,
     grids: &[Grid],
     communities: &[&Region],
 ) -> Result<Vec<Place>, ImportError> {
-    let Some(JsonFile { name: file, value }) = optional_json(src, "places.geojson")? else {
+    let Some(JsonFile { name: file, value }) = ex.optional_json("places.geojson")? else {
         return Ok(Vec::new());
     };
+    let coords = ex.coords(&file, &value)?;
     let mut out = Vec::new();
     for Feature { place, object: f } in features(&file, &value)? {
         let c = Ctx { file: &file, place };
@@ -131,7 +117,7 @@ pub(super) fn places(
         if g.get("type").and_then(Value::as_str) != Some("Point") {
             return Err(c.err("geometry is not a Point"));
         }
-        let at = point(&c, g.get("coordinates").unwrap_or(&Value::Null), crs)?;
+        let at = point(&c, g.get("coordinates").unwrap_or(&Value::Null), &coords)?;
         let region = match string_of(p, "region") {
             Some(r) => r,
             None => region_at(at, grids, communities).ok_or_else(|| {
@@ -215,18 +201,19 @@ fn deadline_tier(s: &str) -> Option<DeadlineTier> {
 /// point when absent), `building`, `deadline` (urgent, priority, normal, extended;
 /// default normal), `description`, `description_en`.
 pub(super) fn cases(
-    src: Source,
-    crs: ImportCrs,
+    ex: &Export,
     grids: &[Grid],
     communities: &[&Region],
 ) -> Result<Vec<Case>, ImportError> {
-    let Some(ExportFile { name: file, bytes }) = optional(src, "cases.csv")? else {
+    let Some(found) = ex.optional("cases.csv")? else {
         return Ok(Vec::new());
     };
+    let (file, text) = ex.text(found)?;
+    let coords = ex.coords(&file, &Value::Null)?;
     let at = |place: String| Ctx { file: &file, place };
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(bytes.as_slice());
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| at("header row".into()).err(e.to_string()))?
@@ -263,7 +250,7 @@ pub(super) fn cases(
         let position = point(
             &cell("lon"),
             &Value::Array(vec![lon.into(), lat.into()]),
-            crs,
+            &coords,
         )?;
         let source = case_source(get("source")).ok_or_else(|| {
             cell("source").err(format!(
@@ -321,7 +308,17 @@ pub(super) fn cases(
 
 #[cfg(test)]
 mod tests {
+    use super::super::{ExportFile, Notes, Source};
     use super::*;
+
+    /// An export of the given reader, read in each file's declared system.
+    fn ex(src: Source<'_>) -> Export<'_> {
+        Export {
+            src,
+            crs: None,
+            notes: Notes::default(),
+        }
+    }
 
     fn files<'a>(
         extra: &'a [(&'a str, &'a [u8])],
@@ -357,17 +354,9 @@ mod tests {
     #[test]
     fn absent_files_add_nothing() {
         let src = files(&[]);
-        assert!(grids(&src, ImportCrs::Wgs84).expect("no file").is_empty());
-        assert!(
-            places(&src, ImportCrs::Wgs84, &[], &[])
-                .expect("no file")
-                .is_empty()
-        );
-        assert!(
-            cases(&src, ImportCrs::Wgs84, &[], &[])
-                .expect("no file")
-                .is_empty()
-        );
+        assert!(grids(&ex(&src)).expect("no file").is_empty());
+        assert!(places(&ex(&src), &[], &[]).expect("no file").is_empty());
+        assert!(cases(&ex(&src), &[], &[]).expect("no file").is_empty());
     }
 
     #[test]
@@ -378,7 +367,7 @@ mod tests {
             "geometry":{"type":"Polygon","coordinates":[[[120,36],[120.01,36],[120.01,36.01],[120,36]]]}}]}"#;
         let list = [("grids.geojson", json.as_bytes())];
         let src = files(&list);
-        let g = grids(&src, ImportCrs::Wgs84).expect("reads");
+        let g = grids(&ex(&src)).expect("reads");
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].name_en, "第1网格", "the Chinese name stands in");
         assert_eq!(g[0].volunteers, 12);
@@ -386,7 +375,7 @@ mod tests {
         let bad = br#"{"type":"FeatureCollection","features":[{"type":"Feature",
             "properties":{"id":"370203005001001","name":"x"},
             "geometry":{"type":"Polygon","coordinates":[[[120,36],[120.01,36],[120,36]]]}}]}"#;
-        let err = grids(&files(&[("grids.geojson", bad)]), ImportCrs::Wgs84)
+        let err = grids(&ex(&files(&[("grids.geojson", bad)])))
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
@@ -404,7 +393,7 @@ mod tests {
         let list = [("cases.csv", csv.as_bytes())];
         let src = files(&list);
         let grid = square_grid();
-        let c = cases(&src, ImportCrs::Wgs84, std::slice::from_ref(&grid), &[]).expect("reads");
+        let c = cases(&ex(&src), std::slice::from_ref(&grid), &[]).expect("reads");
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].region, grid.id);
         assert_eq!(c[0].deadline, DeadlineTier::Priority);
@@ -417,7 +406,7 @@ mod tests {
         let cases_of = |text: &str| {
             let list = [("cases.csv", text.as_bytes())];
             let src = files(&list);
-            cases(&src, ImportCrs::Wgs84, &[square_grid()], &[])
+            cases(&ex(&src), &[square_grid()], &[])
                 .err()
                 .map(|e| e.to_string())
                 .unwrap_or_default()

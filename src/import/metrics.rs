@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::geojson::{number_of, required_string, string_of};
-use super::{Ctx, ImportError, JsonFile, Source, read_json};
+use super::{Ctx, Export, ImportError, JsonFile};
 use crate::snapshot::{Department, Metric, MetricKind};
 
 /// What `metrics.json` holds.
@@ -18,11 +18,11 @@ pub(super) struct MetricsFile {
 }
 
 /// Reads `metrics.json`.
-pub(super) fn read(src: Source) -> Result<MetricsFile, ImportError> {
+pub(super) fn read(ex: &Export) -> Result<MetricsFile, ImportError> {
     let JsonFile {
         name: file,
         value: v,
-    } = read_json(src, "metrics.json")?;
+    } = ex.json("metrics.json")?;
     let top = Ctx {
         file: &file,
         place: "top level".into(),
@@ -59,9 +59,13 @@ pub(super) fn read(src: Source) -> Result<MetricsFile, ImportError> {
         .iter()
         .enumerate()
     {
+        let id = m.as_object().and_then(|p| string_of(p, "id"));
         let c = Ctx {
             file: &file,
-            place: format!("metrics[{i}]"),
+            place: match &id {
+                Some(id) => format!("metrics[{i}] (id {id})"),
+                None => format!("metrics[{i}]"),
+            },
         };
         let p = m.as_object().ok_or_else(|| c.err("is not an object"))?;
         let unit = string_of(p, "unit").unwrap_or_default();
@@ -90,7 +94,8 @@ pub(super) fn read(src: Source) -> Result<MetricsFile, ImportError> {
             let value = point.get("value").and_then(Value::as_f64);
             let (Some(date), Some(value)) = (date, value) else {
                 return Err(c.err(format!(
-                    "series[{k}] needs a `date` string and a `value` number"
+                    "series[{k}] needs a `date` string and a `value` number; found {}",
+                    shown(point)
                 )));
             };
             series.push((date.to_string(), value));
@@ -101,9 +106,9 @@ pub(super) fn read(src: Source) -> Result<MetricsFile, ImportError> {
                 .as_object()
                 .ok_or_else(|| c.err("`values` is not an object of region id → number"))?;
             for (region, v) in values {
-                let v = v
-                    .as_f64()
-                    .ok_or_else(|| c.err(format!("values[{region}] is not a number")))?;
+                let v = v.as_f64().ok_or_else(|| {
+                    c.err(format!("values[{region}] is {}, not a number", shown(v)))
+                })?;
                 by_region.insert(region.clone(), v);
             }
         }
@@ -127,4 +132,13 @@ pub(super) fn read(src: Source) -> Result<MetricsFile, ImportError> {
         metrics: out,
         exported_at,
     })
+}
+
+/// A JSON value as it stands in the file, cut to 60 characters for a message.
+fn shown(v: &Value) -> String {
+    let text = v.to_string();
+    match text.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
 }

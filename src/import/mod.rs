@@ -5,11 +5,13 @@
 //! converted to WGS 84. Every problem names its file and feature; nothing is written unless
 //! the whole import is valid (see `docs/import-format.md`).
 
+mod crs;
 mod example;
 mod geojson;
 mod governance;
 mod metrics;
 
+use std::cell::RefCell;
 use std::path::Path;
 
 use serde_json::Value;
@@ -19,25 +21,31 @@ use crate::snapshot::{
     validate,
 };
 
+pub use crs::{ImportCrs, SUPPORTED as SUPPORTED_CRS};
 pub use example::{example_snapshot, export_dir};
 
-/// The coordinate system of the export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportCrs {
-    Wgs84,
-    Cgcs2000,
-    Gcj02,
+/// What an import noticed and did that its user should know: the coordinate system and
+/// text encoding each file was read in, and what was repaired (e.g. repeated vertices
+/// dropped), one line each, naming the file.
+#[derive(Debug, Default)]
+pub struct Notes(RefCell<Vec<String>>);
+
+impl Notes {
+    pub(crate) fn add(&self, line: String) {
+        self.0.borrow_mut().push(line);
+    }
+
+    /// The lines, in the order they were noticed.
+    pub fn into_lines(self) -> Vec<String> {
+        self.0.into_inner()
+    }
 }
 
-impl ImportCrs {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "wgs84" => Some(Self::Wgs84),
-            "cgcs2000" => Some(Self::Cgcs2000),
-            "gcj02" => Some(Self::Gcj02),
-            _ => None,
-        }
-    }
+/// A valid snapshot made from an export, and what the import noticed on the way.
+#[derive(Debug)]
+pub struct Imported {
+    pub snapshot: Snapshot,
+    pub notes: Vec<String>,
 }
 
 /// Why an export could not be imported.
@@ -128,19 +136,88 @@ fn read_file(dir: &Path, name: &str) -> Result<ExportFile, ImportError> {
     })
 }
 
-fn read_json(src: Source, name: &str) -> Result<JsonFile, ImportError> {
-    parse_json(src(name)?)
+/// An export being read: where its files come from, the coordinate system given with
+/// `--crs` (`None`: each file's own declaration, else WGS 84) and the notes so far.
+struct Export<'a> {
+    src: Source<'a>,
+    crs: Option<ImportCrs>,
+    notes: Notes,
 }
 
-/// A file of the export read as JSON; a syntax error names the file, line and column.
-fn parse_json(ExportFile { name, bytes }: ExportFile) -> Result<JsonFile, ImportError> {
-    let value = serde_json::from_slice(&bytes).map_err(|e| ImportError::Json {
-        file: name.clone(),
-        line: e.line(),
-        col: e.column(),
-        message: e.to_string(),
-    })?;
-    Ok(JsonFile { name, value })
+impl Export<'_> {
+    /// The file's bytes, or `None` when the export has no such file.
+    fn optional(&self, name: &str) -> Result<Option<ExportFile>, ImportError> {
+        match (self.src)(name) {
+            Ok(f) => Ok(Some(f)),
+            Err(ImportError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn json(&self, name: &str) -> Result<JsonFile, ImportError> {
+        self.parse_json((self.src)(name)?)
+    }
+
+    fn optional_json(&self, name: &str) -> Result<Option<JsonFile>, ImportError> {
+        self.optional(name)?.map(|f| self.parse_json(f)).transpose()
+    }
+
+    /// A file of the export as text: UTF-8 without a byte-order mark (one is dropped), or
+    /// GBK/GB18030 where the bytes are not UTF-8 but decode as that (noted). Errors: text
+    /// that is neither, naming the first bad byte's line and column.
+    fn text(
+        &self,
+        ExportFile { name, bytes }: ExportFile,
+    ) -> Result<(String, String), ImportError> {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        match crate::snapshot::read::utf8(&name, body) {
+            Ok(text) => Ok((name, text.to_string())),
+            Err(not_utf8) => {
+                match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(body)
+                {
+                    Some(text) => {
+                        let sample: String =
+                            text.chars().filter(|c| !c.is_ascii()).take(12).collect();
+                        self.notes.add(format!(
+                            "{name}: not UTF-8; read as GBK (GB18030), its first non-ASCII text \
+                             \"{sample}\" — if that is not legible, the file is in another \
+                             encoding: save it as UTF-8"
+                        ));
+                        Ok((name, text.into_owned()))
+                    }
+                    None => {
+                        let mut e = ImportError::from(not_utf8);
+                        if let ImportError::Json { message, .. } = &mut e {
+                            message.push_str(", nor GBK: save the file as UTF-8");
+                        }
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A file of the export read as JSON (see [`Export::text`]); a syntax error names the
+    /// file, line and column.
+    fn parse_json(&self, file: ExportFile) -> Result<JsonFile, ImportError> {
+        let (name, text) = self.text(file)?;
+        let value = serde_json::from_str(&text).map_err(|e| ImportError::Json {
+            file: name.clone(),
+            line: e.line(),
+            col: e.column(),
+            message: e.to_string(),
+        })?;
+        Ok(JsonFile { name, value })
+    }
+
+    /// How positions of `file` (JSON `v`; `Value::Null` for a table) are read.
+    fn coords(&self, file: &str, v: &Value) -> Result<crs::Coords<'_>, ImportError> {
+        crs::Coords::for_file(file, v, self.crs, &self.notes)
+    }
 }
 
 /// The file and place (`feature 3 (id …)`, `metrics[2]`) that a problem is reported at.
@@ -159,8 +236,9 @@ impl Ctx<'_> {
     }
 }
 
-/// Imports an export folder into a validated snapshot.
-pub fn import_dir(dir: &Path, crs: ImportCrs) -> Result<Snapshot, ImportError> {
+/// Imports an export folder into a validated snapshot. `crs` (from `--crs`) overrides what
+/// each file declares; `None` reads each file in its declared system, else WGS 84.
+pub fn import_dir(dir: &Path, crs: Option<ImportCrs>) -> Result<Imported, ImportError> {
     import_from(
         &|name| read_file(dir, name),
         &dir.display().to_string(),
@@ -171,7 +249,10 @@ pub fn import_dir(dir: &Path, crs: ImportCrs) -> Result<Snapshot, ImportError> {
 /// Imports an export held in memory: `files` pairs each file name (`district.geojson`, …)
 /// with its bytes; a name that is missing is reported as a missing file. The fuzz target
 /// calls this.
-pub fn import_bytes(files: &[(&str, &[u8])], crs: ImportCrs) -> Result<Snapshot, ImportError> {
+pub fn import_bytes(
+    files: &[(&str, &[u8])],
+    crs: Option<ImportCrs>,
+) -> Result<Imported, ImportError> {
     import_from(&in_memory(files), "memory", crs)
 }
 
@@ -194,36 +275,37 @@ fn in_memory<'a>(
     }
 }
 
-fn import_from(src: Source, origin: &str, crs: ImportCrs) -> Result<Snapshot, ImportError> {
-    let mut regions = geojson::regions(src, "district.geojson", Level::District, crs)?;
-    regions.extend(geojson::regions(
+fn import_from(src: Source, origin: &str, crs: Option<ImportCrs>) -> Result<Imported, ImportError> {
+    let ex = Export {
         src,
-        "streets.geojson",
-        Level::Street,
         crs,
-    )?);
+        notes: Notes::default(),
+    };
+    let mut regions = geojson::regions(&ex, "district.geojson", Level::District)?;
+    regions.extend(geojson::regions(&ex, "streets.geojson", Level::Street)?);
     regions.extend(geojson::regions(
-        src,
+        &ex,
         "communities.geojson",
         Level::Community,
-        crs,
     )?);
-    let buildings = geojson::buildings(src, crs)?;
-    let grids = governance::grids(src, crs)?;
+    let buildings = geojson::buildings(&ex)?;
+    let grids = governance::grids(&ex)?;
     let communities: Vec<&crate::snapshot::Region> = regions
         .iter()
         .filter(|r| r.level == Level::Community)
         .collect();
-    let places = governance::places(src, crs, &grids, &communities)?;
-    let cases = governance::cases(src, crs, &grids, &communities)?;
-    let metrics_file = metrics::read(src)?;
+    let places = governance::places(&ex, &grids, &communities)?;
+    let cases = governance::cases(&ex, &grids, &communities)?;
+    let metrics_file = metrics::read(&ex)?;
     let snapshot = Snapshot {
         schema: SCHEMA_VERSION,
         exported_at: metrics_file.exported_at.unwrap_or_else(now_iso),
         source: format!("citygrid import {origin}"),
+        // Every position was converted to WGS 84 longitude/latitude; a CGCS2000 export
+        // (within centimetres of it) keeps its name.
         crs: match crs {
-            ImportCrs::Cgcs2000 => Crs::Cgcs2000,
-            ImportCrs::Wgs84 | ImportCrs::Gcj02 => Crs::Wgs84,
+            Some(ImportCrs::Cgcs2000 | ImportCrs::GaussKruger { .. }) => Crs::Cgcs2000,
+            _ => Crs::Wgs84,
         },
         demo: false,
         regions,
@@ -241,7 +323,10 @@ fn import_from(src: Source, origin: &str, crs: ImportCrs) -> Result<Snapshot, Im
     if report.has_errors() {
         return Err(ImportError::Invalid(report));
     }
-    Ok(snapshot)
+    Ok(Imported {
+        snapshot,
+        notes: ex.notes.into_lines(),
+    })
 }
 
 fn now_iso() -> String {
@@ -268,9 +353,7 @@ mod tests {
             too_large.to_string(),
             "x/buildings.geojson: file: 629145600 bytes is over the 512 MiB limit"
         );
-        let missing = import_bytes(&[], ImportCrs::Wgs84)
-            .err()
-            .map(|e| e.to_string());
+        let missing = import_bytes(&[], None).err().map(|e| e.to_string());
         assert!(
             missing.is_some_and(|m| m.starts_with("district.geojson: cannot read: ")),
             "a missing file is named"

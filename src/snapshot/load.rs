@@ -138,6 +138,8 @@ pub fn parse_bytes(file: &str, bytes: &[u8], size_limit: u64) -> Result<Snapshot
 
 /// Parses snapshot text without semantic validation.
 pub fn parse_str(file: &str, text: &str) -> Result<Snapshot, LoadError> {
+    // A UTF-8 byte-order mark (what Windows editors write) is not part of the text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let options = ron::Options::default().with_recursion_limit(RECURSION_LIMIT);
     match options.from_str::<Snapshot>(text) {
         Ok(s) => Ok(s),
