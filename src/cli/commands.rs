@@ -144,9 +144,14 @@ pub(super) fn pin() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `citygrid import DIR [--crs X] (-o FILE | --dry-run)`: the report (counts, what was
+/// `citygrid import DIR [--crs X] [--encoding E] (-o FILE | --dry-run)`: the report (counts, what was
 /// noticed and repaired) on standard output; `output` `None` writes nothing.
-pub(super) fn import(dir: &Path, crs: Option<&str>, output: Option<&Path>) -> ExitCode {
+pub(super) fn import(
+    dir: &Path,
+    crs: Option<&str>,
+    encoding: Option<&str>,
+    output: Option<&Path>,
+) -> ExitCode {
     let crs = match crs.map(crate::import::ImportCrs::parse).transpose() {
         Ok(c) => c,
         Err(e) => {
@@ -154,7 +159,15 @@ pub(super) fn import(dir: &Path, crs: Option<&str>, output: Option<&Path>) -> Ex
             return ExitCode::from(2);
         }
     };
-    match crate::import::import_dir(dir, crs) {
+    let encoding = match encoding.map(crate::import::encoding_named).transpose() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("citygrid import: --encoding {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = crate::import::ImportOptions { crs, encoding };
+    match crate::import::import_dir(dir, options) {
         Ok(crate::import::Imported { snapshot, notes }) => {
             let warnings = validate_snapshot_warnings(&snapshot);
             let counts = format!(

@@ -58,8 +58,9 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// Turn a GIS export folder (district/streets/communities/buildings.geojson and
-    /// metrics.json) into a snapshot. Nothing is written unless the import is valid.
+    /// Turn a GIS export folder (district/streets/communities/buildings as .geojson or
+    /// .shp, and metrics.json) into a snapshot. Nothing is written unless the import is
+    /// valid.
     Import {
         dir: PathBuf,
         /// The export's coordinate system, over what its files declare: wgs84, cgcs2000,
@@ -68,6 +69,11 @@ enum Command {
         /// WGS 84.
         #[arg(long)]
         crs: Option<String>,
+        /// The text encoding of the Shapefiles' attribute tables (.dbf), over their .cpg:
+        /// utf-8, gbk, gb18030. Default: the .cpg, else UTF-8 where all text reads so, else
+        /// GBK.
+        #[arg(long)]
+        encoding: Option<String>,
         #[arg(short, long, required_unless_present = "dry_run")]
         output: Option<PathBuf>,
         /// Read and check everything, print the report, write nothing.
@@ -137,9 +143,15 @@ pub fn main() -> ExitCode {
         Some(Command::Import {
             dir,
             crs,
+            encoding,
             output,
             dry_run,
-        }) => import(&dir, crs.as_deref(), output.as_deref().filter(|_| !dry_run)),
+        }) => import(
+            &dir,
+            crs.as_deref(),
+            encoding.as_deref(),
+            output.as_deref().filter(|_| !dry_run),
+        ),
         Some(Command::ExampleExport { dir }) => match crate::import::example_snapshot() {
             Some(s) => match crate::import::export_dir(&s, &dir) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -95,6 +95,18 @@ impl ImportCrs {
         }
     }
 
+    /// The system's name as [`ImportCrs::parse`] reads it back (`EPSG:4549`, `gcj02`).
+    pub fn code(&self) -> String {
+        match *self {
+            Self::Wgs84 => "EPSG:4326".into(),
+            Self::Cgcs2000 => "EPSG:4490".into(),
+            Self::Gcj02 => "gcj02".into(),
+            Self::Bd09 => "bd09".into(),
+            Self::WebMercator => "EPSG:3857".into(),
+            Self::GaussKruger { epsg } => format!("EPSG:{epsg}"),
+        }
+    }
+
     /// Whether positions are metres (projected) rather than degrees.
     pub fn is_projected(&self) -> bool {
         matches!(self, Self::WebMercator | Self::GaussKruger { .. })

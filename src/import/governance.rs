@@ -316,6 +316,7 @@ mod tests {
         Export {
             src,
             crs: None,
+            encoding: None,
             notes: Notes::default(),
         }
     }

@@ -10,6 +10,8 @@ mod example;
 mod geojson;
 mod governance;
 mod metrics;
+mod shapefile;
+mod wkt;
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -23,6 +25,7 @@ use crate::snapshot::{
 
 pub use crs::{ImportCrs, SUPPORTED as SUPPORTED_CRS};
 pub use example::{example_snapshot, export_dir};
+pub use shapefile::encoding_named;
 
 /// What an import noticed and did that its user should know: the coordinate system and
 /// text encoding each file was read in, and what was repaired (e.g. repeated vertices
@@ -38,6 +41,25 @@ impl Notes {
     /// The lines, in the order they were noticed.
     pub fn into_lines(self) -> Vec<String> {
         self.0.into_inner()
+    }
+}
+
+/// How an export is read: the coordinate system given with `--crs` (over what each file
+/// declares; `None`: each file's declaration, else WGS 84) and the text encoding of the
+/// Shapefiles' attribute tables given with `--encoding` (over their `.cpg`; `None`: the
+/// `.cpg`, else UTF-8, else GBK).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    pub crs: Option<ImportCrs>,
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+}
+
+impl From<Option<ImportCrs>> for ImportOptions {
+    fn from(crs: Option<ImportCrs>) -> Self {
+        Self {
+            crs,
+            encoding: None,
+        }
     }
 }
 
@@ -141,6 +163,7 @@ fn read_file(dir: &Path, name: &str) -> Result<ExportFile, ImportError> {
 struct Export<'a> {
     src: Source<'a>,
     crs: Option<ImportCrs>,
+    encoding: Option<&'static encoding_rs::Encoding>,
     notes: Notes,
 }
 
@@ -158,12 +181,41 @@ impl Export<'_> {
         }
     }
 
+    /// A JSON file of the export; for a layer (`streets.geojson`) its Shapefile
+    /// (`streets.shp`, …) where there is no GeoJSON.
     fn json(&self, name: &str) -> Result<JsonFile, ImportError> {
-        self.parse_json((self.src)(name)?)
+        match self.optional_json(name)? {
+            Some(f) => Ok(f),
+            None => Err(ImportError::Io {
+                file: self.name_of(name),
+                source: match name.strip_suffix(".geojson") {
+                    Some(stem) => std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        format!("not found, nor {stem}.shp"),
+                    ),
+                    None => std::io::ErrorKind::NotFound.into(),
+                },
+            }),
+        }
     }
 
+    /// As [`Export::json`], `None` when the export has neither.
     fn optional_json(&self, name: &str) -> Result<Option<JsonFile>, ImportError> {
-        self.optional(name)?.map(|f| self.parse_json(f)).transpose()
+        if let Some(f) = self.optional(name)? {
+            return self.parse_json(f).map(Some);
+        }
+        match name.strip_suffix(".geojson") {
+            Some(stem) => shapefile::layer(self, stem),
+            None => Ok(None),
+        }
+    }
+
+    /// The name a missing file is reported by (its path for a folder).
+    fn name_of(&self, name: &str) -> String {
+        match (self.src)(name) {
+            Err(ImportError::Io { file, .. }) => file,
+            _ => name.to_string(),
+        }
     }
 
     /// A file of the export as text: UTF-8 without a byte-order mark (one is dropped), or
@@ -238,11 +290,11 @@ impl Ctx<'_> {
 
 /// Imports an export folder into a validated snapshot. `crs` (from `--crs`) overrides what
 /// each file declares; `None` reads each file in its declared system, else WGS 84.
-pub fn import_dir(dir: &Path, crs: Option<ImportCrs>) -> Result<Imported, ImportError> {
+pub fn import_dir(dir: &Path, options: impl Into<ImportOptions>) -> Result<Imported, ImportError> {
     import_from(
         &|name| read_file(dir, name),
         &dir.display().to_string(),
-        crs,
+        options.into(),
     )
 }
 
@@ -251,9 +303,9 @@ pub fn import_dir(dir: &Path, crs: Option<ImportCrs>) -> Result<Imported, Import
 /// calls this.
 pub fn import_bytes(
     files: &[(&str, &[u8])],
-    crs: Option<ImportCrs>,
+    options: impl Into<ImportOptions>,
 ) -> Result<Imported, ImportError> {
-    import_from(&in_memory(files), "memory", crs)
+    import_from(&in_memory(files), "memory", options.into())
 }
 
 /// An export held in memory as a [`Source`]: a name not among `files` is a missing file.
@@ -275,10 +327,15 @@ fn in_memory<'a>(
     }
 }
 
-fn import_from(src: Source, origin: &str, crs: Option<ImportCrs>) -> Result<Imported, ImportError> {
+fn import_from(
+    src: Source,
+    origin: &str,
+    ImportOptions { crs, encoding }: ImportOptions,
+) -> Result<Imported, ImportError> {
     let ex = Export {
         src,
         crs,
+        encoding,
         notes: Notes::default(),
     };
     let mut regions = geojson::regions(&ex, "district.geojson", Level::District)?;

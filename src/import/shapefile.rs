@@ -1,0 +1,328 @@
+//! Shapefile layers of an export (`streets.shp` with its `.shx`, `.dbf`, and `.prj` and
+//! `.cpg` when present), read with the `shapefile` crate and turned into the GeoJSON
+//! FeatureCollection the layer's reader takes, so every check and message is the same.
+//! The attribute table's text is decoded by `encoding_rs`: `--encoding`, else the `.cpg`,
+//! else UTF-8 when every text reads as UTF-8, else GBK/GB18030; text that reads as neither,
+//! or as UTF-8 while GBK was declared (mojibake), is refused with the file, record and field.
+//! The `.prj` names the coordinate system (`wkt::from_wkt`). DBF field names are cut to 10
+//! characters (`floor_area` for `floor_area_m2`): they are matched to the contract's names.
+
+use std::io::Cursor;
+
+use serde_json::{Map, Value, json};
+use shapefile::dbase::{self, FieldValue};
+use shapefile::{PolygonRing, Shape};
+
+use super::wkt;
+use super::{Export, ExportFile, ImportError, JsonFile};
+
+/// The property names of the export contract (`docs/import-format.md`) a DBF field may
+/// stand for.
+const PROPERTIES: &[&str] = &[
+    "id",
+    "parent_id",
+    "level",
+    "name",
+    "name_en",
+    "buildings",
+    "floor_area_m2",
+    "residents",
+    "households",
+    "floors",
+    "residential",
+    "use",
+    "year_built",
+    "grid",
+    "community",
+    "worker",
+    "party_branch",
+    "party_branch_en",
+    "party_member_households",
+    "volunteers",
+    "residents_online",
+    "kind",
+    "region",
+    "services",
+];
+
+/// The contract's property a DBF field name stands for: the same name (any case), the
+/// one name whose first 10 characters it is, or GDAL's `party_br_1` for the second of
+/// two names cut alike. Other fields keep their names (and are ignored).
+pub(super) fn property_name(field: &str) -> String {
+    let f = field.trim().to_ascii_lowercase();
+    if f == "party_br_1" {
+        return "party_branch_en".into();
+    }
+    if PROPERTIES.contains(&f.as_str()) {
+        return f;
+    }
+    let cut: Vec<&&str> = PROPERTIES
+        .iter()
+        .filter(|p| p.len() > 10 && p[..10] == f)
+        .collect();
+    match cut.as_slice() {
+        [one] => one.to_string(),
+        // `party_bran`: the first of the two (GDAL numbers the second).
+        [first, ..] => first.to_string(),
+        [] => f,
+    }
+}
+
+/// The text encoding a `.cpg` file or `--encoding` names: `UTF-8`, `GBK`, `GB2312`,
+/// `GB18030`, `936`/`CP936`, or any WHATWG label. Errors: a name no encoding has.
+pub fn encoding_named(name: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    let n = name
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .to_ascii_lowercase();
+    let label = match n.as_str() {
+        "936" | "cp936" | "ansi 936" => "gbk",
+        "65001" | "utf8" => "utf-8",
+        "54936" => "gb18030",
+        other => other,
+    };
+    encoding_rs::Encoding::for_label(label.as_bytes())
+        .ok_or_else(|| format!("{name:?} is not a text encoding (UTF-8, GBK, GB18030, …)"))
+}
+
+/// The layer `stem` (`streets`) as a FeatureCollection, when the export has `stem.shp`;
+/// `None` when it has not.
+pub(super) fn layer(ex: &Export, stem: &str) -> Result<Option<JsonFile>, ImportError> {
+    let Some(shp) = ex.optional(&format!("{stem}.shp"))? else {
+        return Ok(None);
+    };
+    let name = shp.name.clone();
+    let err = |place: &str, message: String| ImportError::Feature {
+        file: name.clone(),
+        place: place.into(),
+        message,
+    };
+    let dbf = ex.optional(&format!("{stem}.dbf"))?.ok_or_else(|| {
+        err(
+            "attribute table",
+            format!("{stem}.dbf is missing beside it"),
+        )
+    })?;
+    let declared = match ex.optional(&format!("{stem}.prj"))? {
+        None => None,
+        Some(prj) => {
+            let (prj_name, text) = ex.text(prj)?;
+            Some(wkt::from_wkt(&text).map_err(|m| ImportError::Feature {
+                file: prj_name,
+                place: "coordinate system".into(),
+                message: m,
+            })?)
+        }
+    };
+    let cpg = match ex.optional(&format!("{stem}.cpg"))? {
+        None => None,
+        Some(cpg) => {
+            let (cpg_name, label) = ex.text(cpg)?;
+            Some(encoding_named(&label).map_err(|m| ImportError::Feature {
+                file: cpg_name,
+                place: "encoding".into(),
+                message: m,
+            })?)
+        }
+    };
+    let declared_encoding = ex.encoding.or(cpg);
+    let encodings: Vec<&'static encoding_rs::Encoding> = match declared_encoding {
+        Some(e) => vec![e],
+        None => vec![encoding_rs::UTF_8, encoding_rs::GB18030],
+    };
+    let mut last_problem = None;
+    for (k, &encoding) in encodings.iter().enumerate() {
+        let features = read_layer(&shp, &dbf, encoding)?;
+        match text_problem(&features, encoding, declared_encoding.is_some()) {
+            None => {
+                if encoding != encoding_rs::UTF_8 || declared_encoding.is_some() {
+                    ex.notes.add(format!(
+                        "{}: attribute table read as {}{}",
+                        dbf.name,
+                        encoding.name(),
+                        match (ex.encoding, cpg) {
+                            (Some(_), _) => " (--encoding)",
+                            (None, Some(_)) => " (its .cpg)",
+                            (None, None) if k > 0 => " (not UTF-8)",
+                            _ => "",
+                        }
+                    ));
+                }
+                let mut collection = json!({"type": "FeatureCollection", "features": features});
+                if let Some(c) = declared {
+                    collection["crs"] = json!({"type": "name", "properties": {"name": c.code()}});
+                }
+                return Ok(Some(JsonFile {
+                    name,
+                    value: collection,
+                }));
+            }
+            Some(problem) => last_problem = Some(problem),
+        }
+    }
+    let (record, field, text) = last_problem.unwrap_or_default();
+    Err(ImportError::Feature {
+        file: dbf.name.clone(),
+        place: format!("record {record}, field `{field}`"),
+        message: format!(
+            "text {text:?} is not legible in {}: give the right encoding with a .cpg file \
+             or --encoding (utf-8, gbk, gb18030)",
+            encodings
+                .iter()
+                .map(|e| e.name())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    })
+}
+
+/// The first text of the features that did not decode (record, field, text): one with
+/// the replacement character, or — where GBK was declared — one whose bytes are UTF-8
+/// Chinese (the mojibake a wrong `.cpg` gives).
+fn text_problem(
+    features: &[Value],
+    encoding: &'static encoding_rs::Encoding,
+    declared: bool,
+) -> Option<(usize, String, String)> {
+    for (i, f) in features.iter().enumerate() {
+        let Some(props) = f.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        for (field, v) in props {
+            let Some(s) = v.as_str() else { continue };
+            let garbled = s.contains('\u{fffd}')
+                || (declared && encoding != encoding_rs::UTF_8 && !s.is_ascii() && {
+                    let (bytes, _, _) = encoding.encode(s);
+                    std::str::from_utf8(&bytes).is_ok()
+                });
+            if garbled {
+                return Some((i, field.clone(), s.to_string()));
+            }
+        }
+    }
+    None
+}
+
+/// The shapes and records of one layer as GeoJSON features (positions as in the file).
+fn read_layer(
+    shp: &ExportFile,
+    dbf: &ExportFile,
+    encoding: &'static encoding_rs::Encoding,
+) -> Result<Vec<Value>, ImportError> {
+    let broken = |file: &str, e: &dyn std::fmt::Display| ImportError::Feature {
+        file: file.to_string(),
+        place: "file".into(),
+        message: format!(
+            "not a readable {}: {e}",
+            if file.ends_with(".dbf") {
+                "dBASE table"
+            } else {
+                "shapefile"
+            }
+        ),
+    };
+    let shapes = shapefile::ShapeReader::new(Cursor::new(shp.bytes.as_slice()))
+        .map_err(|e| broken(&shp.name, &e))?;
+    let table = dbase::ReaderBuilder::new()
+        .with_encoding(dbase::encoding::EncodingRs::from(encoding))
+        .build(Cursor::new(dbf.bytes.as_slice()))
+        .map_err(|e| broken(&dbf.name, &e))?;
+    let mut reader = shapefile::Reader::new(shapes, table);
+    let mut out = Vec::new();
+    for (i, item) in reader.iter_shapes_and_records().enumerate() {
+        let (shape, record) = item.map_err(|e| ImportError::Feature {
+            file: shp.name.clone(),
+            place: format!("record {i}"),
+            message: format!("cannot be read: {e}"),
+        })?;
+        let mut properties = Map::new();
+        for (field, value) in record {
+            properties.insert(property_name(&field), field_json(value));
+        }
+        out.push(json!({
+            "type": "Feature",
+            "properties": properties,
+            "geometry": geometry_json(shape),
+        }));
+    }
+    Ok(out)
+}
+
+/// A DBF value as JSON: whole numbers as integers (adcodes stay exact), empty as null.
+fn field_json(v: FieldValue) -> Value {
+    let number = |x: f64| {
+        if x.fract() == 0.0 && x.abs() < 9.0e15 {
+            json!(x as i64)
+        } else {
+            json!(x)
+        }
+    };
+    match v {
+        FieldValue::Character(Some(s)) | FieldValue::Memo(s) => Value::String(s),
+        FieldValue::Numeric(Some(x)) | FieldValue::Double(x) | FieldValue::Currency(x) => number(x),
+        FieldValue::Float(Some(x)) => number(x as f64),
+        FieldValue::Integer(x) => json!(x),
+        FieldValue::Logical(Some(b)) => Value::Bool(b),
+        FieldValue::Date(Some(d)) => {
+            Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+        }
+        _ => Value::Null,
+    }
+}
+
+/// A shape as a GeoJSON geometry: polygons as Polygon or MultiPolygon (each outer ring
+/// with the holes after it), points as Point; others keep their type name (refused by the
+/// reader with it), a null shape as no geometry.
+fn geometry_json(shape: Shape) -> Value {
+    fn polygons<P>(rings: &[PolygonRing<P>], xy: impl Fn(&P) -> [f64; 2]) -> Value {
+        let mut parts: Vec<Vec<Vec<[f64; 2]>>> = Vec::new();
+        for ring in rings {
+            let points: Vec<[f64; 2]> = ring.points().iter().map(&xy).collect();
+            match (ring, parts.last_mut()) {
+                (PolygonRing::Inner(_), Some(last)) => last.push(points),
+                _ => parts.push(vec![points]),
+            }
+        }
+        if parts.len() == 1 {
+            json!({"type": "Polygon", "coordinates": parts[0]})
+        } else {
+            json!({"type": "MultiPolygon", "coordinates": parts})
+        }
+    }
+    match shape {
+        Shape::Polygon(p) => polygons(p.rings(), |q| [q.x, q.y]),
+        Shape::PolygonM(p) => polygons(p.rings(), |q| [q.x, q.y]),
+        Shape::PolygonZ(p) => polygons(p.rings(), |q| [q.x, q.y]),
+        Shape::Point(p) => json!({"type": "Point", "coordinates": [p.x, p.y]}),
+        Shape::PointM(p) => json!({"type": "Point", "coordinates": [p.x, p.y]}),
+        Shape::PointZ(p) => json!({"type": "Point", "coordinates": [p.x, p.y]}),
+        Shape::NullShape => Value::Null,
+        other => json!({"type": other.shapetype().to_string(), "coordinates": []}),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dbf_field_names_cut_to_ten_characters_are_matched() {
+        assert_eq!(property_name("floor_area"), "floor_area_m2");
+        assert_eq!(property_name("RESIDENTIA"), "residential");
+        assert_eq!(property_name("residents"), "residents");
+        assert_eq!(property_name("residents_"), "residents_online");
+        assert_eq!(property_name("party_memb"), "party_member_households");
+        assert_eq!(property_name("party_bran"), "party_branch");
+        assert_eq!(property_name("party_br_1"), "party_branch_en");
+        assert_eq!(property_name("Shape_Area"), "shape_area");
+    }
+
+    #[test]
+    fn encodings_as_cpg_files_name_them() {
+        assert_eq!(encoding_named("UTF-8"), Ok(encoding_rs::UTF_8));
+        assert_eq!(encoding_named("936\r\n"), Ok(encoding_rs::GBK));
+        assert_eq!(encoding_named("GB2312"), Ok(encoding_rs::GBK));
+        assert_eq!(encoding_named("GB18030"), Ok(encoding_rs::GB18030));
+        assert!(encoding_named("klingon").is_err());
+    }
+}
