@@ -122,6 +122,8 @@ pub struct Config {
     pub reach_mode: bool,
     pub ring: RingConfig,
     pub pace: PaceConfig,
+    /// How many accepted snapshots the history keeps for rollback (1–1000).
+    pub history_keep: usize,
 }
 
 impl Default for Config {
@@ -140,6 +142,7 @@ impl Default for Config {
             reach_mode: false,
             ring: RingConfig::default(),
             pace: PaceConfig::default(),
+            history_keep: crate::store::DEFAULT_KEEP,
         }
     }
 }
@@ -237,6 +240,12 @@ impl Config {
             return Err(field(
                 "idle_timeout_s",
                 format!("{} is outside 10–86400 seconds", self.idle_timeout_s),
+            ));
+        }
+        if !(1..=1000).contains(&self.history_keep) {
+            return Err(field(
+                "history_keep",
+                format!("{} is outside 1–1000 snapshots", self.history_keep),
             ));
         }
         if let Some(h) = &self.pin_hash

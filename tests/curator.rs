@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use bevy::input::touch::TouchPhase;
 use bevy::prelude::*;
-use citygrid::app::base::HallConfig;
 use citygrid::app::base::swap::{LoadOutcome, Swapper};
+use citygrid::app::base::{DataDir, HallConfig};
 use citygrid::app::curator::{CuratorAction, CuratorActionMessage, HOLD_SECONDS, PinEntry};
 use citygrid::app::{City, CuratorMode};
 use citygrid::config::PinHash;
@@ -109,4 +109,85 @@ fn a_kiosk_without_a_pin_never_opens_curator_mode() {
     }
     hold_corner(&mut app, 3, HOLD_SECONDS + 0.3);
     assert_eq!(mode(&app), CuratorMode::Closed);
+}
+
+/// Waits until the swapper's last outcome matches (the check runs on its own thread).
+fn wait_for(app: &mut App, what: &str, done: impl Fn(&Swapper) -> bool) {
+    let start = Instant::now();
+    while !done(app.world().resource::<Swapper>()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{what} never finished"
+        );
+        app.update();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    app.update();
+}
+
+#[test]
+fn curator_mode_rolls_back_to_a_kept_snapshot_in_one_tap() {
+    let (mut app, _city) = common::headless_app();
+    let dir = std::env::temp_dir().join(format!("citygrid-curator-history-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let data = dir.join("data");
+    app.insert_resource(DataDir(data.clone()));
+    app.world_mut().resource_mut::<HallConfig>().0.pin_hash =
+        Some(PinHash::new("2468").to_string());
+    hold_corner(&mut app, 4, HOLD_SECONDS + 0.3);
+    for d in ['2', '4', '6', '8'] {
+        act(&mut app, CuratorAction::Digit(d));
+    }
+    act(&mut app, CuratorAction::SubmitPin);
+    assert_eq!(mode(&app), CuratorMode::Open);
+
+    // Two snapshots applied one after the other: both kept.
+    for name in ["first", "second"] {
+        let file = dir.join(format!("{name}.ron"));
+        let mut tiny = common::tiny();
+        tiny.source = format!("the {name} snapshot");
+        std::fs::write(&file, common::ron(&tiny)).expect("write");
+        act(&mut app, CuratorAction::Load(file));
+        wait_for(&mut app, "the check", |s| {
+            matches!(s.last, Some(LoadOutcome::Ready { .. }))
+        });
+        act(&mut app, CuratorAction::Apply);
+    }
+    assert_eq!(
+        app.world().resource::<City>().0.snapshot.source,
+        "the second snapshot"
+    );
+    let store = citygrid::store::Store::new(&data);
+    let history = store.history().expect("kept");
+    assert_eq!(
+        history
+            .iter()
+            .map(|e| e.source.as_str())
+            .collect::<Vec<_>>(),
+        ["second.ron", "first.ron"]
+    );
+
+    // One tap on the first: checked, applied, on show, and recorded as a rollback.
+    let kept = store.kept_path(&history[1]);
+    let kept_name = kept.display().to_string();
+    act(&mut app, CuratorAction::Rollback(kept));
+    wait_for(
+        &mut app,
+        "the rollback",
+        |s| matches!(&s.last, Some(LoadOutcome::Applied { file, .. }) if *file == kept_name),
+    );
+    assert_eq!(
+        app.world().resource::<City>().0.snapshot.source,
+        "the first snapshot"
+    );
+    let after = store.history().expect("kept");
+    assert_eq!(after.len(), 3);
+    assert_eq!(
+        after[0].rollback_of.as_deref(),
+        Some(history[1].id.as_str())
+    );
+    assert_eq!(after[0].source, "first.ron (rollback)");
+    assert_eq!(store.current_id().as_deref(), Some(after[0].id.as_str()));
+    let _ = std::fs::remove_dir_all(&dir);
 }

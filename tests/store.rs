@@ -1,6 +1,7 @@
 //! The snapshot store under a power cut: `citygrid accept` is killed at many moments while it
 //! validates and writes a large snapshot; every time, the exhibit still starts from a whole,
-//! valid accepted snapshot — the old one or the new one.
+//! valid accepted snapshot — the old one or the new one — and a readable history whose every
+//! entry has its file; `citygrid history` and `citygrid rollback` work on what is left.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -58,6 +59,16 @@ fn an_accept_killed_midway_leaves_a_loadable_snapshot() {
             Ok(Startup::Demo(_, reason)) => panic!("the accepted snapshot was lost: {reason:?}"),
             Err(e) => panic!("{e}"),
         }
+        // The history stays readable, and every entry it lists has its snapshot.
+        let history = store.history().expect("the history index is readable");
+        assert!(!history.is_empty());
+        for e in &history {
+            assert!(
+                data.join("history").join(e.file_name()).exists(),
+                "entry {} lost its file",
+                e.id
+            );
+        }
     }
     eprintln!("after kills: {} old, {} new", outcomes.0, outcomes.1);
     // Left alone, the accept completes.
@@ -91,5 +102,53 @@ fn an_accept_killed_midway_leaves_a_loadable_snapshot() {
         std::fs::read(store.accepted_path()).expect("still there"),
         before
     );
+
+    // The history lists both snapshots, the big one on show; a rollback by the command
+    // line brings the demo back and is itself listed.
+    let out = citygrid()
+        .args(["history", "--data-dir"])
+        .arg(&data)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let demo_line = text
+        .lines()
+        .find(|l| l.contains("shibei-demo.ron"))
+        .unwrap_or_else(|| panic!("the demo is listed: {text}"));
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with('*') && l.contains("big.ron") && l.contains("30000 buildings")),
+        "{text}"
+    );
+    let demo_id = demo_line
+        .trim_start_matches(['*', ' '])
+        .split_whitespace()
+        .next()
+        .expect("an id");
+    let out = citygrid()
+        .args(["rollback", demo_id, "--data-dir"])
+        .arg(&data)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    match store.startup() {
+        Ok(Startup::Accepted(l)) => assert_ne!(l.snapshot.buildings.len(), 30_000),
+        other => panic!("{other:?}"),
+    }
+    let history = store.history().expect("readable");
+    assert_eq!(history[0].rollback_of.as_deref(), Some(demo_id));
+    let out = citygrid()
+        .args(["rollback", "19990101", "--data-dir"])
+        .arg(&data)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no snapshot"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -17,7 +17,7 @@ use crate::app::base::swap::{Decide, LoadOutcome, LoadSnapshot, PREVIEW_SIZE, Pe
 use crate::app::base::{AppSystems, City, DataDir, Focus, HallConfig, SelectedCase, Settings};
 use crate::snapshot::index::CityData;
 use crate::snapshot::{DEFAULT_SIZE_LIMIT, LoadError, Report, load_bytes, read_bytes};
-use crate::store::Store;
+use crate::store::{Store, Summary};
 
 /// A file for the loader thread, and whether to apply it as soon as it is valid.
 struct Job {
@@ -199,6 +199,7 @@ struct OnShow<'w> {
     case: ResMut<'w, SelectedCase>,
     settings: ResMut<'w, Settings>,
     data_dir: Option<Res<'w, DataDir>>,
+    hall: Option<Res<'w, HallConfig>>,
 }
 
 impl OnShow<'_> {
@@ -206,11 +207,28 @@ impl OnShow<'_> {
     /// map and the ring see `City` change and follow.
     fn apply(&mut self, file: &str, new_city: Arc<CityData>, bytes: Vec<u8>, report: &Report) {
         if let Some(dir) = &self.data_dir {
-            let store = Store::new(&dir.0);
-            match store.accept(&bytes) {
+            let keep = self
+                .hall
+                .as_ref()
+                .map_or(crate::store::DEFAULT_KEEP, |h| h.0.history_keep);
+            let store = Store::new(&dir.0).with_keep(keep);
+            let s = &new_city.snapshot;
+            let summary = Summary {
+                regions: s.regions.len(),
+                buildings: s.buildings.len(),
+                grids: s.grids.len(),
+                cases: s.cases.len(),
+                warnings: report.warnings().count(),
+            };
+            let stored = if store.is_kept(std::path::Path::new(file)) {
+                store.accept_kept(&bytes, file, summary)
+            } else {
+                store.accept(&bytes, file, summary)
+            };
+            match stored {
                 // On show anyway; the next start falls back to the previous one.
                 Err(e) => error!("snapshot {file} is on show but could not be stored: {e}"),
-                Ok(()) => {
+                Ok(_) => {
                     // The next start reads it from the start cache; written off the frame.
                     let (city, report, file) = (new_city.clone(), report.clone(), file.to_string());
                     std::thread::spawn(move || {

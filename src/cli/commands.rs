@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use crate::config::PinHash;
 use crate::snapshot::{DEFAULT_SIZE_LIMIT, LoadError, load_file};
-use crate::store::Store;
+use crate::store::{Store, Summary};
 
-use super::run::{RunArgs, data_dir};
+use super::run::{RunArgs, data_dir, history_keep};
 
 pub(super) fn validate(files: &[PathBuf]) -> ExitCode {
     let mut worst = 0u8;
@@ -99,12 +99,13 @@ pub(super) fn accept(args: &RunArgs, file: &Path) -> ExitCode {
     let name = file.display().to_string();
     match crate::snapshot::load_bytes(&name, &bytes, DEFAULT_SIZE_LIMIT) {
         Ok(loaded) => {
-            let store = Store::new(data_dir(args));
-            match store.accept(&bytes) {
-                Ok(()) => {
+            let store = Store::new(data_dir(args)).with_keep(history_keep(args));
+            match store.accept(&bytes, &name, Summary::of(&loaded)) {
+                Ok(entry) => {
                     println!(
-                        "{name}: accepted into {} ({} regions, {} buildings, {} warning(s))",
+                        "{name}: accepted into {} as {} ({} regions, {} buildings, {} warning(s))",
                         store.accepted_path().display(),
+                        entry.id,
                         loaded.snapshot.regions.len(),
                         loaded.snapshot.buildings.len(),
                         loaded.report.warnings().count()
@@ -124,6 +125,82 @@ pub(super) fn accept(args: &RunArgs, file: &Path) -> ExitCode {
                     eprintln!("  {issue}");
                 }
             }
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `citygrid history`: the kept snapshots, newest first, the current one marked.
+pub(super) fn history(args: &RunArgs) -> ExitCode {
+    let store = Store::new(data_dir(args));
+    match store.history() {
+        Ok(entries) if entries.is_empty() => {
+            println!(
+                "{}: no snapshot accepted yet (the exhibit shows its demo)",
+                store.dir().display()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(entries) => {
+            let current = store.current_id();
+            println!(
+                "{} snapshot(s) kept in {}, newest first:",
+                entries.len(),
+                store
+                    .dir()
+                    .join(crate::store::history::HISTORY_DIR)
+                    .display()
+            );
+            for e in &entries {
+                let mark = if current.as_deref() == Some(e.id.as_str()) {
+                    "*"
+                } else {
+                    " "
+                };
+                let s = e.summary;
+                println!(
+                    "{mark} {}  {}  {}  {} regions, {} buildings, {} grids, {} cases, {} warning(s){}",
+                    e.id,
+                    e.accepted_at,
+                    e.source,
+                    s.regions,
+                    s.buildings,
+                    s.grids,
+                    s.cases,
+                    s.warnings,
+                    e.rollback_of
+                        .as_ref()
+                        .map(|id| format!("; rollback to {id}"))
+                        .unwrap_or_default()
+                );
+            }
+            println!("(* on show; `citygrid rollback ID` brings one back)");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("citygrid history: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `citygrid rollback ID`: makes a kept snapshot current again (validated anew).
+pub(super) fn rollback(args: &RunArgs, id: &str) -> ExitCode {
+    let store = Store::new(data_dir(args)).with_keep(history_keep(args));
+    match store.rollback(id) {
+        Ok((entry, loaded)) => {
+            println!(
+                "rolled back to {} ({}, {} regions, {} buildings); recorded as {}",
+                entry.rollback_of.as_deref().unwrap_or(id),
+                entry.source,
+                loaded.snapshot.regions.len(),
+                loaded.snapshot.buildings.len(),
+                entry.id
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("citygrid rollback: {e}");
             ExitCode::from(1)
         }
     }

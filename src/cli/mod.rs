@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{accept, generate, import, pin, soak, validate};
+use commands::{accept, generate, history, import, pin, rollback, soak, validate};
 use run::{RunArgs, merge, run};
 
 #[derive(Parser, Debug)]
@@ -86,6 +86,13 @@ enum Command {
     /// Validate a snapshot and make it the one the exhibit starts with (atomically; the
     /// running snapshot is kept if this one is refused).
     Accept { file: PathBuf },
+    /// List the accepted snapshots the data directory keeps (the last 20, or the
+    /// configuration's `history_keep`), newest first, the one on show marked.
+    History,
+    /// Make a kept snapshot current again (its id from `citygrid history`, or a prefix only
+    /// it has); validated anew, recorded in the history. The exhibit shows it on its next
+    /// start (curator mode rolls back live).
+    Rollback { id: String },
     /// Make the hash of a curator PIN for the configuration's `pin_hash` (reads the PIN
     /// from standard input).
     Pin,
@@ -138,6 +145,8 @@ pub fn main() -> ExitCode {
         Some(Command::Shot { run: args, output }) => run(&merge(&cli.run, &args), Some(output)),
         Some(Command::Validate { files }) => validate(&files),
         Some(Command::Accept { file }) => accept(&cli.run, &file),
+        Some(Command::History) => history(&cli.run),
+        Some(Command::Rollback { id }) => rollback(&cli.run, &id),
         Some(Command::Pin) => pin(),
         Some(Command::Soak { sequences, seed }) => soak(sequences, seed),
         Some(Command::Import {

@@ -125,6 +125,12 @@ pub(super) fn data_dir(args: &RunArgs) -> PathBuf {
         .unwrap_or_else(crate::config::default_data_dir)
 }
 
+/// How many accepted snapshots the history keeps: the configuration's `history_keep`
+/// (the defaults where the configuration cannot be read: an accept never fails for it).
+pub(super) fn history_keep(args: &RunArgs) -> usize {
+    load_config(args).map_or(crate::store::DEFAULT_KEEP, |c| c.history_keep)
+}
+
 /// The configuration: the given file, else the data directory's, else the defaults.
 fn load_config(args: &RunArgs) -> Result<Config, crate::config::ConfigError> {
     match &args.config {

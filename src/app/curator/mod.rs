@@ -45,6 +45,8 @@ pub enum CuratorAction {
     Apply,
     Cancel,
     Quit,
+    /// Roll back to a kept snapshot: loaded, checked and applied in one tap.
+    Rollback(PathBuf),
 }
 
 /// A line for the curator about the last file dialog (it may not exist on this system).
@@ -249,6 +251,13 @@ fn act(
                 load.write(LoadSnapshot {
                     path: path.clone(),
                     apply: false,
+                });
+            }
+            (CuratorAction::Rollback(path), CuratorMode::Open) => {
+                info!("curator rolls back to {}", path.display());
+                load.write(LoadSnapshot {
+                    path: path.clone(),
+                    apply: true,
                 });
             }
             (CuratorAction::OpenDialog, CuratorMode::Open) => {

@@ -69,8 +69,18 @@ pub(super) fn rebuild(
                 config.0.watch_folder.as_deref(),
                 data_dir.as_ref().map(|d| d.0.as_path()),
             );
+            let kept = data_dir
+                .as_ref()
+                .map(|d| kept_snapshots(&d.0, config.0.history_keep))
+                .unwrap_or_default();
             let panel = commands
-                .spawn(curator_panel(&city.0, &swapper, files, note.0.clone()))
+                .spawn(curator_panel(
+                    &city.0,
+                    &swapper,
+                    files,
+                    kept,
+                    note.0.clone(),
+                ))
                 .id();
             // The new map, as it will look, beside the report.
             let ready = matches!(swapper.last, Some(LoadOutcome::Ready { .. }));
@@ -105,7 +115,7 @@ pub(super) fn rebuild(
                     ))
                     .id();
                 // After the report, before the buttons.
-                commands.entity(panel).insert_children(6, &[preview]);
+                commands.entity(panel).insert_children(8, &[preview]);
             }
             panel
         }
@@ -171,10 +181,46 @@ fn pin_pad(entered: &str, message: Option<&str>) -> impl Bundle {
     )
 }
 
+/// How many kept snapshots the panel lists (newest first).
+const HISTORY_SHOWN: usize = 6;
+
+/// The kept snapshots for the panel: a line each and the file to roll back to (`None` for
+/// the one on show); a line saying why when the history cannot be read.
+fn kept_snapshots(data_dir: &std::path::Path, keep: usize) -> Vec<(String, Option<PathBuf>)> {
+    let store = crate::store::Store::new(data_dir).with_keep(keep);
+    let entries = match store.history() {
+        Ok(e) => e,
+        Err(e) => return vec![(format!("历史不可读 / History unreadable: {e}"), None)],
+    };
+    let current = store.current_id();
+    entries
+        .iter()
+        .take(HISTORY_SHOWN)
+        .map(|e| {
+            let on_show = current.as_deref() == Some(e.id.as_str());
+            let line = format!(
+                "{}{} · {} · {} regions · {} buildings · {} cases",
+                if on_show {
+                    "● 当前 / On show · "
+                } else {
+                    "↺ "
+                },
+                e.accepted_at,
+                e.source,
+                e.summary.regions,
+                e.summary.buildings,
+                e.summary.cases
+            );
+            (line, (!on_show).then(|| store.kept_path(e)))
+        })
+        .collect()
+}
+
 fn curator_panel(
     city: &crate::snapshot::index::CityData,
     swapper: &Swapper,
     files: Vec<PathBuf>,
+    kept: Vec<(String, Option<PathBuf>)>,
     note: Option<String>,
 ) -> impl Bundle {
     let s = &city.snapshot;
@@ -246,6 +292,14 @@ fn curator_panel(
             report_lines.push((format!("√ 已应用 / Applied: {file}"), palette::ACCENT));
         }
     }
+    let (mut on_show, mut others) = (Vec::new(), Vec::new());
+    let kept_any = !kept.is_empty();
+    for (line, path) in kept {
+        match path {
+            Some(p) => others.push((line, p)),
+            None => on_show.push(line),
+        }
+    }
     let files: Vec<(String, PathBuf)> = files
         .into_iter()
         .map(|p| (p.display().to_string(), p))
@@ -290,6 +344,35 @@ fn curator_panel(
                 "打开文件… / Open file…",
                 false,
                 CuratorAction::OpenDialog,
+            )),
+            Spawn(label(
+                if !kept_any {
+                    "历史 / History: 尚无已接受的快照 / nothing accepted yet"
+                } else {
+                    "历史 / History — 点一下即回滚 / one tap rolls back (checked first)"
+                },
+                size::BODY,
+                palette::ACCENT,
+            )),
+            Spawn((
+                Node {
+                    flex_direction: FlexDirection::Column,
+                    row_gap: px(6),
+                    ..default()
+                },
+                // The one on show first (a line, nothing to tap), then the others.
+                Children::spawn((
+                    SpawnIter(
+                        on_show
+                            .into_iter()
+                            .map(|line| label(line, size::SMALL, palette::ACCENT)),
+                    ),
+                    SpawnIter(
+                        others
+                            .into_iter()
+                            .map(|(line, p)| button_for(line, false, CuratorAction::Rollback(p))),
+                    ),
+                )),
             )),
             Spawn((
                 Node {
