@@ -154,6 +154,20 @@ fn broken_exports_are_refused_with_file_and_feature() {
     let e = import_error(&dir);
     assert!(e.contains("buildings.geojson:3:"), "{e}");
 
+    // An ECharts map JSON with compressed coordinates.
+    std::fs::write(
+        dir.join("buildings.geojson"),
+        r#"{"type":"FeatureCollection","UTF8Encoding":true,"features":[{"type":"Feature",
+            "properties":{"id":"1"},"geometry":{"type":"Polygon",
+            "coordinates":["@@LKJH"],"encodeOffsets":[[123,456]]}}]}"#,
+    )
+    .expect("write");
+    let e = import_error(&dir);
+    assert!(
+        e.contains("buildings.geojson: top level") && e.contains("ECharts"),
+        "{e}"
+    );
+
     // A feature without its id, and one of the wrong geometry.
     let dir = temp("feature");
     copy_example(&dir, |f, mut v| {

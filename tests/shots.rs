@@ -281,6 +281,29 @@ fn every_level_renders_differently() {
     // The ring: the LED canvas and the hall view render and differ from the map.
     let ring = shot(&dir, "ring", &["--view", "ring"]);
     let hall = shot(&dir, "hall", &["--view", "hall", "--focus", "370203016"]);
+    // The hall view on data as command centers commonly export it (district series, one
+    // value per subdistrict): no empty panel, no one-bar chart.
+    let mut exported = citygrid::demo::load_demo().expect("demo").snapshot;
+    citygrid::generate::metrics::as_commonly_exported(&mut exported);
+    let exported_file = dir.join("exported.ron");
+    std::fs::write(
+        &exported_file,
+        citygrid::snapshot::to_ron(&exported).expect("encodes"),
+    )
+    .expect("write");
+    let exported_path = exported_file.display().to_string();
+    let hall_exported = shot(
+        &dir,
+        "hall-exported",
+        &[
+            "--view",
+            "hall",
+            "--focus",
+            "370203016",
+            "--snapshot",
+            &exported_path,
+        ],
+    );
     for (name, img) in [("ring", &ring), ("hall", &hall)] {
         assert!(distinct_colors(img) > 100, "{name} has too few colors");
         assert!(
@@ -305,6 +328,7 @@ fn every_level_renders_differently() {
         ("district-all", &all_buildings),
         ("ring", &ring),
         ("hall", &hall),
+        ("hall-exported", &hall_exported),
     ]
     .into_iter()
     .filter_map(|(name, img)| check_reference(name, img).err())

@@ -125,10 +125,17 @@ pub(super) fn data_dir(args: &RunArgs) -> PathBuf {
         .unwrap_or_else(crate::config::default_data_dir)
 }
 
-/// How many accepted snapshots the history keeps: the configuration's `history_keep`
-/// (the defaults where the configuration cannot be read: an accept never fails for it).
+/// How many accepted snapshots the history keeps: the configuration's `history_keep`;
+/// where the configuration cannot be read, all of them (nothing is pruned on a guess, and
+/// an accept never fails for it).
 pub(super) fn history_keep(args: &RunArgs) -> usize {
-    load_config(args).map_or(crate::store::DEFAULT_KEEP, |c| c.history_keep)
+    match load_config(args) {
+        Ok(c) => c.history_keep,
+        Err(e) => {
+            eprintln!("citygrid: {e}; the history is not pruned this time");
+            usize::MAX
+        }
+    }
 }
 
 /// The configuration: the given file, else the data directory's, else the defaults.

@@ -172,6 +172,14 @@ pub(super) fn declared(file: &str, v: &Value) -> Result<Option<ImportCrs>, Impor
     ImportCrs::parse(&name).map(Some).map_err(err)
 }
 
+/// Whether a file's `crs` member was made from a Shapefile's `.prj` (`shapefile::layer`
+/// marks it so), for the report.
+fn from_prj(v: &Value) -> bool {
+    v.pointer("/crs/properties/from_prj")
+        .and_then(Value::as_bool)
+        == Some(true)
+}
+
 /// China's extent with a margin, longitude and latitude in degrees: positions outside it
 /// are refused as a coordinate-system mistake.
 const CHINA: ([f64; 2], [f64; 2]) = ([72.0, 136.0], [3.0, 54.0]);
@@ -214,7 +222,11 @@ impl<'a> Coords<'a> {
                 "{file}: positions in {}{}, converted to WGS 84",
                 crs.label(),
                 if declared.is_some() && given.is_none() {
-                    " (its `crs` member)"
+                    if from_prj(v) {
+                        " (its .prj)"
+                    } else {
+                        " (its `crs` member)"
+                    }
                 } else {
                     ""
                 }
@@ -265,9 +277,9 @@ impl<'a> Coords<'a> {
                 }
                 if !((-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y)) {
                     let hint = if x.abs() > 1000.0 || y.abs() > 1000.0 {
-                        "; these look like projected metres: declare the system with a `crs` \
-                         member or give --crs (EPSG:4528 or 4549 for CGCS2000 Gauss–Krüger at \
-                         120°E, EPSG:3857 for Web Mercator)"
+                        "; these look like projected metres: declare the system (a `crs` member \
+                         in GeoJSON, a .prj beside a Shapefile) or give --crs (EPSG:4528 or \
+                         4549 for CGCS2000 Gauss–Krüger at 120°E, EPSG:3857 for Web Mercator)"
                     } else {
                         ""
                     };
@@ -287,7 +299,7 @@ impl<'a> Coords<'a> {
             }
             Some((from, to)) => {
                 if let ImportCrs::GaussKruger { epsg } = self.crs {
-                    check_prefix(epsg, x)?;
+                    check_prefix(epsg, x, y)?;
                 }
                 let mut p = (x, y, 0.0);
                 proj4rs::transform::transform(from, to, &mut p).map_err(|e| {
@@ -331,167 +343,44 @@ impl Drop for Coords<'_> {
     }
 }
 
-/// An easting that does not fit the zone prefix of its system: a hint to the other code.
-fn check_prefix(epsg: u16, x: f64) -> Result<(), String> {
+/// An easting that does not fit the zone prefix of its system: a hint to the right code,
+/// read from the value (its prefix names its zone), or to swapped axes (Chinese surveys
+/// write the northing, X, first: 2–6 million metres here).
+fn check_prefix(epsg: u16, x: f64, y: f64) -> Result<(), String> {
     let (cm, prefix) = gauss_kruger(epsg);
-    match prefix {
-        Some(zone) if (x / 1_000_000.0).floor() as i64 != zone as i64 => Err(format!(
+    let lead = (x / 1_000_000.0).floor() as i64;
+    let y_is_easting = y < 1_000_000.0 || (25_000_000.0..46_000_000.0).contains(&y);
+    if (2..=6).contains(&lead) && y_is_easting {
+        return Err(format!(
+            "position ({x}, {y}) looks like northing first (the survey convention X = north): \
+             positions are written easting first"
+        ));
+    }
+    let zone_of_value = (25..=45).contains(&lead).then_some(lead as u16);
+    match (prefix, zone_of_value) {
+        (Some(zone), Some(z)) if z != zone => Err(format!(
+            "easting {x} is in zone {z} ({z}xxxxxx m), not EPSG:{epsg}'s zone {zone}: \
+             use EPSG:{}",
+            4513 + (z - 25)
+        )),
+        (Some(zone), None) => Err(format!(
             "easting {x} lacks zone {zone}'s prefix ({zone}xxxxxx m) that EPSG:{epsg} has: \
              for eastings without the prefix use EPSG:{}",
             4534 + (cm - 75) / 3
         )),
-        None if x >= 1_000_000.0 => Err(format!(
-            "easting {x} carries a zone prefix that EPSG:{epsg} does not have: use EPSG:{}",
-            4513 + (cm - 75) / 3
+        (None, Some(z)) => Err(format!(
+            "easting {x} carries zone {z}'s prefix, which EPSG:{epsg} does not have: use \
+             EPSG:{}",
+            4513 + (z - 25)
+        )),
+        (None, None) if x >= 1_000_000.0 => Err(format!(
+            "easting {x} is no 3-degree Gauss–Krüger easting (0–1,000,000 m, or with a zone \
+             prefix 25–45)"
         )),
         _ => Ok(()),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn coords(crs: ImportCrs, notes: &Notes) -> Coords<'_> {
-        Coords::for_file("t.geojson", &Value::Null, Some(crs), notes).expect("builds")
-    }
-
-    #[test]
-    fn names_as_tools_write_them() {
-        for (name, crs) in [
-            ("wgs84", ImportCrs::Wgs84),
-            ("EPSG:4326", ImportCrs::Wgs84),
-            ("urn:ogc:def:crs:OGC:1.3:CRS84", ImportCrs::Wgs84),
-            ("urn:ogc:def:crs:EPSG::4490", ImportCrs::Cgcs2000),
-            ("urn:ogc:def:crs:EPSG::3857", ImportCrs::WebMercator),
-            ("EPSG:900913", ImportCrs::WebMercator),
-            (
-                "http://www.opengis.net/def/crs/EPSG/0/4528",
-                ImportCrs::GaussKruger { epsg: 4528 },
-            ),
-            ("epsg:4549", ImportCrs::GaussKruger { epsg: 4549 }),
-            ("gcj02", ImportCrs::Gcj02),
-            ("BD-09", ImportCrs::Bd09),
-        ] {
-            assert_eq!(ImportCrs::parse(name), Ok(crs), "{name}");
-        }
-        let err = ImportCrs::parse("EPSG:32651").expect_err("UTM is not supported");
-        assert!(
-            err.contains("EPSG:32651") && err.contains("EPSG:3857"),
-            "{err}"
-        );
-        assert_eq!(gauss_kruger(4528), (120, Some(40)));
-        assert_eq!(gauss_kruger(4549), (120, None));
-        assert_eq!(gauss_kruger(4513), (75, Some(25)));
-        assert_eq!(gauss_kruger(4554), (135, None));
-    }
-
-    #[test]
-    fn the_legacy_crs_member_is_read_and_unknown_ones_refused() {
-        let v: Value = serde_json::from_str(
-            r#"{"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}}"#,
-        )
-        .expect("json");
-        assert_eq!(
-            declared("f", &v).expect("read"),
-            Some(ImportCrs::WebMercator)
-        );
-        let v: Value =
-            serde_json::from_str(r#"{"crs": {"type": "EPSG", "properties": {"code": 4490}}}"#)
-                .expect("json");
-        assert_eq!(declared("f", &v).expect("read"), Some(ImportCrs::Cgcs2000));
-        let v: Value = serde_json::from_str(
-            r#"{"crs": {"type": "name", "properties": {"name": "EPSG:2385"}}}"#,
-        )
-        .expect("json");
-        let e = declared("f", &v)
-            .expect_err("Xian 1980 is refused")
-            .to_string();
-        assert!(
-            e.contains("f: `crs` member") && e.contains("EPSG:2385"),
-            "{e}"
-        );
-        assert_eq!(declared("f", &Value::Null).expect("none"), None);
-    }
-
-    /// EPSG Guidance Note 7-2 (Coordinate Conversions and Transformations), the Popular
-    /// Visualisation Pseudo Mercator example: 24°22'54.433"N, 100°20'00"W ↔
-    /// E −11 169 055.58 m, N 2 800 000.00 m.
-    #[test]
-    fn web_mercator_matches_the_epsg_guidance_note() {
-        let notes = Notes::default();
-        let c = coords(ImportCrs::WebMercator, &notes);
-        let (lon, lat) = c
-            .proj
-            .as_ref()
-            .map(|(from, to)| {
-                let mut p = (-11_169_055.58, 2_800_000.00, 0.0);
-                proj4rs::transform::transform(from, to, &mut p).expect("transforms");
-                (p.0.to_degrees(), p.1.to_degrees())
-            })
-            .expect("projected");
-        let want_lat = 24.0 + 22.0 / 60.0 + 54.433 / 3600.0;
-        let want_lon = -(100.0 + 20.0 / 60.0);
-        assert!((lon - want_lon).abs() < 1e-7, "{lon}");
-        assert!((lat - want_lat).abs() < 1e-7, "{lat}");
-        // Qingdao in Web Mercator comes back where it was.
-        let (x, y) = (
-            120.38_f64.to_radians() * 6_378_137.0,
-            (std::f64::consts::FRAC_PI_4 + 36.07_f64.to_radians() / 2.0)
-                .tan()
-                .ln()
-                * 6_378_137.0,
-        );
-        let (lon, lat) = c.to_wgs84(x, y).expect("in China");
-        assert!(
-            (lon - 120.38).abs() < 1e-9 && (lat - 36.07).abs() < 1e-9,
-            "{lon} {lat}"
-        );
-    }
-
-    /// CGCS2000 Gauss–Krüger at 120°E against PROJ 9.5.1 (pyproj 3.7.2,
-    /// `Transformer.from_crs("EPSG:4490", "EPSG:4549")`): (120°, 36.07°) ↔
-    /// (500 000.0000, 3 993 309.8458) m, (120.38°, 36.07°) ↔ (534 231.9745, 3 993 376.6824),
-    /// (121.4°, 36.9°) ↔ (624 782.8415, 4 086 328.7555); EPSG:4528 the same with 40 000 000 m
-    /// added to the easting. Held within 1e-6° (~0.1 m).
-    #[test]
-    fn gauss_kruger_zone_40_matches_proj() {
-        let notes = Notes::default();
-        let unprefixed = coords(ImportCrs::GaussKruger { epsg: 4549 }, &notes);
-        let prefixed = coords(ImportCrs::GaussKruger { epsg: 4528 }, &notes);
-        for ((lon, lat), (e, n)) in [
-            ((120.0, 36.07), (500_000.0, 3_993_309.845_8)),
-            ((120.38, 36.07), (534_231.974_5, 3_993_376.682_4)),
-            ((121.4, 36.9), (624_782.841_5, 4_086_328.755_5)),
-        ] {
-            for (c, e) in [(&unprefixed, e), (&prefixed, e + 40_000_000.0)] {
-                let (x, y) = c.to_wgs84(e, n).expect("Qingdao");
-                assert!((x - lon).abs() < 1e-6 && (y - lat).abs() < 1e-6, "{x} {y}");
-            }
-        }
-        // The wrong one of the pair is refused with the right code named.
-        let e = prefixed
-            .to_wgs84(534_231.974_5, 3_993_376.682_4)
-            .expect_err("no prefix");
-        assert!(e.contains("EPSG:4549"), "{e}");
-        let e = unprefixed
-            .to_wgs84(40_534_231.974_5, 3_993_376.682_4)
-            .expect_err("prefix");
-        assert!(e.contains("EPSG:4528"), "{e}");
-    }
-
-    #[test]
-    fn positions_that_are_not_what_was_declared_are_refused_with_a_hint() {
-        let notes = Notes::default();
-        let wgs = coords(ImportCrs::Wgs84, &notes);
-        assert!(wgs.to_wgs84(120.38, 36.07).is_ok());
-        let e = wgs.to_wgs84(500_000.0, 3_992_442.5).expect_err("metres");
-        assert!(e.contains("projected metres") && e.contains("--crs"), "{e}");
-        let e = wgs.to_wgs84(36.07, 120.38).expect_err("swapped");
-        assert!(e.contains("swapped"), "{e}");
-        let e = wgs.to_wgs84(2.35, 48.85).expect_err("Paris");
-        assert!(e.contains("far outside China"), "{e}");
-        let e = wgs.to_wgs84(f64::NAN, 36.0).expect_err("NaN");
-        assert!(e.contains("not a pair of numbers"), "{e}");
-    }
-}
+#[path = "crs_tests.rs"]
+mod tests;

@@ -140,6 +140,13 @@ pub(super) fn features<'v>(file: &str, v: &'v Value) -> Result<Vec<Feature<'v>>,
         file,
         place: "top level".into(),
     };
+    if v.get("UTF8Encoding").and_then(Value::as_bool) == Some(true) {
+        return Err(top.err(
+            "is an ECharts map JSON with compressed coordinates (`UTF8Encoding`, \
+             `encodeOffsets`): export the map as plain GeoJSON (DataV GeoAtlas offers it) or \
+             decode it first",
+        ));
+    }
     if v.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err(top.err("is not a GeoJSON FeatureCollection"));
     }

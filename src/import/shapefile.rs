@@ -126,78 +126,142 @@ pub(super) fn layer(ex: &Export, stem: &str) -> Result<Option<JsonFile>, ImportE
         }
     };
     let declared_encoding = ex.encoding.or(cpg);
-    let encodings: Vec<&'static encoding_rs::Encoding> = match declared_encoding {
-        Some(e) => vec![e],
-        None => vec![encoding_rs::UTF_8, encoding_rs::GB18030],
-    };
-    let mut last_problem = None;
-    for (k, &encoding) in encodings.iter().enumerate() {
-        let features = read_layer(&shp, &dbf, encoding)?;
-        match text_problem(&features, encoding, declared_encoding.is_some()) {
-            None => {
-                if encoding != encoding_rs::UTF_8 || declared_encoding.is_some() {
-                    ex.notes.add(format!(
-                        "{}: attribute table read as {}{}",
-                        dbf.name,
-                        encoding.name(),
-                        match (ex.encoding, cpg) {
-                            (Some(_), _) => " (--encoding)",
-                            (None, Some(_)) => " (its .cpg)",
-                            (None, None) if k > 0 => " (not UTF-8)",
-                            _ => "",
-                        }
-                    ));
-                }
-                let mut collection = json!({"type": "FeatureCollection", "features": features});
-                if let Some(c) = declared {
-                    collection["crs"] = json!({"type": "name", "properties": {"name": c.code()}});
-                }
-                return Ok(Some(JsonFile {
-                    name,
-                    value: collection,
-                }));
+    let (encoding, features) = match declared_encoding {
+        Some(e) => {
+            let features = read_layer(&shp, &dbf, e)?;
+            if let Some(problem) = text_problem(&features, e, true) {
+                return Err(illegible(&dbf.name, problem, e.name()));
             }
-            Some(problem) => last_problem = Some(problem),
+            (e, features)
         }
+        None => {
+            // UTF-8 where it reads and its non-ASCII text is mostly Chinese (or there is
+            // none); else GBK/GB18030 where that reads; the more Chinese reading wins.
+            let utf8 = read_layer(&shp, &dbf, encoding_rs::UTF_8)?;
+            let u = Legibility::of(&utf8);
+            if u.replaced.is_none() && (u.non_ascii == 0 || u.cjk * 2 >= u.non_ascii) {
+                (encoding_rs::UTF_8, utf8)
+            } else {
+                let gbk = read_layer(&shp, &dbf, encoding_rs::GB18030)?;
+                let g = Legibility::of(&gbk);
+                if g.replaced.is_none() && (u.replaced.is_some() || g.cjk > u.cjk) {
+                    (encoding_rs::GB18030, gbk)
+                } else if u.replaced.is_none() {
+                    (encoding_rs::UTF_8, utf8)
+                } else {
+                    let problem = g.replaced.or(u.replaced).unwrap_or_default();
+                    return Err(illegible(&dbf.name, problem, "UTF-8 or GBK"));
+                }
+            }
+        }
+    };
+    if encoding != encoding_rs::UTF_8 || declared_encoding.is_some() {
+        ex.notes.add(format!(
+            "{}: attribute table read as {}{}",
+            dbf.name,
+            encoding.name(),
+            match (ex.encoding, cpg) {
+                (Some(_), _) => " (--encoding)",
+                (None, Some(_)) => " (its .cpg)",
+                (None, None) => " (not UTF-8)",
+            }
+        ));
     }
-    let (record, field, text) = last_problem.unwrap_or_default();
-    Err(ImportError::Feature {
-        file: dbf.name.clone(),
+    let mut collection = json!({"type": "FeatureCollection", "features": features});
+    if let Some(c) = declared {
+        collection["crs"] = json!({
+            "type": "name",
+            "properties": {"name": c.code(), "from_prj": true}
+        });
+    }
+    Ok(Some(JsonFile {
+        name,
+        value: collection,
+    }))
+}
+
+/// A table's text that is not legible in `tried`, named by record and field.
+fn illegible(
+    dbf: &str,
+    (record, field, text): (usize, String, String),
+    tried: &str,
+) -> ImportError {
+    ImportError::Feature {
+        file: dbf.to_string(),
         place: format!("record {record}, field `{field}`"),
         message: format!(
-            "text {text:?} is not legible in {}: give the right encoding with a .cpg file \
-             or --encoding (utf-8, gbk, gb18030)",
-            encodings
-                .iter()
-                .map(|e| e.name())
-                .collect::<Vec<_>>()
-                .join(" or ")
+            "text {text:?} is not legible in {tried}: give the right encoding with a .cpg file \
+             or --encoding (utf-8, gbk, gb18030)"
         ),
+    }
+}
+
+/// How a reading of a table's text came out: the first text with a replacement character
+/// (record, field, text), and how many of its non-ASCII characters are Chinese (CJK
+/// Unified Ideographs).
+struct Legibility {
+    replaced: Option<(usize, String, String)>,
+    cjk: usize,
+    non_ascii: usize,
+}
+
+impl Legibility {
+    fn of(features: &[Value]) -> Self {
+        let mut out = Legibility {
+            replaced: None,
+            cjk: 0,
+            non_ascii: 0,
+        };
+        for (i, field, text) in texts(features) {
+            if out.replaced.is_none() && text.contains('\u{fffd}') {
+                out.replaced = Some((i, field.to_string(), text.to_string()));
+            }
+            for c in text.chars().filter(|c| !c.is_ascii()) {
+                out.non_ascii += 1;
+                out.cjk += usize::from(is_cjk(c));
+            }
+        }
+        out
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// Every text property of the features: (record, field, text).
+fn texts(features: &[Value]) -> impl Iterator<Item = (usize, &str, &str)> {
+    features.iter().enumerate().flat_map(|(i, f)| {
+        f.get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(move |(field, v)| v.as_str().map(|s| (i, field.as_str(), s)))
     })
 }
 
-/// The first text of the features that did not decode (record, field, text): one with
-/// the replacement character, or — where GBK was declared — one whose bytes are UTF-8
-/// Chinese (the mojibake a wrong `.cpg` gives).
+/// The first text of the features that is not legible as `encoding` (record, field,
+/// text): one with the replacement character, or — where a legacy encoding was declared —
+/// Chinese whose bytes read as UTF-8 Chinese (the mojibake a wrong `.cpg` gives; GBK text
+/// whose bytes merely happen to be valid UTF-8, like 住宅, reads as other scripts and
+/// passes).
 fn text_problem(
     features: &[Value],
     encoding: &'static encoding_rs::Encoding,
     declared: bool,
 ) -> Option<(usize, String, String)> {
-    for (i, f) in features.iter().enumerate() {
-        let Some(props) = f.get("properties").and_then(Value::as_object) else {
-            continue;
-        };
-        for (field, v) in props {
-            let Some(s) = v.as_str() else { continue };
-            let garbled = s.contains('\u{fffd}')
-                || (declared && encoding != encoding_rs::UTF_8 && !s.is_ascii() && {
-                    let (bytes, _, _) = encoding.encode(s);
-                    std::str::from_utf8(&bytes).is_ok()
-                });
-            if garbled {
-                return Some((i, field.clone(), s.to_string()));
-            }
+    for (i, field, s) in texts(features) {
+        let garbled = s.contains('\u{fffd}')
+            || (declared && encoding != encoding_rs::UTF_8 && !s.is_ascii() && {
+                let (bytes, _, _) = encoding.encode(s);
+                std::str::from_utf8(&bytes).is_ok_and(|u| {
+                    let non_ascii = u.chars().filter(|c| !c.is_ascii()).count();
+                    let cjk = u.chars().filter(|c| is_cjk(*c)).count();
+                    non_ascii >= 2 && cjk * 10 >= non_ascii * 9
+                })
+            });
+        if garbled {
+            return Some((i, field.to_string(), s.to_string()));
         }
     }
     None
@@ -315,6 +379,25 @@ mod tests {
         assert_eq!(property_name("party_bran"), "party_branch");
         assert_eq!(property_name("party_br_1"), "party_branch_en");
         assert_eq!(property_name("Shape_Area"), "shape_area");
+    }
+
+    #[test]
+    fn short_gbk_text_is_legible_and_utf8_read_as_gbk_is_not() {
+        let features = |text: &str| vec![json!({"properties": {"use": text}})];
+        // 住宅's GBK bytes (D7A1 D5AC) happen to be valid UTF-8 (Hebrew, Armenian): legible.
+        assert_eq!(
+            text_problem(&features("住宅"), encoding_rs::GBK, true),
+            None
+        );
+        // UTF-8 Chinese decoded as GBK (a wrong .cpg): refused.
+        let (garbled, _, _) = encoding_rs::GBK.decode("市北区辽宁路街道".as_bytes());
+        let problem = text_problem(&features(&garbled), encoding_rs::GBK, true);
+        assert_eq!(problem.map(|p| p.1), Some("use".to_string()));
+        // Without a .cpg, the reading that is Chinese wins.
+        let (gbk_bytes, _, _) = encoding_rs::GBK.encode("住宅");
+        let (as_utf8, _, _) = encoding_rs::UTF_8.decode(&gbk_bytes);
+        let u = Legibility::of(&features(&as_utf8));
+        assert!(u.replaced.is_none() && u.cjk == 0 && u.non_ascii > 0);
     }
 
     #[test]

@@ -15,16 +15,12 @@ pub fn from_wkt(wkt: &str) -> Result<ImportCrs, String> {
         .split_once('"')
         .and_then(|(_, rest)| rest.split_once('"'))
         .map_or("", |(name, _)| name);
-    // In WKT 1 the outermost object's AUTHORITY comes last.
-    if let Some(at) = upper.rfind("AUTHORITY[\"EPSG\"") {
-        let code: String = upper[at + 17..]
-            .chars()
-            .skip_while(|c| !c.is_ascii_digit())
-            .take_while(char::is_ascii_digit)
-            .collect();
-        if upper.trim_end().ends_with("]]") || upper[at..].matches(']').count() <= 2 {
-            return ImportCrs::parse(&format!("EPSG:{code}"));
-        }
+    // The outermost object's own AUTHORITY (depth 1, outside quotes); one that names a
+    // system not supported falls through to the names and parameters below.
+    if let Some(code) = outer_authority(&upper)
+        && let Ok(crs) = ImportCrs::parse(&format!("EPSG:{code}"))
+    {
+        return Ok(crs);
     }
     let cgcs = upper.contains("CGCS")
         || upper.contains("CHINA_GEODETIC_COORDINATE_SYSTEM_2000")
@@ -88,6 +84,33 @@ pub fn from_wkt(wkt: &str) -> Result<ImportCrs, String> {
     Err(unsupported())
 }
 
+/// The EPSG code of the `AUTHORITY["EPSG","…"]` directly inside the outermost object
+/// (bracket depth 1, quoted text skipped), if it has one.
+fn outer_authority(upper: &str) -> Option<String> {
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for (i, c) in upper.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '[' | '(' if !quoted => depth += 1,
+            ']' | ')' if !quoted => depth = depth.saturating_sub(1),
+            'A' if !quoted && depth == 1 => {
+                let rest = upper.get(i..)?;
+                if let Some(after) = rest.strip_prefix("AUTHORITY[\"EPSG\"") {
+                    let code: String = after
+                        .chars()
+                        .skip_while(|c| !c.is_ascii_digit())
+                        .take_while(char::is_ascii_digit)
+                        .collect();
+                    return (!code.is_empty()).then_some(code);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +127,20 @@ mod tests {
         // GDAL / QGIS (OGC WKT with authorities: the outermost one counts).
         let ogc = r#"PROJCS["WGS 84 / Pseudo-Mercator",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Mercator_1SP"],PARAMETER["central_meridian",0],UNIT["metre",1],AUTHORITY["EPSG","3857"]]"#;
         assert_eq!(from_wkt(ogc), Ok(ImportCrs::WebMercator));
+        // Authorities only inside (a unit's, a datum's): read by name and parameters.
+        let inner = esri.replace(
+            r#"UNIT["Meter",1.0]]"#,
+            r#"UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH]]"#,
+        );
+        assert_eq!(from_wkt(&inner), Ok(ImportCrs::GaussKruger { epsg: 4549 }));
+        // Truncated at an authority, a full-width comma, non-ASCII text: refused, no panic.
+        assert!(from_wkt(r#"PROJCS["x",AUTHORITY["EPSG""#).is_err());
+        assert_eq!(
+            from_wkt(r#"GEOGCS["x",AUTHORITY["EPSG"，"4490"]]"#),
+            Ok(ImportCrs::Cgcs2000),
+            "read leniently"
+        );
+        assert!(from_wkt(&"x坐标系".repeat(30)).is_err());
         let wgs = r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
         assert_eq!(from_wkt(wgs), Ok(ImportCrs::Wgs84));
         let cgcs = r#"GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]"#;

@@ -95,6 +95,10 @@ pub(super) fn new_id(now: i64, hash: &str, taken: &[Entry]) -> String {
 /// The entry an id names: the whole id, or a prefix only one entry has (as git takes
 /// hashes). Errors say which ids there are, or that the prefix is ambiguous.
 pub(super) fn find<'a>(entries: &'a [Entry], id: &str) -> Result<&'a Entry, String> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err("give the id of a kept snapshot (`citygrid history` lists them)".into());
+    }
     if let Some(e) = entries.iter().find(|e| e.id == id) {
         return Ok(e);
     }

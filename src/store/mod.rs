@@ -106,8 +106,11 @@ impl Store {
     /// history: `source` is the file it came from (its name is kept), `summary` what
     /// validation said. Writes, each atomic, in this order: the snapshot into the history
     /// (once per content), the index (pruned to the last `keep`), the current snapshot;
-    /// then snapshots no entry names any more are removed. An unreadable index is moved
-    /// aside (`index.ron.unreadable`) and a new one begun: the accept never fails for it.
+    /// then the files of the entries pruned now are removed where no kept entry names them.
+    /// The snapshot on show before, when the history does not have it, is kept first. An
+    /// unparsable index is moved aside (`index.ron.unreadable`, its files left alone) and
+    /// a new one begun; an index that cannot be read at all is left as it is and the
+    /// snapshot accepted without an entry.
     pub fn accept(&self, bytes: &[u8], source: &str, summary: Summary) -> Result<Entry, SaveError> {
         self.record(bytes, source, summary, None)
     }
@@ -124,18 +127,48 @@ impl Store {
             file: history.display().to_string(),
             source,
         })?;
-        let hash = blake3::hash(bytes).to_hex().to_string();
-        let mut index = match self.read_index() {
-            Ok(i) => i,
-            Err(_) => {
+        let (mut index, index_whole) = match self.read_index() {
+            Ok(i) => (i, true),
+            Err(HistoryError::Index { .. }) => {
+                // Unparsable: set aside (never overwritten), and begin a new one.
                 let index = history.join(INDEX);
-                let _ = std::fs::rename(&index, history.join(format!("{INDEX}.unreadable")));
-                Index::default()
+                let aside = history.join(format!("{INDEX}.unreadable"));
+                std::fs::rename(&index, &aside).map_err(|source| SaveError::Io {
+                    file: index.display().to_string(),
+                    source,
+                })?;
+                (Index::default(), false)
             }
+            // Unreadable (permissions, a failing disk): accept without touching the history.
+            Err(_) => return self.accept_without_history(bytes, source, summary),
         };
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
+        // The snapshot on show before the history began (or before an index was lost)
+        // is kept first, so that it can be rolled back to.
+        if let Ok(current) = std::fs::read(self.accepted_path()) {
+            let hash = hash_of(&current);
+            if !index.entries.iter().any(|e| e.hash == hash)
+                && let Ok(loaded) = crate::snapshot::load_bytes(
+                    &self.accepted_path().display().to_string(),
+                    &current,
+                    DEFAULT_SIZE_LIMIT,
+                )
+            {
+                let before = Entry {
+                    id: history::new_id(now, &hash, &index.entries),
+                    accepted_at: Time(now),
+                    source: format!("{ACCEPTED} (on show before)"),
+                    hash,
+                    summary: Summary::of(&loaded),
+                    rollback_of: None,
+                };
+                self.keep_file(&before, &current)?;
+                index.entries.push(before);
+            }
+        }
+        let hash = hash_of(bytes);
         let entry = Entry {
             id: history::new_id(now, &hash, &index.entries),
             accepted_at: Time(now),
@@ -146,13 +179,10 @@ impl Store {
             summary,
             rollback_of,
         };
-        let kept = history.join(entry.file_name());
-        if !kept.exists() {
-            write_atomic(&kept, bytes)?;
-        }
+        self.keep_file(&entry, bytes)?;
         index.entries.push(entry.clone());
         let drop = index.entries.len().saturating_sub(self.keep);
-        index.entries.drain(..drop);
+        let dropped: Vec<Entry> = index.entries.drain(..drop).collect();
         let text =
             ron::ser::to_string_pretty(&index, ron::ser::PrettyConfig::default()).map_err(|e| {
                 SaveError::Io {
@@ -162,17 +192,48 @@ impl Store {
             })?;
         write_atomic(&history.join(INDEX), text.as_bytes())?;
         write_atomic(&self.accepted_path(), bytes)?;
-        // Snapshots no entry names any more (best effort: a leftover is removed next time).
-        if let Ok(files) = std::fs::read_dir(&history) {
-            for f in files.flatten() {
-                let name = f.file_name().to_string_lossy().into_owned();
-                let named = index.entries.iter().any(|e| e.file_name() == name);
-                if name.ends_with(".ron") && name != INDEX && !named {
-                    let _ = std::fs::remove_file(f.path());
+        // The files of the entries pruned now, where no kept entry names them any more
+        // (only those: a file this index does not know is never removed).
+        if index_whole {
+            for e in dropped {
+                if !index.entries.iter().any(|k| k.hash == e.hash) {
+                    let _ = std::fs::remove_file(history.join(e.file_name()));
                 }
             }
         }
         Ok(entry)
+    }
+
+    /// The current snapshot written without a history entry (the history could not be
+    /// read; the accept must not fail for it).
+    fn accept_without_history(
+        &self,
+        bytes: &[u8],
+        source: &str,
+        summary: Summary,
+    ) -> Result<Entry, SaveError> {
+        write_atomic(&self.accepted_path(), bytes)?;
+        let hash = hash_of(bytes);
+        Ok(Entry {
+            id: history::new_id(0, &hash, &[]),
+            accepted_at: Time(0),
+            source: source.to_string(),
+            hash,
+            summary,
+            rollback_of: None,
+        })
+    }
+
+    /// Writes a kept snapshot's file unless a whole one is there (one that rotted on disk,
+    /// its hash no longer its name, is written again).
+    fn keep_file(&self, entry: &Entry, bytes: &[u8]) -> Result<(), SaveError> {
+        let kept = self.history_dir().join(entry.file_name());
+        let whole = std::fs::read(&kept).is_ok_and(|b| hash_of(&b) == entry.hash);
+        if whole {
+            Ok(())
+        } else {
+            write_atomic(&kept, bytes)
+        }
     }
 
     fn history_dir(&self) -> PathBuf {
@@ -203,13 +264,19 @@ impl Store {
     /// The id of the history entry that is the current snapshot: the newest whose hash is
     /// the accepted file's (`None` when nothing was accepted, or it is not in the history).
     pub fn current_id(&self) -> Option<String> {
-        let bytes = std::fs::read(self.accepted_path()).ok()?;
-        let hash = blake3::hash(&bytes).to_hex().to_string();
+        let hash = self.current_hash()?;
         self.history()
             .ok()?
             .into_iter()
             .find(|e| e.hash == hash)
             .map(|e| e.id)
+    }
+
+    /// The BLAKE3 hash (hex) of the snapshot on show (`None`: nothing accepted).
+    pub fn current_hash(&self) -> Option<String> {
+        std::fs::read(self.accepted_path())
+            .ok()
+            .map(|b| hash_of(&b))
     }
 
     /// Makes the snapshot of history entry `id` (the whole id or a prefix only one has)
@@ -252,7 +319,7 @@ impl Store {
         source: &str,
         summary: Summary,
     ) -> Result<Entry, SaveError> {
-        let hash = blake3::hash(bytes).to_hex().to_string();
+        let hash = hash_of(bytes);
         let kept = self
             .history()
             .ok()
@@ -264,6 +331,11 @@ impl Store {
     }
 }
 
+/// BLAKE3 of bytes as 64 hex digits.
+fn hash_of(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
+}
+
 /// How a rollback's entry names its source: the original file, marked.
 fn rollback_source(entry: &Entry) -> String {
     match &entry.rollback_of {
@@ -273,167 +345,4 @@ fn rollback_source(entry: &Entry) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn temp_store(name: &str) -> Store {
-        let dir =
-            std::env::temp_dir().join(format!("citygrid-store-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        Store::new(dir)
-    }
-
-    #[test]
-    fn starts_from_the_demo_then_from_what_was_accepted() {
-        let store = temp_store("accept");
-        assert!(matches!(store.startup(), Ok(Startup::Demo(_, None))));
-        let mut s = crate::demo::load_demo().expect("demo").snapshot;
-        s.source = "accepted by a curator".into();
-        let text = crate::snapshot::to_ron(&s).expect("encodes");
-        store
-            .accept(
-                text.as_bytes(),
-                "/media/usb/accepted.ron",
-                Summary::default(),
-            )
-            .expect("accepted");
-        match store.startup() {
-            Ok(Startup::Accepted(l)) => assert_eq!(l.snapshot.source, "accepted by a curator"),
-            other => panic!("expected the accepted snapshot, got {other:?}"),
-        }
-        let _ = std::fs::remove_dir_all(store.dir());
-    }
-
-    #[test]
-    fn a_broken_accepted_file_falls_back_to_the_demo_with_the_reason() {
-        let store = temp_store("broken");
-        std::fs::create_dir_all(store.dir()).expect("dir");
-        std::fs::write(store.accepted_path(), "(schema: 1, exported_at: ").expect("write");
-        match store.startup() {
-            Ok(Startup::Demo(_, Some(e))) => {
-                assert!(e.to_string().contains("snapshot.ron:1:"), "{e}")
-            }
-            other => panic!("expected the demo with a reason, got {other:?}"),
-        }
-        let _ = std::fs::remove_dir_all(store.dir());
-    }
-
-    /// The demo's snapshot with its `source` set to tell the versions apart.
-    fn version(k: usize) -> (Vec<u8>, Summary) {
-        let mut s = crate::demo::load_demo().expect("demo").snapshot;
-        s.source = format!("version {k}");
-        let summary = Summary {
-            regions: s.regions.len(),
-            buildings: s.buildings.len(),
-            ..Summary::default()
-        };
-        (
-            crate::snapshot::to_ron(&s).expect("encodes").into_bytes(),
-            summary,
-        )
-    }
-
-    #[test]
-    fn the_history_keeps_the_last_n_and_rolls_back_to_any() {
-        let store = temp_store("history").with_keep(3);
-        let mut ids = Vec::new();
-        for k in 0..5 {
-            let (bytes, summary) = version(k);
-            let e = store
-                .accept(&bytes, &format!("/media/usb/v{k}.ron"), summary)
-                .expect("accepted");
-            assert_eq!(e.source, format!("v{k}.ron"));
-            ids.push(e.id);
-        }
-        let h = store.history().expect("reads");
-        assert_eq!(
-            h.iter().map(|e| e.source.as_str()).collect::<Vec<_>>(),
-            ["v4.ron", "v3.ron", "v2.ron"],
-            "newest first, the last 3"
-        );
-        assert_eq!(store.current_id().as_deref(), Some(ids[4].as_str()));
-        // Only the kept ones' files remain.
-        let files = std::fs::read_dir(store.dir().join(history::HISTORY_DIR))
-            .expect("dir")
-            .count();
-        assert_eq!(files, 3 + 1, "three snapshots and the index");
-
-        // Back to v2: current again, and recorded as a change of its own.
-        let (entry, loaded) = store.rollback(&ids[2]).expect("rolls back");
-        assert_eq!(loaded.snapshot.source, "version 2");
-        assert_eq!(entry.rollback_of.as_deref(), Some(ids[2].as_str()));
-        assert_eq!(entry.source, "v2.ron (rollback)");
-        match store.startup() {
-            Ok(Startup::Accepted(l)) => assert_eq!(l.snapshot.source, "version 2"),
-            other => panic!("{other:?}"),
-        }
-        let h = store.history().expect("reads");
-        assert_eq!(h[0].id, entry.id);
-        assert_eq!(store.current_id().as_deref(), Some(entry.id.as_str()));
-        // Keeping 3, v2's own entry has now gone; its content stays, named by the rollback.
-        assert_eq!(
-            h.iter().map(|e| e.source.as_str()).collect::<Vec<_>>(),
-            ["v2.ron (rollback)", "v4.ron", "v3.ron"]
-        );
-        assert!(
-            store
-                .dir()
-                .join(history::HISTORY_DIR)
-                .join(h[0].file_name())
-                .exists()
-        );
-
-        // An id no longer kept, and an ambiguous prefix, are refused and change nothing.
-        let e = store
-            .rollback(&ids[0])
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(e.contains("no snapshot"), "{e}");
-        let _ = std::fs::remove_dir_all(store.dir());
-    }
-
-    #[test]
-    fn a_damaged_kept_snapshot_or_index_loses_nothing() {
-        let store = temp_store("damaged");
-        let (bytes, summary) = version(0);
-        let first = store.accept(&bytes, "v0.ron", summary).expect("accepted");
-        let (bytes, summary) = version(1);
-        store.accept(&bytes, "v1.ron", summary).expect("accepted");
-        // The kept file of v0 rots on disk: the rollback is refused, v1 stays on show.
-        let kept = store
-            .dir()
-            .join(history::HISTORY_DIR)
-            .join(first.file_name());
-        std::fs::write(&kept, "(schema: 2, regions: [").expect("write");
-        let e = store
-            .rollback(&first.id)
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(e.contains("does not load, nothing was changed"), "{e}");
-        match store.startup() {
-            Ok(Startup::Accepted(l)) => assert_eq!(l.snapshot.source, "version 1"),
-            other => panic!("{other:?}"),
-        }
-        // An unreadable index: listing says so; the next accept moves it aside and goes on.
-        let index = store.dir().join(history::HISTORY_DIR).join(history::INDEX);
-        std::fs::write(&index, "garbage").expect("write");
-        let e = store
-            .history()
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(
-            e.contains("index.ron: the history index is unreadable"),
-            "{e}"
-        );
-        let (bytes, summary) = version(2);
-        store
-            .accept(&bytes, "v2.ron", summary)
-            .expect("accepted anyway");
-        assert_eq!(store.history().expect("a new index").len(), 1);
-        assert!(index.with_file_name("index.ron.unreadable").exists());
-        let _ = std::fs::remove_dir_all(store.dir());
-    }
-}
+mod tests;

@@ -3,9 +3,18 @@
 
 use std::path::{Path, PathBuf};
 
-/// Snapshot files a curator can pick: the watch folder, removable media and the data
-/// directory; newest first.
-pub fn candidate_files(watch: Option<&Path>, data_dir: Option<&Path>) -> Vec<PathBuf> {
+/// What a search for snapshot files found: the files, newest first (12 at most), and
+/// each folder searched with how many snapshot files it held — shown to the curator, so
+/// an empty list says where it looked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Found {
+    pub files: Vec<PathBuf>,
+    pub searched: Vec<(PathBuf, usize)>,
+}
+
+/// Snapshot files a curator can pick: the watch folder, removable media (`/media`,
+/// `/run/media`, `/mnt`, two levels down) and the data directory; newest first.
+pub fn candidate_files(watch: Option<&Path>, data_dir: Option<&Path>) -> Found {
     let mut dirs: Vec<PathBuf> = Vec::new();
     dirs.extend(watch.map(Path::to_path_buf));
     for base in ["/media", "/run/media", "/mnt"] {
@@ -16,10 +25,13 @@ pub fn candidate_files(watch: Option<&Path>, data_dir: Option<&Path>) -> Vec<Pat
     }
     dirs.extend(data_dir.map(Path::to_path_buf));
     let mut files: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+    let mut searched = Vec::new();
     for d in dirs {
         let Ok(entries) = std::fs::read_dir(&d) else {
+            searched.push((d, 0));
             continue;
         };
+        let before = files.len();
         for e in entries.flatten() {
             let p = e.path();
             if p.extension().and_then(|x| x.to_str()) == Some("ron")
@@ -30,10 +42,14 @@ pub fn candidate_files(watch: Option<&Path>, data_dir: Option<&Path>) -> Vec<Pat
                 files.push((m.modified().unwrap_or(std::time::UNIX_EPOCH), p));
             }
         }
+        searched.push((d, files.len() - before));
     }
     files.sort_by_key(|f| std::cmp::Reverse(f.0));
     files.dedup_by(|a, b| a.1 == b.1);
-    files.into_iter().map(|f| f.1).take(12).collect()
+    Found {
+        files: files.into_iter().map(|f| f.1).take(12).collect(),
+        searched,
+    }
 }
 
 fn read_dirs(p: &Path) -> Vec<PathBuf> {

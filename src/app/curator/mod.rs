@@ -25,7 +25,7 @@ use crate::app::base::swap::{Decide, LoadSnapshot};
 use crate::app::base::{AppSystems, CuratorMode, HallConfig};
 use crate::config::PinHash;
 
-pub use files::candidate_files;
+pub use files::{Found, candidate_files};
 pub use gate::{GateAnswer, PinGate};
 
 /// Seconds a finger must rest in the corner to call the curator.
@@ -53,12 +53,12 @@ pub enum CuratorAction {
 #[derive(Resource, Debug, Clone, Default, PartialEq)]
 pub struct CuratorNote(pub Option<String>);
 
-/// Paths chosen in the system's file dialog, arriving from its thread (`None`: closed
-/// without a file, or no dialog on this system).
+/// Paths chosen in the system's file dialog, arriving from its thread with how long the
+/// dialog was open (`None`: closed without a file, or no dialog on this system).
 #[derive(Resource)]
 struct DialogInbox {
-    results: Mutex<Receiver<Option<PathBuf>>>,
-    sender: Sender<Option<PathBuf>>,
+    results: Mutex<Receiver<(Option<PathBuf>, std::time::Duration)>>,
+    sender: Sender<(Option<PathBuf>, std::time::Duration)>,
 }
 
 /// The PIN being entered, and the gate's last word on it.
@@ -263,10 +263,11 @@ fn act(
             (CuratorAction::OpenDialog, CuratorMode::Open) => {
                 let tx = inbox.sender.clone();
                 std::thread::spawn(move || {
+                    let opened = std::time::Instant::now();
                     let picked = rfd::FileDialog::new()
                         .add_filter("citygrid snapshot", &["ron"])
                         .pick_file();
-                    let _ = tx.send(picked);
+                    let _ = tx.send((picked, opened.elapsed()));
                 });
             }
             (CuratorAction::Apply, CuratorMode::Open) => {
@@ -284,18 +285,34 @@ fn act(
     }
 }
 
-fn dialog_results(inbox: Res<DialogInbox>, mut load: MessageWriter<LoadSnapshot>) {
+fn dialog_results(
+    inbox: Res<DialogInbox>,
+    mut load: MessageWriter<LoadSnapshot>,
+    mut note: ResMut<CuratorNote>,
+) {
     let Ok(rx) = inbox.results.lock() else {
         return;
     };
-    for picked in rx.try_iter() {
+    for (picked, open_for) in rx.try_iter() {
         match picked {
             Some(path) => {
+                note.0 = None;
                 load.write(LoadSnapshot { path, apply: false });
             }
-            None => {
-                info!("file dialog closed without a file (or none on this system: use the list)")
+            // A dialog nobody could have used: there is none on this machine.
+            None if open_for < NO_DIALOG_WITHIN => {
+                warn!("no system file dialog on this machine (no desktop portal)");
+                note.0 = Some(
+                    "这台机器没有系统文件对话框（无桌面门户）：请从上面的列表选择 / \
+                     This machine has no system file dialog (no desktop portal): \
+                     pick from the list above"
+                        .into(),
+                );
             }
+            None => info!("file dialog closed without a file"),
         }
     }
 }
+
+/// A file dialog that closes this soon was never shown (no portal or zenity answered).
+const NO_DIALOG_WITHIN: std::time::Duration = std::time::Duration::from_millis(700);

@@ -192,12 +192,13 @@ fn kept_snapshots(data_dir: &std::path::Path, keep: usize) -> Vec<(String, Optio
         Ok(e) => e,
         Err(e) => return vec![(format!("历史不可读 / History unreadable: {e}"), None)],
     };
-    let current = store.current_id();
+    // Every entry with the content on show is "on show" (a rollback repeats a content).
+    let current = store.current_hash();
     entries
         .iter()
         .take(HISTORY_SHOWN)
         .map(|e| {
-            let on_show = current.as_deref() == Some(e.id.as_str());
+            let on_show = current.as_deref() == Some(e.hash.as_str());
             let line = format!(
                 "{}{} · {} · {} regions · {} buildings · {} cases",
                 if on_show {
@@ -219,7 +220,7 @@ fn kept_snapshots(data_dir: &std::path::Path, keep: usize) -> Vec<(String, Optio
 fn curator_panel(
     city: &crate::snapshot::index::CityData,
     swapper: &Swapper,
-    files: Vec<PathBuf>,
+    found: super::Found,
     kept: Vec<(String, Option<PathBuf>)>,
     note: Option<String>,
 ) -> impl Bundle {
@@ -300,7 +301,20 @@ fn curator_panel(
             None => on_show.push(line),
         }
     }
-    let files: Vec<(String, PathBuf)> = files
+    // Where it looked, so an empty list is not a mystery.
+    let searched = found
+        .searched
+        .iter()
+        .map(|(d, n)| format!("{} ({n})", d.display()))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let searched = if found.files.is_empty() {
+        format!("没有找到快照文件 / No snapshot files in: {searched}")
+    } else {
+        format!("查找位置 / Searched: {searched}")
+    };
+    let files: Vec<(String, PathBuf)> = found
+        .files
         .into_iter()
         .map(|p| (p.display().to_string(), p))
         .collect();
@@ -334,10 +348,13 @@ fn curator_panel(
                     row_gap: px(8),
                     ..default()
                 },
-                Children::spawn(SpawnIter(
-                    files
-                        .into_iter()
-                        .map(|(name, p)| button_for(name, false, CuratorAction::Load(p))),
+                Children::spawn((
+                    Spawn(label(searched, size::SMALL, palette::TEXT_MUTED)),
+                    SpawnIter(
+                        files
+                            .into_iter()
+                            .map(|(name, p)| button_for(name, false, CuratorAction::Load(p))),
+                    ),
                 )),
             )),
             Spawn(button_for(

@@ -232,6 +232,24 @@ pub fn hall(
     (departments, metrics)
 }
 
+/// Thins a snapshot's metrics to what command centers commonly export: the daily series
+/// for the district only, and values for the district and its subdistricts (none per
+/// community, no per-region series). The ring must still look complete on such data
+/// (`scene::ring::gaps`); tests and the visual references use this.
+pub fn as_commonly_exported(s: &mut crate::snapshot::Snapshot) {
+    use crate::snapshot::Level;
+    let kept: Vec<String> = s
+        .regions
+        .iter()
+        .filter(|r| matches!(r.level, Level::District | Level::Street))
+        .map(|r| r.id.clone())
+        .collect();
+    for m in &mut s.metrics {
+        m.series_by_region.clear();
+        m.by_region.retain(|id, _| kept.contains(id));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

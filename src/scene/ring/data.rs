@@ -3,6 +3,7 @@
 //! district's and says so; where there is no earlier value, no trend is claimed.
 
 pub use super::alerts::{MAX_ALERTS, alerts, alerts_at};
+use super::gaps::{fill_gap, ranking};
 use super::governance;
 use super::layout::Slot;
 use crate::scene::format::Lang;
@@ -137,15 +138,15 @@ pub fn ring_region(city: &CityData, region: usize) -> usize {
 }
 
 /// The regions a ranking or heat strip compares.
-struct Peers {
+pub(super) struct Peers {
     /// Indices into the snapshot's regions.
-    regions: Vec<usize>,
+    pub(super) regions: Vec<usize>,
     /// The selected region where it is among them (it is not among its own children).
-    highlight: Option<usize>,
+    pub(super) highlight: Option<usize>,
 }
 
 /// Regions to compare the selected one with: its children, or its siblings if it has none.
-fn peers(city: &CityData, region: usize) -> Peers {
+pub(super) fn peers(city: &CityData, region: usize) -> Peers {
     let children = &city.index.children[region];
     if !children.is_empty() {
         return Peers {
@@ -165,7 +166,7 @@ fn peers(city: &CityData, region: usize) -> Peers {
     }
 }
 
-fn month_day(date: &str) -> String {
+pub(super) fn month_day(date: &str) -> String {
     date.get(5..10).unwrap_or(date).to_string()
 }
 
@@ -232,33 +233,7 @@ fn metric_widget(city: &CityData, slot: &Slot, metric: usize, region: usize) -> 
         (WidgetKind::Ticker, _) => Content::Ticker {
             items: alerts_at(city, region, None),
         },
-        (WidgetKind::Ranking, _) => {
-            let Peers { regions, highlight } = peers(city, region);
-            let mut entries: Vec<(Named, f64)> = regions
-                .iter()
-                .filter_map(|&r| {
-                    city.index
-                        .metric_value(r, metric)
-                        .map(|v| (Named::of(city, r), v))
-                })
-                .collect();
-            entries.sort_by(|a, b| b.1.total_cmp(&a.1));
-            // Keep the selected region in view even when it is not in the top five.
-            if let Some(h) = highlight
-                && let Some(pos) = entries.iter().position(|(n, _)| n.region == h)
-                && pos >= 5
-            {
-                let e = entries.remove(pos);
-                entries.truncate(4);
-                entries.push(e);
-            }
-            entries.truncate(5);
-            if entries.is_empty() {
-                Content::Empty
-            } else {
-                Content::Ranking { entries, highlight }
-            }
-        }
+        (WidgetKind::Ranking, _) => ranking(city, metric, region, 1).unwrap_or(Content::Empty),
         (WidgetKind::HeatStrip, _) => {
             let Peers { regions, highlight } = peers(city, region);
             let mut rows: Vec<HeatRow> = regions
@@ -343,6 +318,25 @@ fn metric_widget(city: &CityData, slot: &Slot, metric: usize, region: usize) -> 
             value: v,
             target: m.target.unwrap_or(100.0),
         },
+    };
+    // Exports often hold a daily series for the district only and one value per
+    // subdistrict: never an empty panel or a one-bar chart while something true can be shown.
+    let gap = match &content {
+        Content::Empty => !matches!(slot.kind, WidgetKind::CaseFlow | WidgetKind::Participation),
+        Content::Bars { days } => days.len() < 2,
+        _ => false,
+    };
+    let (content, scope, exact) = if gap {
+        fill_gap(
+            city,
+            slot.kind,
+            metric,
+            region,
+            value.map(|v| (v, scope, exact)),
+        )
+        .unwrap_or((content, scope, exact))
+    } else {
+        (content, scope, exact)
     };
     WidgetData {
         kind: slot.kind,

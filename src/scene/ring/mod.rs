@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod data;
 pub mod draw;
+mod gaps;
 mod governance;
 pub mod hall;
 pub mod layout;
