@@ -191,3 +191,39 @@ fn curator_mode_rolls_back_to_a_kept_snapshot_in_one_tap() {
     assert_eq!(store.current_id().as_deref(), Some(after[0].id.as_str()));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn curator_mode_imports_an_export_folder_with_its_report() {
+    let (mut app, _city) = common::headless_app();
+    app.world_mut().resource_mut::<HallConfig>().0.pin_hash =
+        Some(PinHash::new("2468").to_string());
+    hold_corner(&mut app, 5, HOLD_SECONDS + 0.3);
+    for d in ['2', '4', '6', '8'] {
+        act(&mut app, CuratorAction::Digit(d));
+    }
+    act(&mut app, CuratorAction::SubmitPin);
+    assert_eq!(mode(&app), CuratorMode::Open);
+    // The example export as it would sit on a USB stick: imported on the loading thread,
+    // checked, waiting with its import notes.
+    let export = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-import");
+    act(&mut app, CuratorAction::Load(export));
+    wait_for(&mut app, "the import", |s| {
+        matches!(
+            s.last,
+            Some(LoadOutcome::Ready { .. }) | Some(LoadOutcome::Refused { .. })
+        )
+    });
+    let swapper = app.world().resource::<Swapper>();
+    assert!(
+        matches!(swapper.last, Some(LoadOutcome::Ready { .. })),
+        "{:?}",
+        swapper.last
+    );
+    act(&mut app, CuratorAction::Apply);
+    let city = &app.world().resource::<City>().0.snapshot;
+    assert_eq!(
+        city.buildings.len(),
+        48,
+        "the example's buildings are on show"
+    );
+}

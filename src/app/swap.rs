@@ -31,6 +31,7 @@ struct Checked {
     city: Arc<CityData>,
     bytes: Vec<u8>,
     report: Report,
+    notes: Vec<String>,
     apply: bool,
     /// RGBA, [`PREVIEW_SIZE`]; empty when the snapshot is applied without a look.
     preview: Vec<u8>,
@@ -39,7 +40,22 @@ struct Checked {
 /// A file the loader thread refused, and why.
 struct Refused {
     path: PathBuf,
-    error: LoadError,
+    message: String,
+    report: Option<Report>,
+}
+
+impl Refused {
+    fn of(path: PathBuf, error: LoadError) -> Self {
+        let report = match &error {
+            LoadError::Invalid { report, .. } => Some(report.clone()),
+            _ => None,
+        };
+        Self {
+            path,
+            message: error.to_string(),
+            report,
+        }
+    }
 }
 
 /// The loader thread's channels: jobs out, results back.
@@ -105,16 +121,59 @@ fn start_loads(
     }
 }
 
+/// What kind of export a path is, when it is one.
+enum Export {
+    Folder,
+    Zip,
+}
+
+/// An export folder (it holds `district.geojson` or `district.shp`) or a `.zip`.
+fn export_kind(path: &std::path::Path) -> Option<Export> {
+    if path.is_dir() {
+        let holds = |f: &str| path.join(f).is_file();
+        return (holds("district.geojson") || holds("district.shp")).then_some(Export::Folder);
+    }
+    path.extension()
+        .and_then(|e| e.to_str())
+        .filter(|e| e.eq_ignore_ascii_case("zip"))
+        .map(|_| Export::Zip)
+}
+
 /// Reads, validates and indexes a snapshot file, and draws its preview when a curator will
 /// look before applying it (runs on the loader thread).
 fn check(Job { path, apply }: Job) -> Result<Checked, Refused> {
     let file = path.display().to_string();
-    let loaded = read_bytes(&path, DEFAULT_SIZE_LIMIT)
-        .map_err(LoadError::from)
-        .and_then(|bytes| Ok((load_bytes(&file, &bytes, DEFAULT_SIZE_LIMIT)?, bytes)));
-    let (loaded, bytes) = match loaded {
-        Ok(ok) => ok,
-        Err(error) => return Err(Refused { path, error }),
+    // An export folder or its zip is imported first (what the import noticed goes with
+    // it); its snapshot is then checked, stored and applied like any snapshot file.
+    let (bytes, notes) = match export_kind(&path) {
+        Some(kind) => {
+            let imported = match kind {
+                Export::Folder => crate::import::import_dir(&path, None),
+                Export::Zip => crate::import::import_zip(&path, None),
+            };
+            let imported = imported.map_err(|e| Refused {
+                path: path.clone(),
+                message: format!("the export was not imported: {e}"),
+                report: match &e {
+                    crate::import::ImportError::Invalid(r) => Some(r.clone()),
+                    _ => None,
+                },
+            })?;
+            let text = crate::snapshot::to_ron(&imported.snapshot).map_err(|e| Refused {
+                path: path.clone(),
+                message: format!("the imported snapshot could not be written: {e}"),
+                report: None,
+            })?;
+            (text.into_bytes(), imported.notes)
+        }
+        None => match read_bytes(&path, DEFAULT_SIZE_LIMIT) {
+            Ok(b) => (b, Vec::new()),
+            Err(e) => return Err(Refused::of(path, e.into())),
+        },
+    };
+    let loaded = match load_bytes(&file, &bytes, DEFAULT_SIZE_LIMIT) {
+        Ok(l) => l,
+        Err(error) => return Err(Refused::of(path, error)),
     };
     let city = Arc::new(CityData::new(loaded.snapshot));
     let preview = if apply {
@@ -127,6 +186,7 @@ fn check(Job { path, apply }: Job) -> Result<Checked, Refused> {
         city,
         bytes,
         report: loaded.report,
+        notes,
         apply,
         preview,
     })
@@ -154,6 +214,7 @@ fn finish_loads(
                 city,
                 bytes,
                 report,
+                notes,
                 apply,
                 preview,
             }) => {
@@ -166,24 +227,25 @@ fn finish_loads(
                         city,
                         bytes,
                         preview,
+                        notes,
                     });
                     continue;
                 }
                 on_show.apply(&file, city, bytes, &report);
                 swapper.last = Some(LoadOutcome::Applied { file, report });
             }
-            Err(Refused { path, error }) => {
+            Err(Refused {
+                path,
+                message,
+                report,
+            }) => {
                 let file = path.display().to_string();
-                warn!("snapshot refused, the running one stays: {error}");
-                let report = match &error {
-                    LoadError::Invalid { report, .. } => Some(report.clone()),
-                    _ => None,
-                };
+                warn!("snapshot refused, the running one stays: {message}");
                 // The file on the curator's screen is now this one: nothing waits.
                 swapper.pending = None;
                 swapper.last = Some(LoadOutcome::Refused {
                     file,
-                    message: error.to_string(),
+                    message,
                     report,
                 });
             }

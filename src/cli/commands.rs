@@ -244,7 +244,16 @@ pub(super) fn import(
         }
     };
     let options = crate::import::ImportOptions { crs, encoding };
-    match crate::import::import_dir(dir, options) {
+    let zipped = dir.is_file()
+        && dir
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    let imported = if zipped {
+        crate::import::import_zip(dir, options)
+    } else {
+        crate::import::import_dir(dir, options)
+    };
+    match imported {
         Ok(crate::import::Imported { snapshot, notes }) => {
             let warnings = validate_snapshot_warnings(&snapshot);
             let counts = format!(

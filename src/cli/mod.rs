@@ -58,9 +58,9 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// Turn a GIS export folder (district/streets/communities/buildings as .geojson or
-    /// .shp, and metrics.json) into a snapshot. Nothing is written unless the import is
-    /// valid.
+    /// Turn a GIS export folder, or a .zip of one (district/streets/communities/buildings
+    /// as .geojson or .shp, and metrics.json), into a snapshot. Nothing is written unless
+    /// the import is valid.
     Import {
         dir: PathBuf,
         /// The export's coordinate system, over what its files declare: wgs84, cgcs2000,

@@ -5,6 +5,7 @@
 //! converted to WGS 84. Every problem names its file and feature; nothing is written unless
 //! the whole import is valid (see `docs/import-format.md`).
 
+mod archive;
 mod crs;
 mod example;
 mod geojson;
@@ -23,6 +24,7 @@ use crate::snapshot::{
     validate,
 };
 
+pub use archive::import_zip;
 pub use crs::{ImportCrs, SUPPORTED as SUPPORTED_CRS};
 pub use example::{example_snapshot, export_dir};
 pub use shapefile::encoding_named;

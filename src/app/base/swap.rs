@@ -36,6 +36,9 @@ pub struct Pending {
     pub bytes: Vec<u8>,
     /// RGBA pixels, [`PREVIEW_SIZE`] (empty when none was drawn).
     pub preview: Vec<u8>,
+    /// For an export folder or zip: what its import noticed and repaired (the coordinate
+    /// system and encoding it read, repeated vertices dropped), one line each.
+    pub notes: Vec<String>,
 }
 
 /// What became of the last load.

@@ -1,5 +1,5 @@
-//! Snapshot files a curator can pick without a desktop: the watch folder, removable media
-//! and the data directory.
+//! What a curator can pick without a desktop — snapshot files, export folders and their
+//! zips — in the watch folder, on removable media and in the data directory.
 
 use std::path::{Path, PathBuf};
 
@@ -12,8 +12,10 @@ pub struct Found {
     pub searched: Vec<(PathBuf, usize)>,
 }
 
-/// Snapshot files a curator can pick: the watch folder, removable media (`/media`,
-/// `/run/media`, `/mnt`, two levels down) and the data directory; newest first.
+/// What a curator can pick: snapshot files (`.ron`), GIS export folders (holding
+/// `district.geojson` or `district.shp`) and their `.zip`s, in the watch folder, on
+/// removable media (`/media`, `/run/media`, `/mnt`, two levels down) and in the data
+/// directory; newest first.
 pub fn candidate_files(watch: Option<&Path>, data_dir: Option<&Path>) -> Found {
     let mut dirs: Vec<PathBuf> = Vec::new();
     dirs.extend(watch.map(Path::to_path_buf));
@@ -34,11 +36,18 @@ pub fn candidate_files(watch: Option<&Path>, data_dir: Option<&Path>) -> Found {
         let before = files.len();
         for e in entries.flatten() {
             let p = e.path();
-            if p.extension().and_then(|x| x.to_str()) == Some("ron")
-                && p.file_name().and_then(|n| n.to_str()) != Some("citygrid.ron")
-                && let Ok(m) = e.metadata()
-                && m.is_file()
-            {
+            let Ok(m) = e.metadata() else { continue };
+            let ext = p
+                .extension()
+                .and_then(|x| x.to_str())
+                .map(str::to_ascii_lowercase);
+            let snapshot = m.is_file()
+                && ext.as_deref() == Some("ron")
+                && p.file_name().and_then(|n| n.to_str()) != Some("citygrid.ron");
+            let zip = m.is_file() && ext.as_deref() == Some("zip");
+            let export_folder = m.is_dir()
+                && (p.join("district.geojson").is_file() || p.join("district.shp").is_file());
+            if snapshot || zip || export_folder {
                 files.push((m.modified().unwrap_or(std::time::UNIX_EPOCH), p));
             }
         }

@@ -281,6 +281,11 @@ fn curator_panel(
                     palette::TEXT,
                 ));
             }
+            if let Some(p) = &swapper.pending {
+                for n in p.notes.iter().take(6) {
+                    report_lines.push((format!("导入 / Import: {n}"), palette::TEXT));
+                }
+            }
             report_lines.push((
                 format!("{} warning(s)", report.warnings().count()),
                 palette::TEXT_MUTED,
@@ -338,7 +343,7 @@ fn curator_panel(
                 palette::TEXT_MUTED,
             )),
             Spawn(label(
-                "快照文件 / Snapshot files (watch folder, USB media, data directory)",
+                "快照与导出 / Snapshots and GIS exports (folder or .zip) — watch folder, USB media, data directory",
                 size::BODY,
                 palette::ACCENT,
             )),
