@@ -169,13 +169,15 @@ fn curator_mode_rolls_back_to_a_kept_snapshot_in_one_tap() {
     );
 
     // One tap on the first: checked, applied, on show, and recorded as a rollback.
-    let kept = store.kept_path(&history[1]);
-    let kept_name = kept.display().to_string();
-    act(&mut app, CuratorAction::Rollback(kept));
+    act(
+        &mut app,
+        CuratorAction::Rollback(store.kept_path(&history[1])),
+    );
+    // The screen names what came back by its own file, marked as a rollback.
     wait_for(
         &mut app,
         "the rollback",
-        |s| matches!(&s.last, Some(LoadOutcome::Applied { file, .. }) if *file == kept_name),
+        |s| matches!(&s.last, Some(LoadOutcome::Applied { file, .. }) if file == "first.ron (rollback)"),
     );
     assert_eq!(
         app.world().resource::<City>().0.snapshot.source,

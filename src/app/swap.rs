@@ -231,7 +231,7 @@ fn finish_loads(
                     });
                     continue;
                 }
-                on_show.apply(&file, city, bytes, &report);
+                let file = on_show.apply(&file, city, bytes, &report);
                 swapper.last = Some(LoadOutcome::Applied { file, report });
             }
             Err(Refused {
@@ -266,8 +266,17 @@ struct OnShow<'w> {
 
 impl OnShow<'_> {
     /// Puts a validated snapshot on show, from the district view, and into the store. The
-    /// map and the ring see `City` change and follow.
-    fn apply(&mut self, file: &str, new_city: Arc<CityData>, bytes: Vec<u8>, report: &Report) {
+    /// map and the ring see `City` change and follow. Returns how the curator's screen names
+    /// what was applied: the file, or for a kept snapshot the file it came from, marked as a
+    /// rollback.
+    fn apply(
+        &mut self,
+        file: &str,
+        new_city: Arc<CityData>,
+        bytes: Vec<u8>,
+        report: &Report,
+    ) -> String {
+        let mut shown = file.to_string();
         if let Some(dir) = &self.data_dir {
             let keep = self
                 .hall
@@ -290,7 +299,10 @@ impl OnShow<'_> {
             match stored {
                 // On show anyway; the next start falls back to the previous one.
                 Err(e) => error!("snapshot {file} is on show but could not be stored: {e}"),
-                Ok(_) => {
+                Ok(entry) => {
+                    if entry.rollback_of.is_some() {
+                        shown = entry.source.clone();
+                    }
                     // The next start reads it from the start cache; written off the frame.
                     let (city, report, file) = (new_city.clone(), report.clone(), file.to_string());
                     std::thread::spawn(move || {
@@ -310,6 +322,7 @@ impl OnShow<'_> {
         self.settings.origin = file.to_string();
         *self.focus = Focus::District;
         self.case.0 = None;
+        shown
     }
 }
 
@@ -332,7 +345,7 @@ fn decide(mut decisions: MessageReader<Decide>, mut swapper: ResMut<Swapper>, mu
                     Some(LoadOutcome::Ready { report, .. }) => report,
                     _ => Report::default(),
                 };
-                on_show.apply(&file, new_city, bytes, &report);
+                let file = on_show.apply(&file, new_city, bytes, &report);
                 swapper.last = Some(LoadOutcome::Applied { file, report });
             }
             Decide::Cancel => {

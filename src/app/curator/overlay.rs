@@ -73,51 +73,36 @@ pub(super) fn rebuild(
                 .as_ref()
                 .map(|d| kept_snapshots(&d.0, config.0.history_keep))
                 .unwrap_or_default();
-            let panel = commands
+            // The new map, as it will look, beside the report.
+            let ready = matches!(swapper.last, Some(LoadOutcome::Ready { .. }));
+            let preview = swapper
+                .pending
+                .as_ref()
+                .filter(|p| ready && !p.preview.is_empty())
+                .map(|p| {
+                    let (w, h) = PREVIEW_SIZE;
+                    images.add(Image::new(
+                        bevy::render::render_resource::Extent3d {
+                            width: w,
+                            height: h,
+                            depth_or_array_layers: 1,
+                        },
+                        bevy::render::render_resource::TextureDimension::D2,
+                        p.preview.clone(),
+                        bevy::render::render_resource::TextureFormat::Rgba8UnormSrgb,
+                        bevy::asset::RenderAssetUsages::RENDER_WORLD,
+                    ))
+                });
+            commands
                 .spawn(curator_panel(
                     &city.0,
                     &swapper,
                     files,
                     kept,
                     note.0.clone(),
+                    preview,
                 ))
-                .id();
-            // The new map, as it will look, beside the report.
-            let ready = matches!(swapper.last, Some(LoadOutcome::Ready { .. }));
-            if let Some(p) = swapper
-                .pending
-                .as_ref()
-                .filter(|p| ready && !p.preview.is_empty())
-            {
-                let (w, h) = PREVIEW_SIZE;
-                let image = Image::new(
-                    bevy::render::render_resource::Extent3d {
-                        width: w,
-                        height: h,
-                        depth_or_array_layers: 1,
-                    },
-                    bevy::render::render_resource::TextureDimension::D2,
-                    p.preview.clone(),
-                    bevy::render::render_resource::TextureFormat::Rgba8UnormSrgb,
-                    bevy::asset::RenderAssetUsages::RENDER_WORLD,
-                );
-                let preview = commands
-                    .spawn((
-                        Name::new("Snapshot preview"),
-                        Node {
-                            width: px(w as f32),
-                            height: px(h as f32),
-                            border: UiRect::all(px(2)),
-                            ..default()
-                        },
-                        rim(),
-                        ImageNode::new(images.add(image)),
-                    ))
-                    .id();
-                // After the report, before the buttons.
-                commands.entity(panel).insert_children(8, &[preview]);
-            }
-            panel
+                .id()
         }
     };
     commands.entity(root).add_child(body);
@@ -171,7 +156,7 @@ fn pin_pad(entered: &str, message: Option<&str>) -> impl Bundle {
                         keys.into_iter()
                             .map(|k| button_for(k.to_string(), false, CuratorAction::Digit(k))),
                     ),
-                    Spawn(button_for("⌫", false, CuratorAction::Erase)),
+                    Spawn(button_for("删除", false, CuratorAction::Erase)),
                     Spawn(button_for("0", false, CuratorAction::Digit('0'))),
                     Spawn(button_for("OK", true, CuratorAction::SubmitPin)),
                 )),
@@ -182,7 +167,9 @@ fn pin_pad(entered: &str, message: Option<&str>) -> impl Bundle {
 }
 
 /// How many kept snapshots the panel lists (newest first).
-const HISTORY_SHOWN: usize = 6;
+const HISTORY_SHOWN: usize = 4;
+/// How many snapshot files and exports the panel lists (newest first).
+const FILES_SHOWN: usize = 6;
 
 /// The kept snapshots for the panel: a line each and the file to roll back to (`None` for
 /// the one on show); a line saying why when the history cannot be read.
@@ -223,6 +210,7 @@ fn curator_panel(
     found: super::Found,
     kept: Vec<(String, Option<PathBuf>)>,
     note: Option<String>,
+    preview: Option<Handle<Image>>,
 ) -> impl Bundle {
     let s = &city.snapshot;
     let running = format!(
@@ -323,45 +311,29 @@ fn curator_panel(
         .into_iter()
         .map(|p| (p.display().to_string(), p))
         .collect();
-    (
-        Node {
-            width: px(1500),
-            max_width: percent(94),
-            row_gap: px(14),
-            ..dialog_box()
-        },
-        panel(),
+    let column = |width: f32| Node {
+        flex_direction: FlexDirection::Column,
+        width: percent(width),
+        row_gap: px(10),
+        ..default()
+    };
+    // Two columns, so that the lists, the report and the preview fit a 1080-line screen:
+    // what can be chosen on the left, what was checked and the decision on the right.
+    let choose = (
+        column(52.0),
         Children::spawn((
             Spawn(label(
-                format!("策展人模式 · Curator — citygrid {}", crate::build_id()),
-                size::HEADING,
-                palette::TEXT,
-            )),
-            Spawn(label(
-                format!("当前 / Running: {running}"),
-                size::SMALL,
-                palette::TEXT_MUTED,
-            )),
-            Spawn(label(
-                "快照与导出 / Snapshots and GIS exports (folder or .zip) — watch folder, USB media, data directory",
+                "快照与导出 / Snapshots and GIS exports (folder or .zip)",
                 size::BODY,
                 palette::ACCENT,
             )),
-            Spawn((
-                Node {
-                    flex_direction: FlexDirection::Column,
-                    row_gap: px(8),
-                    ..default()
-                },
-                Children::spawn((
-                    Spawn(label(searched, size::SMALL, palette::TEXT_MUTED)),
-                    SpawnIter(
-                        files
-                            .into_iter()
-                            .map(|(name, p)| button_for(name, false, CuratorAction::Load(p))),
-                    ),
-                )),
-            )),
+            Spawn(label(searched, size::SMALL, palette::TEXT_MUTED)),
+            SpawnIter(
+                files
+                    .into_iter()
+                    .take(FILES_SHOWN)
+                    .map(|(name, p)| button_for(name, false, CuratorAction::Load(p))),
+            ),
             Spawn(button_for(
                 "打开文件… / Open file…",
                 false,
@@ -376,26 +348,23 @@ fn curator_panel(
                 size::BODY,
                 palette::ACCENT,
             )),
-            Spawn((
-                Node {
-                    flex_direction: FlexDirection::Column,
-                    row_gap: px(6),
-                    ..default()
-                },
-                // The one on show first (a line, nothing to tap), then the others.
-                Children::spawn((
-                    SpawnIter(
-                        on_show
-                            .into_iter()
-                            .map(|line| label(line, size::SMALL, palette::ACCENT)),
-                    ),
-                    SpawnIter(
-                        others
-                            .into_iter()
-                            .map(|(line, p)| button_for(line, false, CuratorAction::Rollback(p))),
-                    ),
-                )),
-            )),
+            // The one on show first (a line, nothing to tap), then the others.
+            SpawnIter(
+                on_show
+                    .into_iter()
+                    .map(|line| label(line, size::SMALL, palette::ACCENT)),
+            ),
+            SpawnIter(
+                others
+                    .into_iter()
+                    .map(|(line, p)| button_for(line, false, CuratorAction::Rollback(p))),
+            ),
+        )),
+    );
+    let (w, h) = PREVIEW_SIZE;
+    let decide = (
+        column(46.0),
+        Children::spawn((
             Spawn((
                 Node {
                     flex_direction: FlexDirection::Column,
@@ -411,10 +380,26 @@ fn curator_panel(
                         .map(|(t, c)| label(t, size::SMALL, c)),
                 )),
             )),
+            // The new map, as it will look.
+            SpawnIter(preview.into_iter().map(move |image| {
+                (
+                    Name::new("Snapshot preview"),
+                    Node {
+                        width: px(w as f32),
+                        height: px(h as f32),
+                        border: UiRect::all(px(2)),
+                        ..default()
+                    },
+                    rim(),
+                    ImageNode::new(image),
+                )
+            })),
             Spawn((
                 Node {
                     flex_direction: FlexDirection::Row,
+                    flex_wrap: FlexWrap::Wrap,
                     column_gap: px(12),
+                    row_gap: px(12),
                     ..default()
                 },
                 Children::spawn((
@@ -435,6 +420,37 @@ fn curator_panel(
                     Spawn(button_for("关闭 / Close", false, CuratorAction::Close)),
                     Spawn(button_for("退出展项 / Quit", false, CuratorAction::Quit)),
                 )),
+            )),
+        )),
+    );
+    (
+        Node {
+            width: px(1760),
+            max_width: percent(96),
+            max_height: percent(96),
+            row_gap: px(12),
+            ..dialog_box()
+        },
+        panel(),
+        Children::spawn((
+            Spawn(label(
+                format!("策展人模式 · Curator — citygrid {}", crate::build_id()),
+                size::HEADING,
+                palette::TEXT,
+            )),
+            Spawn(label(
+                format!("当前 / Running: {running}"),
+                size::SMALL,
+                palette::TEXT_MUTED,
+            )),
+            Spawn((
+                Node {
+                    flex_direction: FlexDirection::Row,
+                    column_gap: px(24),
+                    justify_content: JustifyContent::SpaceBetween,
+                    ..default()
+                },
+                Children::spawn((Spawn(choose), Spawn(decide))),
             )),
         )),
     )
