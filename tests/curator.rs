@@ -111,6 +111,19 @@ fn a_kiosk_without_a_pin_never_opens_curator_mode() {
     assert_eq!(mode(&app), CuratorMode::Closed);
 }
 
+/// Opens curator mode as hall staff do: PIN 2468 configured, the corner held, the PIN
+/// entered (`touch` is the touch id of the hold).
+fn open_curator_mode(app: &mut App, touch: u64) {
+    app.world_mut().resource_mut::<HallConfig>().0.pin_hash =
+        Some(PinHash::new("2468").to_string());
+    hold_corner(app, touch, HOLD_SECONDS + 0.3);
+    for d in ['2', '4', '6', '8'] {
+        act(app, CuratorAction::Digit(d));
+    }
+    act(app, CuratorAction::SubmitPin);
+    assert_eq!(mode(app), CuratorMode::Open);
+}
+
 /// Waits until the swapper's last outcome matches (the check runs on its own thread).
 fn wait_for(app: &mut App, what: &str, done: impl Fn(&Swapper) -> bool) {
     let start = Instant::now();
@@ -133,14 +146,7 @@ fn curator_mode_rolls_back_to_a_kept_snapshot_in_one_tap() {
     std::fs::create_dir_all(&dir).expect("dir");
     let data = dir.join("data");
     app.insert_resource(DataDir(data.clone()));
-    app.world_mut().resource_mut::<HallConfig>().0.pin_hash =
-        Some(PinHash::new("2468").to_string());
-    hold_corner(&mut app, 4, HOLD_SECONDS + 0.3);
-    for d in ['2', '4', '6', '8'] {
-        act(&mut app, CuratorAction::Digit(d));
-    }
-    act(&mut app, CuratorAction::SubmitPin);
-    assert_eq!(mode(&app), CuratorMode::Open);
+    open_curator_mode(&mut app, 4);
 
     // Two snapshots applied one after the other: both kept.
     for name in ["first", "second"] {
@@ -197,14 +203,7 @@ fn curator_mode_rolls_back_to_a_kept_snapshot_in_one_tap() {
 #[test]
 fn curator_mode_imports_an_export_folder_with_its_report() {
     let (mut app, _city) = common::headless_app();
-    app.world_mut().resource_mut::<HallConfig>().0.pin_hash =
-        Some(PinHash::new("2468").to_string());
-    hold_corner(&mut app, 5, HOLD_SECONDS + 0.3);
-    for d in ['2', '4', '6', '8'] {
-        act(&mut app, CuratorAction::Digit(d));
-    }
-    act(&mut app, CuratorAction::SubmitPin);
-    assert_eq!(mode(&app), CuratorMode::Open);
+    open_curator_mode(&mut app, 5);
     // The example export as it would sit on a USB stick: imported on the loading thread,
     // checked, waiting with its import notes.
     let export = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-import");
