@@ -30,6 +30,7 @@ pub(super) fn rebuild(
     old: Query<Entity, With<CuratorRoot>>,
     mut images: ResMut<Assets<Image>>,
     note: Res<CuratorNote>,
+    mut on_show_hash: Local<Option<OnShowHash>>,
 ) {
     if !mode.is_changed()
         && !entry.is_changed()
@@ -71,7 +72,7 @@ pub(super) fn rebuild(
             );
             let kept = data_dir
                 .as_ref()
-                .map(|d| kept_snapshots(&d.0, config.0.history_keep))
+                .map(|d| kept_snapshots(&d.0, config.0.history_keep, &mut on_show_hash))
                 .unwrap_or_default();
             // The new map, as it will look, beside the report.
             let ready = matches!(swapper.last, Some(LoadOutcome::Ready { .. }));
@@ -166,6 +167,13 @@ fn pin_pad(entered: &str, message: Option<&str>) -> impl Bundle {
     )
 }
 
+/// The hash of the accepted snapshot, with the file's modification time and length it
+/// was taken at (the panel hashes the file again only when those change).
+pub(super) struct OnShowHash {
+    stamp: (Option<std::time::SystemTime>, u64),
+    hash: String,
+}
+
 /// How many kept snapshots the panel lists (newest first).
 const HISTORY_SHOWN: usize = 4;
 /// How many snapshot files and exports the panel lists (newest first).
@@ -173,14 +181,30 @@ const FILES_SHOWN: usize = 6;
 
 /// The kept snapshots for the panel: a line each and the file to roll back to (`None` for
 /// the one on show); a line saying why when the history cannot be read.
-fn kept_snapshots(data_dir: &std::path::Path, keep: usize) -> Vec<(String, Option<PathBuf>)> {
+fn kept_snapshots(
+    data_dir: &std::path::Path,
+    keep: usize,
+    cached: &mut Option<OnShowHash>,
+) -> Vec<(String, Option<PathBuf>)> {
     let store = crate::store::Store::new(data_dir).with_keep(keep);
     let entries = match store.history() {
         Ok(e) => e,
         Err(e) => return vec![(format!("历史不可读 / History unreadable: {e}"), None)],
     };
     // Every entry with the content on show is "on show" (a rollback repeats a content).
-    let current = store.current_hash();
+    // The accepted file (tens of MiB) is hashed again only when it changed.
+    let stamp = std::fs::metadata(store.accepted_path())
+        .ok()
+        .map(|m| (m.modified().ok(), m.len()));
+    let current = match (cached.as_ref(), stamp) {
+        (Some(c), Some(s)) if c.stamp == s => Some(c.hash.clone()),
+        (_, Some(stamp)) => {
+            let hash = store.current_hash();
+            *cached = hash.clone().map(|hash| OnShowHash { stamp, hash });
+            hash
+        }
+        (_, None) => None,
+    };
     entries
         .iter()
         .take(HISTORY_SHOWN)
