@@ -53,12 +53,10 @@ if [ ! -d node_modules/playwright-core ]; then
 fi
 node gen_data.mjs --n "$n" --out "data/generated/n$n" >&2
 
-# The page's files as a citygrid import folder: the GeoJSON as it is, metrics.json mapped
-# to citygrid's import contract.
-mkdir -p "$work/import"
-cp "data/generated/n$n"/{district,streets,communities,buildings}.geojson "$work/import/"
-node "$repo/scripts/peer-metrics.mjs" "data/generated/n$n/metrics.json" "$work/import/metrics.json"
-"$bin" import "$work/import" -o "$work/snapshot.ron" >&2
+# The page's files imported as they are; scripts/peer-mapping.ron says how its metrics.json
+# is laid out and what its region figures count.
+"$bin" import "data/generated/n$n" --mapping "$repo/scripts/peer-mapping.ron" \
+  -o "$work/snapshot.ron" >&2
 
 echo "bench-vs-web: the web page (headless Chromium, $runs runs per mode)…" >&2
 node measure.mjs --sizes "$n" --runs "$runs" --modes drill,all >&2

@@ -221,12 +221,55 @@ pub(super) fn pin() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `citygrid import DIR [--crs X] [--encoding E] (-o FILE | --dry-run)`: the report (counts, what was
-/// noticed and repaired) on standard output; `output` `None` writes nothing.
+/// `citygrid import DIR --write-mapping [--mapping FILE]`: proposes a mapping from the
+/// export's tables and writes it to FILE (default `DIR/mapping.ron`), never over an
+/// existing file; prints what it found.
+pub(super) fn write_mapping(dir: &Path, to: Option<&Path>) -> ExitCode {
+    let to = to.map_or_else(|| dir.join(crate::import::MAPPING_FILE), Path::to_path_buf);
+    if to.exists() {
+        eprintln!(
+            "citygrid import: {} exists and is kept; give --mapping NEW_FILE to write the \
+             proposal elsewhere",
+            to.display()
+        );
+        return ExitCode::from(2);
+    }
+    match crate::import::propose_mapping(dir) {
+        Ok((text, found)) => {
+            let written = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&to)
+                .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+            if let Err(e) = written {
+                eprintln!("citygrid import: {}: cannot write: {e}", to.display());
+                return ExitCode::from(2);
+            }
+            println!("{}: mapping proposed", to.display());
+            for line in &found {
+                println!("  found: {line}");
+            }
+            println!(
+                "  check it and fill in what is marked TODO, then: citygrid import {} --dry-run",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("citygrid import: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `citygrid import DIR [--crs X] [--encoding E] [--mapping FILE] (-o FILE | --dry-run)`:
+/// the report (counts, what was noticed and repaired) on standard output; `output` `None`
+/// writes nothing.
 pub(super) fn import(
     dir: &Path,
     crs: Option<&str>,
     encoding: Option<&str>,
+    mapping: Option<std::path::PathBuf>,
     output: Option<&Path>,
 ) -> ExitCode {
     let crs = match crs.map(crate::import::ImportCrs::parse).transpose() {
@@ -243,7 +286,11 @@ pub(super) fn import(
             return ExitCode::from(2);
         }
     };
-    let options = crate::import::ImportOptions { crs, encoding };
+    let options = crate::import::ImportOptions {
+        crs,
+        encoding,
+        mapping,
+    };
     let zipped = dir.is_file()
         && dir
             .extension()

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{accept, generate, history, import, pin, rollback, soak, validate};
+use commands::{accept, generate, history, import, pin, rollback, soak, validate, write_mapping};
 use run::{RunArgs, merge, run};
 
 #[derive(Parser, Debug)]
@@ -74,11 +74,20 @@ enum Command {
         /// GBK.
         #[arg(long)]
         encoding: Option<String>,
-        #[arg(short, long, required_unless_present = "dry_run")]
+        /// The mapping file (RON) that says which columns of the export's CSV files and
+        /// spreadsheets hold what; default: the export's own mapping.ron, if any.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        #[arg(short, long, required_unless_present_any = ["dry_run", "write_mapping"])]
         output: Option<PathBuf>,
         /// Read and check everything, print the report, write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Propose a mapping from the headers the export's tables have and write it to
+        /// DIR/mapping.ron (or to --mapping FILE); an existing file is never overwritten.
+        /// Nothing is imported.
+        #[arg(long, conflicts_with_all = ["output", "dry_run"])]
+        write_mapping: bool,
     },
     /// Internal: write the example GIS export to a folder.
     #[command(hide = true)]
@@ -153,12 +162,27 @@ pub fn main() -> ExitCode {
             dir,
             crs,
             encoding,
+            mapping,
             output,
             dry_run,
+            write_mapping: true,
+        }) => {
+            let _ = (crs, encoding, output, dry_run);
+            write_mapping(&dir, mapping.as_deref())
+        }
+        Some(Command::Import {
+            dir,
+            crs,
+            encoding,
+            mapping,
+            output,
+            dry_run,
+            write_mapping: false,
         }) => import(
             &dir,
             crs.as_deref(),
             encoding.as_deref(),
+            mapping,
             output.as_deref().filter(|_| !dry_run),
         ),
         Some(Command::ExampleExport { dir }) => match crate::import::example_snapshot() {

@@ -308,17 +308,12 @@ pub(super) fn cases(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ExportFile, Notes, Source};
+    use super::super::{ExportFile, Source};
     use super::*;
 
     /// An export of the given reader, read in each file's declared system.
     fn ex(src: Source<'_>) -> Export<'_> {
-        Export {
-            src,
-            crs: None,
-            encoding: None,
-            notes: Notes::default(),
-        }
+        Export::new(src)
     }
 
     fn files<'a>(

@@ -10,12 +10,15 @@ mod crs;
 mod example;
 mod geojson;
 mod governance;
+mod mapping;
 mod metrics;
+mod number;
 mod shapefile;
+mod table;
 mod wkt;
 
 use std::cell::RefCell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -27,6 +30,7 @@ use crate::snapshot::{
 pub use archive::import_zip;
 pub use crs::{ImportCrs, SUPPORTED as SUPPORTED_CRS};
 pub use example::{example_snapshot, export_dir};
+pub use mapping::{MAPPING_FILE, Mapping, ProposeError, parse_mapping, propose_mapping};
 pub use shapefile::encoding_named;
 
 /// What an import noticed and did that its user should know: the coordinate system and
@@ -47,20 +51,22 @@ impl Notes {
 }
 
 /// How an export is read: the coordinate system given with `--crs` (over what each file
-/// declares; `None`: each file's declaration, else WGS 84) and the text encoding of the
+/// declares; `None`: each file's declaration, else WGS 84), the text encoding of the
 /// Shapefiles' attribute tables given with `--encoding` (over their `.cpg`; `None`: the
-/// `.cpg`, else UTF-8, else GBK).
-#[derive(Debug, Clone, Copy, Default)]
+/// `.cpg`, else UTF-8, else GBK) and the mapping file given with `--mapping` (over the
+/// export's own `mapping.ron`; `None`: that, else no mapping).
+#[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     pub crs: Option<ImportCrs>,
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    pub mapping: Option<PathBuf>,
 }
 
 impl From<Option<ImportCrs>> for ImportOptions {
     fn from(crs: Option<ImportCrs>) -> Self {
         Self {
             crs,
-            encoding: None,
+            ..Self::default()
         }
     }
 }
@@ -166,10 +172,23 @@ struct Export<'a> {
     src: Source<'a>,
     crs: Option<ImportCrs>,
     encoding: Option<&'static encoding_rs::Encoding>,
+    /// The mapping file (empty until read).
+    mapping: mapping::Mapping,
     notes: Notes,
 }
 
-impl Export<'_> {
+impl<'a> Export<'a> {
+    /// An export read from `src` in each file's declared system and encoding, no mapping.
+    fn new(src: Source<'a>) -> Self {
+        Export {
+            src,
+            crs: None,
+            encoding: None,
+            mapping: mapping::Mapping::default(),
+            notes: Notes::default(),
+        }
+    }
+
     /// The file's bytes, or `None` when the export has no such file.
     fn optional(&self, name: &str) -> Result<Option<ExportFile>, ImportError> {
         match (self.src)(name) {
@@ -202,14 +221,19 @@ impl Export<'_> {
     }
 
     /// As [`Export::json`], `None` when the export has neither.
+    /// A layer's properties are renamed as the mapping's `properties` say.
     fn optional_json(&self, name: &str) -> Result<Option<JsonFile>, ImportError> {
-        if let Some(f) = self.optional(name)? {
-            return self.parse_json(f).map(Some);
+        let mut found = match self.optional(name)? {
+            Some(f) => Some(self.parse_json(f)?),
+            None => match name.strip_suffix(".geojson") {
+                Some(stem) => shapefile::layer(self, stem)?,
+                None => None,
+            },
+        };
+        if let Some(f) = found.as_mut().filter(|_| name.ends_with(".geojson")) {
+            self.mapping.rename_properties(&mut f.value);
         }
-        match name.strip_suffix(".geojson") {
-            Some(stem) => shapefile::layer(self, stem),
-            None => Ok(None),
-        }
+        Ok(found)
     }
 
     /// The name a missing file is reported by (its path for a folder).
@@ -332,14 +356,25 @@ fn in_memory<'a>(
 fn import_from(
     src: Source,
     origin: &str,
-    ImportOptions { crs, encoding }: ImportOptions,
-) -> Result<Imported, ImportError> {
-    let ex = Export {
-        src,
+    ImportOptions {
         crs,
         encoding,
-        notes: Notes::default(),
+        mapping: mapping_file,
+    }: ImportOptions,
+) -> Result<Imported, ImportError> {
+    let mut ex = Export {
+        crs,
+        encoding,
+        ..Export::new(src)
     };
+    let given = match &mapping_file {
+        Some(path) => Some(ExportFile {
+            name: path.display().to_string(),
+            bytes: read_bytes(path, DEFAULT_SIZE_LIMIT)?,
+        }),
+        None => None,
+    };
+    ex.mapping = mapping::read(&ex, given)?;
     let mut regions = geojson::regions(&ex, "district.geojson", Level::District)?;
     regions.extend(geojson::regions(&ex, "streets.geojson", Level::Street)?);
     regions.extend(geojson::regions(
@@ -347,7 +382,8 @@ fn import_from(
         "communities.geojson",
         Level::Community,
     )?);
-    let buildings = geojson::buildings(&ex)?;
+    let mut buildings = geojson::buildings(&ex)?;
+    mapping::apply_figures(&ex, &ex.mapping, &mut regions, &mut buildings)?;
     let grids = governance::grids(&ex)?;
     let communities: Vec<&crate::snapshot::Region> = regions
         .iter()
@@ -355,7 +391,19 @@ fn import_from(
         .collect();
     let places = governance::places(&ex, &grids, &communities)?;
     let cases = governance::cases(&ex, &grids, &communities)?;
-    let metrics_file = metrics::read(&ex)?;
+    let mut metrics_file = metrics::read(
+        &ex,
+        ex.mapping.metrics_json.as_ref(),
+        !ex.mapping.departments.is_empty(),
+        &regions,
+    )?;
+    mapping::apply_metric_tables(
+        &ex,
+        &ex.mapping,
+        &regions,
+        &mut metrics_file.departments,
+        &mut metrics_file.metrics,
+    )?;
     let snapshot = Snapshot {
         schema: SCHEMA_VERSION,
         exported_at: metrics_file.exported_at.unwrap_or_else(now_iso),

@@ -1,0 +1,257 @@
+//! Metric values from the mapping's tables: per region (a row per subdistrict or
+//! community) or per day (the district's daily series), a column per metric.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::super::number::read_number;
+use super::super::table::{Cell, Table};
+use super::super::{Export, ImportError};
+use super::figures::{RegionKeys, key_column, read_table, table_name};
+use super::{DistrictValue, Mapping, MetricColumn, MetricTable, below_district};
+use crate::snapshot::{Department, Level, Metric, MetricKind, Region};
+
+/// Adds the mapping's departments, then each metric table's values (defining the metrics
+/// that `metrics.json` does not have).
+pub(in super::super) fn apply(
+    ex: &Export,
+    mapping: &Mapping,
+    regions: &[Region],
+    departments: &mut Vec<Department>,
+    metrics: &mut Vec<Metric>,
+) -> Result<(), ImportError> {
+    for d in &mapping.departments {
+        if !departments.iter().any(|x| x.id == d.id) {
+            departments.push(Department {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                name_en: d.name_en.clone(),
+                color: d.color.clone(),
+            });
+        }
+    }
+    for mt in &mapping.metrics {
+        let t = read_table(ex, &mt.table)?;
+        let mut touched = Vec::new();
+        for mc in &mt.columns {
+            let col = t.column(&mc.column)?;
+            let m = metric_for(&t, mc, departments, metrics)?;
+            match (&mt.by_region, &mt.by_date) {
+                (Some(region), None) => {
+                    let key = key_column(&t, Some(region), None, "a `metrics` table")?;
+                    by_region(&t, key, col, mt, regions, &mut metrics[m])?;
+                }
+                (None, Some(date)) => {
+                    let key = t.column(date)?;
+                    by_date(&t, key, col, &mut metrics[m])?;
+                }
+                _ => {
+                    return Err(t.at("mapping".into()).err(
+                        "a `metrics` table needs one of `by_region` (a row per region) or \
+                         `by_date` (a row per day)",
+                    ));
+                }
+            }
+            touched.push(metrics[m].id.clone());
+        }
+        ex.notes.add(format!(
+            "{}: {} {} read ({})",
+            table_name(&t),
+            touched.len(),
+            if mt.by_date.is_some() {
+                "daily series"
+            } else {
+                "metric(s) by region"
+            },
+            touched.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// The index of the column's metric in `metrics`, defining it from the column when
+/// `metrics.json` has no metric of that id. Errors: a new metric without a known
+/// department, or a bad `kind`.
+fn metric_for(
+    t: &Table,
+    mc: &MetricColumn,
+    departments: &[Department],
+    metrics: &mut Vec<Metric>,
+) -> Result<usize, ImportError> {
+    if let Some(i) = metrics.iter().position(|m| m.id == mc.metric) {
+        return Ok(i);
+    }
+    let err = |m: String| t.at(format!("column `{}`", mc.column)).err(m);
+    let department = mc.department.clone().ok_or_else(|| {
+        err(format!(
+            "metric `{}` is not in metrics.json: give its `department` in the mapping",
+            mc.metric
+        ))
+    })?;
+    if !departments.iter().any(|d| d.id == department) {
+        return Err(err(format!(
+            "department `{department}` is neither in metrics.json nor among the mapping's \
+             `departments`"
+        )));
+    }
+    let (header_name, header_unit) = name_and_unit(&mc.column);
+    let unit = mc.unit.clone().or(header_unit).unwrap_or_default();
+    let name = mc.name.clone().unwrap_or(header_name);
+    let kind = match mc.kind.as_deref() {
+        Some("count") => MetricKind::Count,
+        Some("percent") => MetricKind::Percent,
+        Some("index") => MetricKind::Index,
+        Some("amount") => MetricKind::Amount,
+        None if unit == "%" => MetricKind::Percent,
+        None => MetricKind::Count,
+        Some(other) => {
+            return Err(err(format!(
+                "`kind` {other:?} is not count, percent, index or amount"
+            )));
+        }
+    };
+    metrics.push(Metric {
+        id: mc.metric.clone(),
+        department,
+        category: String::new(),
+        name_en: mc.name_en.clone().unwrap_or_else(|| name.clone()),
+        name,
+        unit_en: mc.unit_en.clone().unwrap_or_else(|| unit.clone()),
+        unit,
+        kind,
+        series: Vec::new(),
+        by_region: BTreeMap::new(),
+        series_by_region: BTreeMap::new(),
+        target: mc.target,
+    });
+    Ok(metrics.len() - 1)
+}
+
+/// A header's name and the unit in its trailing parentheses: `火警接警(起)` → (火警接警, 起),
+/// `办结率（%）` → (办结率, %).
+pub(super) fn name_and_unit(header: &str) -> (String, Option<String>) {
+    let h = header.trim();
+    for (open, close) in [('(', ')'), ('（', '）')] {
+        if let Some(body) = h.strip_suffix(close)
+            && let Some(at) = body.rfind(open)
+        {
+            let unit = body[at + open.len_utf8()..].trim();
+            if !unit.is_empty() {
+                return (body[..at].trim().to_string(), Some(unit.to_string()));
+            }
+        }
+    }
+    (h.to_string(), None)
+}
+
+/// The units a metric's cells may carry: its own, and `%` for a percentage.
+fn units_of(m: &Metric) -> Vec<&str> {
+    let mut u = vec![m.unit.as_str()];
+    if m.kind == MetricKind::Percent {
+        u.push("%");
+    }
+    u
+}
+
+fn by_region(
+    t: &Table,
+    key: usize,
+    col: usize,
+    mt: &MetricTable,
+    regions: &[Region],
+    m: &mut Metric,
+) -> Result<(), ImportError> {
+    let keys = RegionKeys::new(regions);
+    let units = units_of(m);
+    let mut values = BTreeMap::new();
+    for i in 0..t.rows.len() {
+        let Some(r) = keys
+            .find(&t.cell(i, key).text())
+            .map_err(|e| t.cell_at(i, key).err(e))?
+        else {
+            continue;
+        };
+        let text = t.cell(i, col).text();
+        if let Some(v) = read_number(&text, &units).map_err(|e| t.cell_at(i, col).err(e))? {
+            values.insert(regions[r].id.clone(), v);
+        }
+    }
+    let district = regions.iter().find(|r| r.level == Level::District);
+    if let (Some(dv), Some(district)) = (&mt.district_value, district)
+        && !values.contains_key(&district.id)
+        && !m.by_region.contains_key(&district.id)
+    {
+        let rate = matches!(m.kind, MetricKind::Percent | MetricKind::Index);
+        let v = match dv {
+            DistrictValue::Sum => below_district(&values, regions, rate),
+            DistrictValue::Mean => below_district(&values, regions, true),
+            DistrictValue::SeriesLast => m.series.last().map(|(_, v)| *v),
+            DistrictValue::Property(_) => {
+                return Err(t.at("mapping".into()).err(
+                    "`district_value: Property(..)` is for metrics.json; a table takes Sum, \
+                     Mean or SeriesLast",
+                ));
+            }
+        };
+        if let Some(v) = v {
+            values.insert(district.id.clone(), v);
+        }
+    }
+    m.by_region.extend(values);
+    Ok(())
+}
+
+fn by_date(t: &Table, key: usize, col: usize, m: &mut Metric) -> Result<(), ImportError> {
+    let units = units_of(m);
+    let mut series = Vec::new();
+    let mut seen = HashSet::new();
+    for i in 0..t.rows.len() {
+        let cell = t.cell(i, key);
+        if *cell == Cell::Empty {
+            continue;
+        }
+        let date = date_of(cell).map_err(|e| t.cell_at(i, key).err(e))?;
+        if !seen.insert(date.clone()) {
+            return Err(t
+                .cell_at(i, key)
+                .err(format!("{date} is a second row for the same day")));
+        }
+        let text = t.cell(i, col).text();
+        if let Some(v) = read_number(&text, &units).map_err(|e| t.cell_at(i, col).err(e))? {
+            series.push((date, v));
+        }
+    }
+    series.sort_by(|a, b| a.0.cmp(&b.0));
+    m.series = series;
+    Ok(())
+}
+
+/// A date cell as `YYYY-MM-DD`: a spreadsheet date, or text `2026-11-27`, `2026/11/27`,
+/// `2026.11.27`, `2026年11月27日`, `20261127` (a time after it is ignored).
+pub(super) fn date_of(cell: &Cell) -> Result<String, String> {
+    let text = match cell {
+        Cell::Date(d) => return Ok(d.clone()),
+        c => c.text(),
+    };
+    let head = text.split([' ', 'T']).next().unwrap_or("");
+    let parts: Vec<&str> = if head.len() == 8 && head.bytes().all(|b| b.is_ascii_digit()) {
+        vec![&head[..4], &head[4..6], &head[6..]]
+    } else {
+        head.trim_end_matches('日')
+            .split(['-', '/', '.', '年', '月'])
+            .collect()
+    };
+    let nums: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    match nums[..] {
+        [y, m, d]
+            if parts.len() == 3
+                && (1900..=2200).contains(&y)
+                && (1..=12).contains(&m)
+                && (1..=31).contains(&d) =>
+        {
+            Ok(format!("{y:04}-{m:02}-{d:02}"))
+        }
+        _ => Err(format!(
+            "`{text}` is not a date like 2026-11-27 (or a date cell)"
+        )),
+    }
+}
