@@ -113,3 +113,37 @@ fn junk_archives_are_refused_by_name() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_mapping_and_its_spreadsheet_travel_in_the_zip() {
+    let dir = temp("mapping");
+    let zipped = dir.join("with-figures.zip");
+    let xlsx = std::fs::read("tests/fixtures/command-center-tables.xlsx").expect("fixture");
+    let mapping = r#"(regions: [(table: (file: "stats.xlsx", sheet: "社区人口"), id: "区划代码",
+                                   residents: "常住人口（人）")])"#;
+    zip_example(
+        &zipped,
+        "export/",
+        &[
+            ("export/stats.xlsx", &xlsx),
+            ("export/mapping.ron", mapping.as_bytes()),
+        ],
+    );
+    let imported = import_zip(&zipped, None).unwrap_or_else(|e| panic!("{e}"));
+    let keji = imported
+        .snapshot
+        .regions
+        .iter()
+        .find(|r| r.id == "370203005001")
+        .and_then(|r| r.figures)
+        .expect("figures");
+    assert_eq!(keji.residents, 1441, "`1,441` in the zipped sheet");
+    assert!(
+        imported
+            .notes
+            .iter()
+            .any(|n| n.contains("with-figures.zip:mapping.ron: mapping read")),
+        "{:?}",
+        imported.notes
+    );
+}

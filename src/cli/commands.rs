@@ -262,16 +262,20 @@ pub(super) fn write_mapping(dir: &Path, to: Option<&Path>) -> ExitCode {
     }
 }
 
-/// `citygrid import DIR [--crs X] [--encoding E] [--mapping FILE] (-o FILE | --dry-run)`:
+/// `citygrid import DIR [--crs X] [--encoding E] [--mapping FILE] [--snap M] (-o FILE | --dry-run)`:
 /// the report (counts, what was noticed and repaired) on standard output; `output` `None`
 /// writes nothing.
 pub(super) fn import(
     dir: &Path,
     crs: Option<&str>,
     encoding: Option<&str>,
-    mapping: Option<std::path::PathBuf>,
+    (mapping, snap): (Option<std::path::PathBuf>, Option<f64>),
     output: Option<&Path>,
 ) -> ExitCode {
+    if let Some(m) = snap.filter(|m| !(m.is_finite() && (0.0..=10.0).contains(m))) {
+        eprintln!("citygrid import: --snap {m} is not a tolerance of 0 to 10 metres");
+        return ExitCode::from(2);
+    }
     let crs = match crs.map(crate::import::ImportCrs::parse).transpose() {
         Ok(c) => c,
         Err(e) => {
@@ -290,6 +294,7 @@ pub(super) fn import(
         crs,
         encoding,
         mapping,
+        snap,
     };
     let zipped = dir.is_file()
         && dir
@@ -347,7 +352,11 @@ pub(super) fn import(
 
 fn print_notes(notes: &[String]) {
     for n in notes {
-        println!("  note: {n}");
+        if n.starts_with("warning: ") {
+            println!("  {n}");
+        } else {
+            println!("  note: {n}");
+        }
     }
 }
 

@@ -78,6 +78,11 @@ enum Command {
         /// spreadsheets hold what; default: the export's own mapping.ron, if any.
         #[arg(long)]
         mapping: Option<PathBuf>,
+        /// Snap neighbouring regions' outlines together where they miss each other by at
+        /// most M metres (default 0.5): slivers and gaps that narrow close. Without it they
+        /// are only reported.
+        #[arg(long, value_name = "M", num_args = 0..=1, default_missing_value = "0.5")]
+        snap: Option<f64>,
         #[arg(short, long, required_unless_present_any = ["dry_run", "write_mapping"])]
         output: Option<PathBuf>,
         /// Read and check everything, print the report, write nothing.
@@ -166,8 +171,9 @@ pub fn main() -> ExitCode {
             output,
             dry_run,
             write_mapping: true,
+            snap,
         }) => {
-            let _ = (crs, encoding, output, dry_run);
+            let _ = (crs, encoding, output, dry_run, snap);
             write_mapping(&dir, mapping.as_deref())
         }
         Some(Command::Import {
@@ -178,11 +184,12 @@ pub fn main() -> ExitCode {
             output,
             dry_run,
             write_mapping: false,
+            snap,
         }) => import(
             &dir,
             crs.as_deref(),
             encoding.as_deref(),
-            mapping,
+            (mapping, snap),
             output.as_deref().filter(|_| !dry_run),
         ),
         Some(Command::ExampleExport { dir }) => match crate::import::example_snapshot() {

@@ -6,6 +6,7 @@
 //! the whole import is valid (see `docs/import-format.md`).
 
 mod archive;
+mod coverage;
 mod crs;
 mod example;
 mod geojson;
@@ -14,6 +15,7 @@ mod mapping;
 mod metrics;
 mod number;
 mod shapefile;
+mod snap_index;
 mod table;
 mod wkt;
 
@@ -28,6 +30,7 @@ use crate::snapshot::{
 };
 
 pub use archive::import_zip;
+pub use coverage::DEFAULT_SNAP_M;
 pub use crs::{ImportCrs, SUPPORTED as SUPPORTED_CRS};
 pub use example::{example_snapshot, export_dir};
 pub use mapping::{MAPPING_FILE, Mapping, ProposeError, parse_mapping, propose_mapping};
@@ -54,12 +57,15 @@ impl Notes {
 /// declares; `None`: each file's declaration, else WGS 84), the text encoding of the
 /// Shapefiles' attribute tables given with `--encoding` (over their `.cpg`; `None`: the
 /// `.cpg`, else UTF-8, else GBK) and the mapping file given with `--mapping` (over the
-/// export's own `mapping.ron`; `None`: that, else no mapping).
+/// export's own `mapping.ron`; `None`: that, else no mapping); `snap`, from `--snap`, the
+/// tolerance in m within which neighbouring regions' outlines are snapped together (`None`:
+/// not snapped; slivers and gaps are reported either way).
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     pub crs: Option<ImportCrs>,
     pub encoding: Option<&'static encoding_rs::Encoding>,
     pub mapping: Option<PathBuf>,
+    pub snap: Option<f64>,
 }
 
 impl From<Option<ImportCrs>> for ImportOptions {
@@ -360,6 +366,7 @@ fn import_from(
         crs,
         encoding,
         mapping: mapping_file,
+        snap,
     }: ImportOptions,
 ) -> Result<Imported, ImportError> {
     let mut ex = Export {
@@ -382,6 +389,24 @@ fn import_from(
         "communities.geojson",
         Level::Community,
     )?);
+    if let Some(tolerance) = snap {
+        let (moved, inserted, kept) = coverage::snap(&mut regions, tolerance);
+        ex.notes.add(format!(
+            "--snap {tolerance} m: {moved} vertices moved onto a neighbour's or the parent's \
+             boundary, {inserted} inserted{}",
+            match kept {
+                0 => String::new(),
+                n => format!(
+                    "; {n} ring(s) left as they were, since snapping made them cross themselves"
+                ),
+            }
+        ));
+    }
+    coverage::check(
+        &regions,
+        snap.unwrap_or(coverage::DEFAULT_SNAP_M),
+        &ex.notes,
+    );
     let mut buildings = geojson::buildings(&ex)?;
     mapping::apply_figures(&ex, &ex.mapping, &mut regions, &mut buildings)?;
     let grids = governance::grids(&ex)?;
