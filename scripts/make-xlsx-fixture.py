@@ -3,7 +3,8 @@
 statistics staff send it, for the example export (`citygrid example-export DIR`, one
 subdistrict of the demo): a title row above the header, Chinese headers with units in
 full-width parentheses, numbers as text with thousands separators and full-width digits,
-a total row, real date cells, and one sheet of bad cells for the error tests.
+a total row, real date cells, a rate column in Excel's percent format (fractions), one
+sheet of bad cells for the error tests and one with a stray value at XFD1048576.
 
 Usage: python3 scripts/make-xlsx-fixture.py EXPORT_DIR OUT.xlsx   (needs openpyxl)
 The figures count ALL buildings of each community (what many registers count)."""
@@ -54,4 +55,15 @@ for row in ws.iter_rows(min_row=2, max_col=1):
 ws = wb.create_sheet("错误示例")
 ws.append(["区划代码", "常住人口", "社区名称"])
 ws.append([communities[0]["properties"]["id"], "1,23", "不存在社区"])
+ws = wb.create_sheet("办结率")
+ws.append(["社区", "办结率"])
+for i, c in enumerate(communities):
+    ws.append([c["properties"]["name"], 0.9 + i / 100])
+for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+    row[0].number_format = "0.0%"
+
+ws = wb.create_sheet("散落单元格")
+ws.append(["区划代码", "常住人口"])
+ws.append([communities[0]["properties"]["id"], 10])
+ws["XFD1048576"] = "stray"
 wb.save(out)

@@ -67,7 +67,7 @@ fn a_community_a_little_off_its_neighbours_is_reported_then_snapped() {
             .unwrap_or(0)
     };
     assert!(
-        after[0].contains("slivers and gaps between neighbours narrower than 0.5 m")
+        after[0].contains("slivers and gaps between neighbours, of mean width below 0.5 m")
             && after[0].contains("`--snap` closes them")
             && count(after[0]) > before.first().map_or(0, |l| count(l)),
         "the shift adds slivers along the moved community's borders: {after:?} vs {before:?}"

@@ -280,9 +280,34 @@ fn a_metrics_json_laid_out_by_department_is_read_through_the_mapping() {
 fn a_mapping_is_proposed_from_the_headers_and_imports() {
     let dir = export("propose", "");
     std::fs::write(dir.join("metrics.json"), NESTED_METRICS).expect("metrics");
+    // English headers: `id` is not found inside `residents`, nor `use` inside `households`.
+    std::fs::write(
+        dir.join("figures.csv"),
+        "region_id,name,residents,households\n370203005001,科技街社区,800,300\n",
+    )
+    .expect("csv");
     let (text, found) = propose_mapping(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let english = m_regions(&text, "figures.csv");
+    assert_eq!(
+        english,
+        (
+            Some("region_id".to_string()),
+            Some("residents".to_string()),
+            Some("households".to_string())
+        )
+    );
+    assert!(
+        found
+            .iter()
+            .any(|l| l.contains("sheet 散落单元格: left out")),
+        "a sheet that cannot be read is left out, the rest proposed: {found:?}"
+    );
     let m = parse_mapping("proposed", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
-    let figures = &m.regions[0];
+    let figures = m
+        .regions
+        .iter()
+        .find(|t| t.table.sheet.as_deref() == Some("社区人口"))
+        .expect("the figures sheet");
     assert_eq!(figures.table.sheet.as_deref(), Some("社区人口"));
     assert_eq!(figures.id.as_deref(), Some("区划代码"));
     assert_eq!(figures.name.as_deref(), Some("社区名称"));
@@ -331,4 +356,84 @@ fn a_mapping_is_proposed_from_the_headers_and_imports() {
         Some(written)
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn csv_rows_are_named_by_their_line_and_duplicates_refused() {
+    let mapping =
+        r#"(regions: [(table: (file: "人口.csv"), id: "区划代码", residents: "常住人口")])"#;
+    let write = |name: &str, csv: &str| {
+        let dir = export(name, mapping);
+        std::fs::write(dir.join("人口.csv"), csv).expect("csv");
+        dir
+    };
+    // A title line, a blank line, a quoted value with a comma that groups nothing.
+    let dir = write(
+        "csv-line",
+        "2026年11月社区人口统计\n\n区划代码,常住人口\n370203005001,800\n\n370203005004,\"1,23\"\n",
+    );
+    let e = error(&dir);
+    assert!(
+        e.contains("人口.csv: row 6, column `常住人口`: `1,23` has a comma"),
+        "the line as an editor numbers it: {e}"
+    );
+    let dir = write(
+        "csv-twice",
+        "区划代码,常住人口\n370203005001,800\n370203005001,900\n",
+    );
+    let e = error(&dir);
+    assert!(
+        e.contains(
+            "row 3, column `区划代码`: a second row for region 370203005001 (the first is row 2)"
+        ),
+        "{e}"
+    );
+    let dir = write(
+        "csv-total",
+        "区划代码,常住人口\n370203005001,800\n合计（辽宁路街道）,800\n",
+    );
+    let Imported { notes, .. } = imported(&dir);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("figures of 1 region(s) read; 1 total row(s) skipped")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn a_percentage_in_excels_percent_format_is_read_as_percent() {
+    let dir = export(
+        "fractions",
+        r#"(metrics: [(table: (file: "统计.xlsx", sheet: "办结率"), by_region: "社区",
+                       columns: [(column: "办结率", metric: "x.closure", department: "fire",
+                                  unit: "%")])])"#,
+    );
+    let Imported { snapshot: s, notes } = imported(&dir);
+    let m = s
+        .metrics
+        .iter()
+        .find(|m| m.id == "x.closure")
+        .expect("metric");
+    assert_eq!(m.kind, MetricKind::Percent);
+    let v = m.by_region.get("370203005001").copied().unwrap_or_default();
+    assert!(
+        (v - 90.0).abs() < 1e-9,
+        "0.9 formatted as 90.0% reads 90: {v}"
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("as fractions")),
+        "{notes:?}"
+    );
+}
+
+/// (id, residents, households) columns of the proposal's region table for `file`.
+fn m_regions(text: &str, file: &str) -> (Option<String>, Option<String>, Option<String>) {
+    let m = parse_mapping("proposed", text).unwrap_or_else(|e| panic!("{e}"));
+    let t = m
+        .regions
+        .into_iter()
+        .find(|t| t.table.file == file)
+        .unwrap_or_else(|| panic!("no region table for {file}: {text}"));
+    (t.id, t.residents, t.households)
 }

@@ -101,7 +101,9 @@ struct Found {
 /// Checks every parent (the district, each subdistrict) against its children; adds one
 /// note per finding (named up to five per kind and level) and returns the total area, m²,
 /// of the gaps, slivers and parts outside that are wider than `tolerance_m`.
-pub(super) fn check(regions: &[Region], tolerance_m: f64, notes: &Notes) -> f64 {
+/// `snapped`: `--snap` ran before (the line for the narrow pieces then says they are
+/// left after it).
+pub(super) fn check(regions: &[Region], tolerance_m: f64, snapped: bool, notes: &Notes) -> f64 {
     let Some(district) = regions.iter().find(|r| r.level == Level::District) else {
         return 0.0;
     };
@@ -166,7 +168,7 @@ pub(super) fn check(regions: &[Region], tolerance_m: f64, notes: &Notes) -> f64 
                 }
             }
         }
-        over += report(&found, file, tolerance_m, &proj, notes);
+        over += report(&found, file, (tolerance_m, snapped), &proj, notes);
     }
     over
 }
@@ -185,7 +187,13 @@ fn area_text(m2: f64) -> String {
 /// Notes for one level's findings: each piece wider than the tolerance a warning of its
 /// own (the largest five; the rest counted), those within it one line together. Returns
 /// the area of those wider than the tolerance.
-fn report(found: &Found, file: &str, tolerance_m: f64, proj: &Projection, notes: &Notes) -> f64 {
+fn report(
+    found: &Found,
+    file: &str,
+    (tolerance_m, snapped): (f64, bool),
+    proj: &Projection,
+    notes: &Notes,
+) -> f64 {
     let place = |p: &Piece| {
         let (lon, lat) = proj.to_file(p.at);
         format!(
@@ -227,11 +235,17 @@ fn report(found: &Found, file: &str, tolerance_m: f64, proj: &Projection, notes:
     if let Some((largest, _)) = narrow.first() {
         let (lon, lat) = proj.to_file(largest.at);
         notes.add(format!(
-            "{file}: {} slivers and gaps between neighbours narrower than {tolerance_m} m, {} \
-             in all (the largest {} around {lon:.5}, {lat:.5}): `--snap` closes them",
+            "{file}: {} slivers and gaps between neighbours, of mean width below \
+             {tolerance_m} m, {} in all (the largest {} around {lon:.5}, {lat:.5}){}",
             narrow.len(),
             area_text(narrow.iter().map(|(p, _)| p.area).sum()),
-            area_text(largest.area)
+            area_text(largest.area),
+            if snapped {
+                ": left after --snap, which closes what lies within the tolerance of a \
+                 neighbour's vertex or edge"
+            } else {
+                ": `--snap` closes them"
+            }
         ));
     }
     wide_area
@@ -375,7 +389,7 @@ mod tests {
 
     fn lines(regions: &[Region], tolerance: f64) -> (f64, Vec<String>) {
         let notes = Notes::default();
-        let wide = check(regions, tolerance, &notes);
+        let wide = check(regions, tolerance, false, &notes);
         (wide, notes.into_lines())
     }
 
@@ -392,7 +406,7 @@ mod tests {
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(
             notes[0].starts_with(
-                "streets: 1 slivers and gaps between neighbours narrower than 0.5 m, 30 m² in all"
+                "streets: 1 slivers and gaps between neighbours, of mean width below 0.5 m, 30 m² in all"
             ) && notes[0].contains("around 120.35"),
             "{notes:?}"
         );

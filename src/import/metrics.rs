@@ -203,7 +203,8 @@ fn series(
             (Value::Number(n), Some(dates)) => (dates.get(k).and_then(Value::as_str), n.as_f64()),
             (Value::Number(_), None) => {
                 return Err(c.err(format!(
-                    "{key}[{k}] is a bare number: say in the mapping's `metrics_json` which                      `dates` list it goes with"
+                    "{key}[{k}] is a bare number: say in the mapping's `metrics_json` which \
+                     `dates` list it goes with"
                 )));
             }
             (point, _) => (
@@ -258,8 +259,9 @@ fn district_value(
                 }
                 other => {
                     return Err(c.err(format!(
-                        "`{key}` is {other:?}, not sum or mean (the mapping's \
-                         `district_value: Property({key:?})`)"
+                        "`{key}` is {}, not sum or mean (the mapping's \
+                         `district_value: Property({key:?})`)",
+                        other.map_or("missing".to_string(), |o| format!("`{o}`"))
                     )));
                 }
             }

@@ -405,6 +405,7 @@ fn import_from(
     coverage::check(
         &regions,
         snap.unwrap_or(coverage::DEFAULT_SNAP_M),
+        snap.is_some(),
         &ex.notes,
     );
     let mut buildings = geojson::buildings(&ex)?;

@@ -42,8 +42,11 @@ pub(super) struct Table {
     pub(super) headers: Vec<String>,
     /// The rows below the header; each as long as its line in the file.
     pub(super) rows: Vec<Vec<Cell>>,
-    /// The spreadsheet row number (from 1) of `rows[0]`.
-    pub(super) first_row: usize,
+    /// The row number of each of `rows` as the file numbers it (from 1): the spreadsheet's
+    /// row, or a CSV file's line (blank lines and line breaks inside quotes counted).
+    pub(super) row_numbers: Vec<usize>,
+    /// The row number of the header.
+    pub(super) header_number: usize,
     /// The spreadsheet column number (from 0) of `headers[0]`.
     pub(super) first_col: usize,
 }
@@ -95,7 +98,7 @@ impl Table {
             .iter()
             .position(|h| normalised(h) == want)
             .ok_or_else(|| {
-                self.at(format!("header row {}", self.first_row - 1))
+                self.at(format!("header row {}", self.header_number))
                     .err(format!(
                         "has no column `{name}`; its columns are {}",
                         self.headers
@@ -120,7 +123,7 @@ impl Table {
     /// `row 14, column D (常住人口)`, or `row 14, column `常住人口`` in a CSV file.
     pub(super) fn cell_at(&self, i: usize, col: usize) -> Ctx<'_> {
         let header = self.headers.get(col).map_or("", |h| h.trim());
-        let row = self.first_row + i;
+        let row = self.row_numbers.get(i).copied().unwrap_or(0);
         self.at(match self.sheet {
             Some(_) => format!(
                 "row {row}, column {} ({header})",
@@ -152,12 +155,14 @@ pub(super) fn read(
 ) -> Result<Table, ImportError> {
     let file = (ex.src)(name)?;
     let label = file.name.clone();
-    let (sheet, grid, first_row, first_col) = if is_spreadsheet(name) {
+    let (sheet, grid, numbers, first_col) = if is_spreadsheet(name) {
         let (sheet, grid, (r0, c0)) = spreadsheet(&label, file.bytes, sheet)?;
-        (Some(sheet), grid, r0 + 1, c0)
+        let numbers = (r0 + 1..r0 + 1 + grid.len()).collect();
+        (Some(sheet), grid, numbers, c0)
     } else {
         let (_, text) = ex.text(file)?;
-        (None, csv_cells(&label, &text)?, 1, 0)
+        let (grid, numbers) = csv_cells(&label, &text)?;
+        (None, grid, numbers, 0)
     };
     let at = |place: &str| Ctx {
         file: &label,
@@ -167,12 +172,9 @@ pub(super) fn read(
         },
     };
     let header_index = match header_row {
-        Some(r) if r >= first_row && r - first_row < grid.len() => r - first_row,
-        Some(r) => {
-            return Err(
-                at(&format!("row {r}")).err("the mapping's `header_row` is not in the table")
-            );
-        }
+        Some(r) => numbers.iter().position(|n| *n == r).ok_or_else(|| {
+            at(&format!("row {r}")).err("the mapping's `header_row` is no filled row of the table")
+        })?,
         None => grid
             .iter()
             .position(|row| row.iter().filter(|c| **c != Cell::Empty).count() >= 2)
@@ -191,33 +193,57 @@ pub(super) fn read(
         sheet,
         headers,
         rows: body,
-        first_row: first_row + header_index + 1,
+        row_numbers: numbers.get(header_index + 1..).unwrap_or_default().to_vec(),
+        header_number: numbers.get(header_index).copied().unwrap_or(0),
         first_col,
     })
 }
 
-/// The cells of a CSV text; the delimiter is the one of `,` `;` tab that the first line
-/// has most of.
-fn csv_cells(file: &str, text: &str) -> Result<Vec<Vec<Cell>>, ImportError> {
-    let first = text.lines().next().unwrap_or("");
-    let delimiter = [b',', b';', b'\t']
+/// The cells of a CSV text, with each row's line number (from 1); the delimiter is the one
+/// of `,` `;` tab found most on the first ten non-empty lines (`,` where they tie), so a
+/// title line above the header does not decide it.
+fn csv_cells(file: &str, text: &str) -> Result<(Vec<Vec<Cell>>, Vec<usize>), ImportError> {
+    let head: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(10)
+        .collect();
+    let count = |d: u8| -> usize {
+        head.iter()
+            .map(|l| l.bytes().filter(|b| *b == d).count())
+            .sum()
+    };
+    let delimiter = [b';', b'\t']
         .into_iter()
-        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+        .filter(|d| count(*d) > count(b','))
+        .max_by_key(|d| count(*d))
         .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    for (i, row) in reader.records().enumerate() {
+    let (mut out, mut lines) = (Vec::new(), Vec::new());
+    for row in reader.records() {
         let row = row.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
             Ctx {
                 file,
-                place: format!("row {}", i + 1),
+                place: format!("line {line}"),
             }
             .err(e.to_string())
         })?;
+        // The reader's line for a record after blank lines is the first blank line's:
+        // counted here from the record's first byte instead.
+        let bytes = text.as_bytes();
+        let mut start = row
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        lines.push(bytes[..start].iter().filter(|b| **b == b'\n').count() + 1);
         out.push(
             row.iter()
                 .map(|t| match t.trim() {
@@ -227,7 +253,7 @@ fn csv_cells(file: &str, text: &str) -> Result<Vec<Vec<Cell>>, ImportError> {
                 .collect(),
         );
     }
-    Ok(out)
+    Ok((out, lines))
 }
 
 /// A sheet's name, its cells and the (row, column) of its first cell, from 0.
@@ -270,15 +296,88 @@ fn spreadsheet(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Sheet,
             .cloned()
             .ok_or_else(|| at("file", "has no sheet".into()))?,
     };
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| at(&format!("sheet {name}"), format!("cannot be read: {e}")))?;
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let cells = range
-        .rows()
-        .map(|row| row.iter().map(cell_of).collect())
-        .collect();
-    Ok((name, cells, (r0 as usize, c0 as usize)))
+    let sheet_at = format!("sheet {name}");
+    let cells = match &mut book {
+        // Cell by cell: a stray cell at XFD1048576 must not make the reader allocate the
+        // whole sheet's grid.
+        calamine::Sheets::Xlsx(x) => {
+            let mut r = x
+                .worksheet_cells_reader(&name)
+                .map_err(|e| at(&sheet_at, format!("cannot be read: {e}")))?;
+            stream(|| r.next_cell()).map_err(|e| at(&sheet_at, e))?
+        }
+        calamine::Sheets::Xlsb(x) => {
+            let mut r = x
+                .worksheet_cells_reader(&name)
+                .map_err(|e| at(&sheet_at, format!("cannot be read: {e}")))?;
+            stream(|| r.next_cell()).map_err(|e| at(&sheet_at, e))?
+        }
+        other => {
+            let range = other
+                .worksheet_range(&name)
+                .map_err(|e| at(&sheet_at, format!("cannot be read: {e}")))?;
+            range
+                .used_cells()
+                .map(|(r, c, d)| ((r as u32, c as u32), d.clone()))
+                .collect()
+        }
+    };
+    let (grid, start) = grid_of(cells).map_err(|e| at(&sheet_at, e))?;
+    Ok((name, grid, start))
+}
+
+/// At most this many filled cells are read from one sheet.
+const MAX_CELLS: usize = 2_000_000;
+/// At most this many cells (filled or not) in the rectangle a sheet's cells span.
+const MAX_SPAN: u64 = 2_000_000;
+
+/// A sheet's filled cells, one at a time. Errors: the reader's, or more than
+/// [`MAX_CELLS`].
+fn stream<'a, E: std::fmt::Display>(
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, E>,
+) -> Result<Vec<((u32, u32), Data)>, String> {
+    let mut out = Vec::new();
+    while let Some(cell) = next().map_err(|e| format!("cannot be read: {e}"))? {
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        if out.len() == MAX_CELLS {
+            return Err(format!(
+                "has more than {MAX_CELLS} filled cells: give the table its own, smaller sheet"
+            ));
+        }
+        out.push((cell.get_position(), Data::from(cell.get_value().clone())));
+    }
+    Ok(out)
+}
+
+/// The rectangle of cells from the first filled row and column to the last, and the
+/// (row, column) of its first cell, from 0. Errors: a rectangle over [`MAX_SPAN`] cells
+/// (a stray cell far from the table), named by its corners.
+fn grid_of(cells: Vec<((u32, u32), Data)>) -> Result<(Vec<Vec<Cell>>, (usize, usize)), String> {
+    let Some(r0) = cells.iter().map(|((r, _), _)| *r).min() else {
+        return Ok((Vec::new(), (0, 0)));
+    };
+    let c0 = cells.iter().map(|((_, c), _)| *c).min().unwrap_or(0);
+    let r1 = cells.iter().map(|((r, _), _)| *r).max().unwrap_or(r0);
+    let c1 = cells.iter().map(|((_, c), _)| *c).max().unwrap_or(c0);
+    let (rows, cols) = (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1);
+    if rows * cols > MAX_SPAN {
+        return Err(format!(
+            "has cells from {}{} to {}{} ({rows} rows × {cols} columns), more than a table \
+             needs: a stray value far from the table? Delete it, or copy the table to a \
+             sheet of its own",
+            column_letter(c0 as usize),
+            r0 + 1,
+            column_letter(c1 as usize),
+            r1 + 1
+        ));
+    }
+    let mut grid = vec![vec![Cell::Empty; cols as usize]; rows as usize];
+    for ((r, c), d) in cells {
+        grid[(r - r0) as usize][(c - c0) as usize] = cell_of(&d);
+    }
+    Ok((grid, (r0 as usize, c0 as usize)))
 }
 
 fn cell_of(d: &Data) -> Cell {

@@ -294,8 +294,15 @@ fn curator_panel(
                 ));
             }
             if let Some(p) = &swapper.pending {
-                for n in p.notes.iter().take(6) {
-                    report_lines.push((format!("导入 / Import: {n}"), palette::TEXT));
+                // The import's warnings (e.g. a gap between subdistricts) before its notes.
+                let (warned, noted): (Vec<&String>, Vec<&String>) =
+                    p.notes.iter().partition(|n| n.starts_with("warning: "));
+                for n in warned.into_iter().chain(noted).take(6) {
+                    let colour = match n.strip_prefix("warning: ") {
+                        Some(_) => palette::HIGHLIGHT,
+                        None => palette::TEXT,
+                    };
+                    report_lines.push((format!("导入 / Import: {n}"), colour));
                 }
             }
             report_lines.push((

@@ -16,8 +16,14 @@ const BUILDINGS: [&str; 4] = ["栋", "幢", "座", "个"];
 const AREA: [&str; 5] = ["平方米", "㎡", "m²", "m2", "平米"];
 const FLOORS: [&str; 1] = ["层"];
 
-/// Texts of a total row (skipped): 合计, 总计, 小计, Total.
+/// Texts that begin a total row (skipped): 合计, 总计, 小计, Total, Sum.
 const TOTALS: [&str; 5] = ["合计", "总计", "小计", "total", "sum"];
+
+/// Whether a key cell (lower case) names a total row: it begins with one of [`TOTALS`]
+/// (`合计`, `小计（辽宁路街道）`, `Total`).
+pub(super) fn is_total(lower: &str) -> bool {
+    TOTALS.iter().any(|t| lower.starts_with(t))
+}
 
 /// Reads the mapping's table `t`.
 pub(super) fn read_table(ex: &Export, t: &TableRef) -> Result<Table, ImportError> {
@@ -63,7 +69,7 @@ impl<'r> RegionKeys<'r> {
     pub(super) fn find(&self, key: &str) -> Result<Option<usize>, String> {
         let key = key.trim();
         let lower = key.to_lowercase();
-        if key.is_empty() || TOTALS.iter().any(|t| lower.contains(t)) {
+        if key.is_empty() {
             return Ok(None);
         }
         if let Some(i) = self.by_id.get(key) {
@@ -77,6 +83,7 @@ impl<'r> RegionKeys<'r> {
             None if key == "全区" || lower == "district" => {
                 self.district.map(Some).ok_or_else(|| "no district".into())
             }
+            None if is_total(&lower) => Ok(None),
             None => Err(format!("`{key}` is no region's id or name in the layers")),
         }
     }
@@ -201,8 +208,8 @@ fn building_sums(regions: &[Region], buildings: &[Building]) -> Vec<(Figures, Fi
             let Some(r) = cur else { break };
             let (all, res) = &mut sums[r];
             for f in [&mut *all, &mut *res] {
-                f.residents += b.residents;
-                f.households += b.households;
+                f.residents = f.residents.saturating_add(b.residents);
+                f.households = f.households.saturating_add(b.households);
             }
             all.residential_buildings += 1;
             all.floor_area_m2 += b.floor_area_m2;
@@ -244,15 +251,35 @@ fn region_table(
             .map(|c| t.column(c).map(|k| (slot, k, units, count)))
     })
     .collect::<Result<_, _>>()?;
-    let (mut read, mut skipped) = (0, 0);
+    // Without an id in its row, a region is found by its name where the table has both.
+    let name_col = match (&rt.id, &rt.name) {
+        (Some(_), Some(n)) => Some(t.column(n)?),
+        _ => None,
+    };
+    let (mut read, mut totals, mut others) = (0, 0, 0);
+    let mut seen: HashMap<usize, usize> = HashMap::new();
     for i in 0..t.rows.len() {
-        let Some(r) = keys
-            .find(&t.cell(i, key).text())
-            .map_err(|m| t.cell_at(i, key).err(m))?
-        else {
-            skipped += usize::from(t.rows[i].iter().any(|c| *c != Cell::Empty));
+        let mut at = key;
+        if t.cell(i, key).text().is_empty()
+            && let Some(n) = name_col
+        {
+            at = n;
+        }
+        let key_text = t.cell(i, at).text();
+        let Some(r) = keys.find(&key_text).map_err(|m| t.cell_at(i, at).err(m))? else {
+            if is_total(&key_text.to_lowercase()) {
+                totals += 1;
+            } else if t.rows[i].iter().any(|c| *c != Cell::Empty) {
+                others += 1;
+            }
             continue;
         };
+        if let Some(first) = seen.insert(r, t.row_numbers.get(i).copied().unwrap_or(0)) {
+            return Err(t.cell_at(i, key).err(format!(
+                "a second row for region {} (the first is row {first})",
+                regions[r].id
+            )));
+        }
         for &(slot, col, units, count) in &columns {
             let text = t.cell(i, col).text();
             let v = if count {
@@ -271,11 +298,15 @@ fn region_table(
         read += 1;
     }
     ex.notes.add(format!(
-        "{}: figures of {read} region(s) read{}",
+        "{}: figures of {read} region(s) read{}{}",
         table_name(&t),
-        match skipped {
+        match totals {
             0 => String::new(),
             n => format!("; {n} total row(s) skipped"),
+        },
+        match others {
+            0 => String::new(),
+            n => format!("; {n} row(s) without a region id or name skipped (notes?)"),
         }
     ));
     Ok(())
@@ -374,7 +405,15 @@ fn building_table(
             }
         }
         if let Some(v) = count(year, &["年"])? {
-            b.year_built = Some(v as i32);
+            b.year_built = Some(
+                i32::try_from(v)
+                    .ok()
+                    .filter(|y| (1000..=2200).contains(y))
+                    .ok_or_else(|| {
+                        let c = year.unwrap_or(0);
+                        t.cell_at(i, c).err(format!("`{v}` is not a year"))
+                    })?,
+            );
         }
         read += 1;
     }

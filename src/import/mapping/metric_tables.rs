@@ -29,25 +29,44 @@ pub(in super::super) fn apply(
             });
         }
     }
-    for mt in &mapping.metrics {
+    for (n, mt) in mapping.metrics.iter().enumerate() {
+        if mt.by_region.is_some() == mt.by_date.is_some() {
+            return Err(ImportError::Feature {
+                file: "mapping".into(),
+                place: format!("metrics[{n}] ({})", mt.table.file),
+                message: "needs exactly one of `by_region` (a row per region) or `by_date` \
+                          (a row per day)"
+                    .into(),
+            });
+        }
         let t = read_table(ex, &mt.table)?;
         let mut touched = Vec::new();
         for mc in &mt.columns {
             let col = t.column(&mc.column)?;
             let m = metric_for(&t, mc, departments, metrics)?;
-            match (&mt.by_region, &mt.by_date) {
-                (Some(region), None) => {
-                    let key = key_column(&t, Some(region), None, "a `metrics` table")?;
-                    by_region(&t, key, col, mt, regions, &mut metrics[m])?;
-                }
-                (None, Some(date)) => {
-                    let key = t.column(date)?;
-                    by_date(&t, key, col, &mut metrics[m])?;
-                }
-                _ => {
-                    return Err(t.at("mapping".into()).err(
-                        "a `metrics` table needs one of `by_region` (a row per region) or \
-                         `by_date` (a row per day)",
+            let fractions = percent_fractions(&t, col, &metrics[m]);
+            if fractions {
+                ex.notes.add(format!(
+                    "{}: column `{}` holds {} as fractions (cells formatted as percentages \
+                     hold 0.125 for 12.5%): read ×100",
+                    table_name(&t),
+                    mc.column,
+                    metrics[m].id
+                ));
+            }
+            let scale = if fractions { 100.0 } else { 1.0 };
+            if let Some(region) = &mt.by_region {
+                let key = key_column(&t, Some(region), None, "a `metrics` table")?;
+                by_region(&t, (key, col, scale), mt, regions, &mut metrics[m])?;
+            } else if let Some(date) = &mt.by_date {
+                let key = t.column(date)?;
+                let replaced = !metrics[m].series.is_empty();
+                by_date(&t, (key, col, scale), &mut metrics[m])?;
+                if replaced {
+                    ex.notes.add(format!(
+                        "{}: the daily series of {} replaces the one in metrics.json",
+                        table_name(&t),
+                        metrics[m].id
                     ));
                 }
             }
@@ -152,10 +171,46 @@ fn units_of(m: &Metric) -> Vec<&str> {
     u
 }
 
+/// Whether a percentage's column holds fractions: number cells only, all within 0–1
+/// (what cells formatted as percentages hold), not written as `12.5%` text.
+fn percent_fractions(t: &Table, col: usize, m: &Metric) -> bool {
+    if m.kind != MetricKind::Percent {
+        return false;
+    }
+    let cells: Vec<&Cell> = (0..t.rows.len())
+        .map(|i| t.cell(i, col))
+        .filter(|c| **c != Cell::Empty)
+        .collect();
+    !cells.is_empty()
+        && cells
+            .iter()
+            .all(|c| matches!(c, Cell::Number(v) if (0.0..=1.0).contains(v)))
+        && cells
+            .iter()
+            .any(|c| matches!(c, Cell::Number(v) if *v > 0.0))
+}
+
+/// A metric cell's value: its number times `scale` (100 for fractions of a percentage).
+fn value_at(
+    t: &Table,
+    i: usize,
+    col: usize,
+    scale: f64,
+    units: &[&str],
+) -> Result<Option<f64>, ImportError> {
+    let text = t.cell(i, col).text();
+    let v = read_number(&text, units).map_err(|e| t.cell_at(i, col).err(e))?;
+    Ok(v.map(|v| match t.cell(i, col) {
+        Cell::Number(_) => v * scale,
+        _ => v,
+    }))
+}
+
+/// One column's values by region; `(key, col, scale)`: the region column, the metric's
+/// column and the factor for its number cells.
 fn by_region(
     t: &Table,
-    key: usize,
-    col: usize,
+    (key, col, scale): (usize, usize, f64),
     mt: &MetricTable,
     regions: &[Region],
     m: &mut Metric,
@@ -163,6 +218,7 @@ fn by_region(
     let keys = RegionKeys::new(regions);
     let units = units_of(m);
     let mut values = BTreeMap::new();
+    let mut rows: BTreeMap<usize, usize> = BTreeMap::new();
     for i in 0..t.rows.len() {
         let Some(r) = keys
             .find(&t.cell(i, key).text())
@@ -170,8 +226,13 @@ fn by_region(
         else {
             continue;
         };
-        let text = t.cell(i, col).text();
-        if let Some(v) = read_number(&text, &units).map_err(|e| t.cell_at(i, col).err(e))? {
+        if let Some(first) = rows.insert(r, t.row_numbers.get(i).copied().unwrap_or(0)) {
+            return Err(t.cell_at(i, key).err(format!(
+                "a second row for region {} (the first is row {first})",
+                regions[r].id
+            )));
+        }
+        if let Some(v) = value_at(t, i, col, scale, &units)? {
             values.insert(regions[r].id.clone(), v);
         }
     }
@@ -181,15 +242,20 @@ fn by_region(
         && !m.by_region.contains_key(&district.id)
     {
         let rate = matches!(m.kind, MetricKind::Percent | MetricKind::Index);
+        let mut known = m.by_region.clone();
+        known.extend(values.iter().map(|(k, v)| (k.clone(), *v)));
         let v = match dv {
-            DistrictValue::Sum => below_district(&values, regions, rate),
-            DistrictValue::Mean => below_district(&values, regions, true),
+            DistrictValue::Sum => below_district(&known, regions, rate),
+            DistrictValue::Mean => below_district(&known, regions, true),
             DistrictValue::SeriesLast => m.series.last().map(|(_, v)| *v),
             DistrictValue::Property(_) => {
-                return Err(t.at("mapping".into()).err(
-                    "`district_value: Property(..)` is for metrics.json; a table takes Sum, \
-                     Mean or SeriesLast",
-                ));
+                return Err(ImportError::Feature {
+                    file: "mapping".into(),
+                    place: format!("metrics ({})", mt.table.file),
+                    message: "`district_value: Property(..)` is for metrics_json; a table \
+                              takes Sum, Mean or SeriesLast"
+                        .into(),
+                });
             }
         };
         if let Some(v) = v {
@@ -200,7 +266,12 @@ fn by_region(
     Ok(())
 }
 
-fn by_date(t: &Table, key: usize, col: usize, m: &mut Metric) -> Result<(), ImportError> {
+/// One column's daily series; arguments as for [`by_region`].
+fn by_date(
+    t: &Table,
+    (key, col, scale): (usize, usize, f64),
+    m: &mut Metric,
+) -> Result<(), ImportError> {
     let units = units_of(m);
     let mut series = Vec::new();
     let mut seen = HashSet::new();
@@ -215,8 +286,7 @@ fn by_date(t: &Table, key: usize, col: usize, m: &mut Metric) -> Result<(), Impo
                 .cell_at(i, key)
                 .err(format!("{date} is a second row for the same day")));
         }
-        let text = t.cell(i, col).text();
-        if let Some(v) = read_number(&text, &units).map_err(|e| t.cell_at(i, col).err(e))? {
+        if let Some(v) = value_at(t, i, col, scale, &units)? {
             series.push((date, v));
         }
     }

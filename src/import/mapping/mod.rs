@@ -87,6 +87,7 @@ pub struct TableRef {
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegionTable {
+    /// Where the table is.
     pub table: TableRef,
     /// Column of the region's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,24 +113,30 @@ pub struct RegionTable {
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BuildingTable {
+    /// Where the table is.
     pub table: TableRef,
     /// Column of the building id (as in the buildings layer).
     pub id: String,
+    /// Column of the building's name or address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Column of the number of floors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floors: Option<String>,
-    /// Floor area, m².
+    /// Column of the floor area, m².
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor_area_m2: Option<String>,
+    /// Column of the residents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub residents: Option<String>,
+    /// Column of the households.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub households: Option<String>,
     /// What the building is used for: 住宅 / residential, 商住 / mixed, 商业 / commercial,
     /// 办公 / office, 公共 / public, 工业 / industrial.
     #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
     pub usage: Option<String>,
+    /// Column of the year built (`1998`, `1998年`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year_built: Option<String>,
 }
@@ -138,8 +145,11 @@ pub struct BuildingTable {
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DepartmentDef {
+    /// The id metrics name it by (`hotline`).
     pub id: String,
+    /// Chinese name.
     pub name: String,
+    /// English name.
     pub name_en: String,
     /// `#rrggbb`.
     pub color: String,
@@ -150,6 +160,7 @@ pub struct DepartmentDef {
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricTable {
+    /// Where the table is.
     pub table: TableRef,
     /// Column of the region (its id, or its name as for `RegionTable`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,19 +185,26 @@ pub struct MetricColumn {
     pub column: String,
     /// The metric's id (`fire.alarms`).
     pub metric: String,
+    /// The department of a metric defined here (an id of metrics.json's or the mapping's
+    /// departments).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    /// Chinese name (default: the header without its unit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// English name (default: the Chinese name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
+    /// Unit in Chinese (default: the header's, in parentheses).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// Unit in English (default: the Chinese unit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_en: Option<String>,
     /// `count`, `percent`, `index` or `amount` (default: percent for the unit `%`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// Target value, in the metric's unit (a gauge's mark).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<f64>,
 }

@@ -36,14 +36,29 @@ const FLOORS: [&str; 3] = ["层数", "楼层", "floors"];
 const USE: [&str; 4] = ["用途", "性质", "use", "usage"];
 const YEAR: [&str; 3] = ["建成年份", "年份", "year"];
 
-/// The first header containing one of `words`, by priority of the words.
-fn find(headers: &[String], words: &[&str], taken: &[&String]) -> Option<String> {
-    words.iter().find_map(|w| {
+/// Whether header `h` holds `word`: a Chinese word anywhere in it, an English one as a
+/// whole word (`id` in `region_id`, not in `residents`).
+fn holds(h: &str, word: &str) -> bool {
+    let h = normalised(h);
+    if word.is_ascii() {
+        h.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|token| token == word)
+    } else {
+        h.contains(word)
+    }
+}
+
+/// The first header not yet `taken` that holds one of `words` (by priority of the words);
+/// it is then taken.
+fn find(headers: &[String], words: &[&str], taken: &mut Vec<String>) -> Option<String> {
+    let found = words.iter().find_map(|w| {
         headers
             .iter()
-            .find(|h| !taken.contains(h) && normalised(h).contains(&normalised(w)))
+            .find(|h| !taken.contains(h) && holds(h, w))
             .cloned()
-    })
+    })?;
+    taken.push(found.clone());
+    Some(found)
 }
 
 /// Layer property names in Chinese that mean a contract property.
@@ -98,8 +113,16 @@ pub fn propose_mapping(dir: &Path) -> Result<(String, Vec<String>), ProposeError
             continue;
         }
         for sheet in sheets_of(dir, name) {
-            let t = table::read(&ex, name, sheet.as_deref(), None)?;
-            found.push(classify(&mut m, &t, name, sheet, &known, &mut todo));
+            let place = match &sheet {
+                Some(s) => format!("{name}, sheet {s}"),
+                None => name.clone(),
+            };
+            match table::read(&ex, name, sheet.as_deref(), None) {
+                Ok(t) => found.push(classify(&mut m, &t, name, sheet, &known, &mut todo)),
+                // An empty sheet (Excel's Sheet2) or a table without a header row: said,
+                // and the rest still proposed.
+                Err(e) => found.push(format!("{place}: left out: {e}")),
+            }
         }
     }
     if let Some(layout) = metrics_json.as_ref().and_then(metrics_layout) {
@@ -212,15 +235,17 @@ fn classify(
         Some(s) => format!("{file}, sheet {s}"),
         None => file.to_string(),
     };
-    let id = find(h, &ID, &[]);
-    let name = find(h, &NAME, &id.iter().collect::<Vec<_>>());
-    let date = find(h, &DATE, &[]);
-    let floors = find(h, &FLOORS, &[]);
-    let usage = find(h, &USE, &[]);
-    let residents = find(h, &RESIDENTS, &[]);
-    let households = find(h, &HOUSEHOLDS, &[]);
-    let buildings = find(h, &BUILDINGS, &[]);
-    let area = find(h, &AREA, &[]);
+    let mut taken = Vec::new();
+    let date = find(h, &DATE, &mut taken);
+    let residents = find(h, &RESIDENTS, &mut taken);
+    let households = find(h, &HOUSEHOLDS, &mut taken);
+    let buildings = find(h, &BUILDINGS, &mut taken);
+    let area = find(h, &AREA, &mut taken);
+    let floors = find(h, &FLOORS, &mut taken);
+    let usage = find(h, &USE, &mut taken);
+    let year = find(h, &YEAR, &mut taken);
+    let id = find(h, &ID, &mut taken);
+    let name = find(h, &NAME, &mut taken);
     if let (Some(id), true) = (&id, floors.is_some() || usage.is_some()) {
         m.buildings = Some(BuildingTable {
             table,
@@ -231,7 +256,7 @@ fn classify(
             residents,
             households,
             usage,
-            year_built: find(h, &YEAR, &[]),
+            year_built: year,
         });
         return format!("{where_}: buildings' attributes by `{id}`");
     }
@@ -325,13 +350,32 @@ fn metrics_layout(v: &Value) -> Option<MetricsJson> {
         metrics_in_departments: nested.map(str::to_string),
         dates: dates.map(str::to_string),
         values: values.to_string(),
-        district_value: Some(if metric.get("agg").is_some() {
+        district_value: Some(if every_metric_has(v, nested, "agg") {
             DistrictValue::Property("agg".into())
         } else {
             DistrictValue::Sum
         }),
         ..MetricsJson::default()
     })
+}
+
+/// Whether every metric of the file (in its departments' `nested` lists, else the top-level
+/// `metrics`) has property `key`.
+fn every_metric_has(v: &Value, nested: Option<&str>, key: &str) -> bool {
+    let lists: Vec<&Value> = match nested {
+        Some(k) => v["departments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| &d[k])
+            .collect(),
+        None => vec![&v["metrics"]],
+    };
+    lists
+        .iter()
+        .filter_map(|l| l.as_array())
+        .flatten()
+        .all(|m| m.get(key).is_some())
 }
 
 /// Whether the district's `buildings` figure counts every building of the buildings layer
