@@ -56,11 +56,13 @@ ws = wb.create_sheet("错误示例")
 ws.append(["区划代码", "常住人口", "社区名称"])
 ws.append([communities[0]["properties"]["id"], "1,23", "不存在社区"])
 ws = wb.create_sheet("办结率")
-ws.append(["社区", "办结率"])
+ws.append(["社区", "办结率", "办结率（混）"])
 for i, c in enumerate(communities):
-    ws.append([c["properties"]["name"], 0.9 + i / 100])
-for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
-    row[0].number_format = "0.0%"
+    # The third column as a hand edit leaves it: one cell typed 95 among fractions.
+    ws.append([c["properties"]["name"], 0.9 + i / 100, 95 if i == 2 else 0.9 + i / 100])
+for row in ws.iter_rows(min_row=2, min_col=2, max_col=3):
+    for cell in row:
+        cell.number_format = "0.0%"
 
 ws = wb.create_sheet("散落单元格")
 ws.append(["区划代码", "常住人口"])

@@ -124,6 +124,37 @@ pub struct Config {
     pub pace: PaceConfig,
     /// How many accepted snapshots the history keeps for rollback (1–1000).
     pub history_keep: usize,
+    /// Show control over Open Sound Control (`docs/osc.md`); off when absent (the default).
+    pub osc: Option<OscConfig>,
+}
+
+/// Where and from whom the exhibit takes Open Sound Control commands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OscConfig {
+    /// UDP port the exhibit listens on (1024–65535).
+    pub port: u16,
+    /// Address it listens on: `127.0.0.1` (this PC only, the default) or the hall LAN's
+    /// interface address (`0.0.0.0`: every interface).
+    pub bind: String,
+    /// The hall's key: every message carries it as its first argument (8–64 characters).
+    pub key: String,
+    /// Senders taken (IP addresses); others are dropped unread. Default: this PC only.
+    pub allow: Vec<String>,
+    /// Datagrams a second taken from each sender (bursts up to twice that; 1–1000).
+    pub max_per_s: u32,
+}
+
+impl Default for OscConfig {
+    fn default() -> Self {
+        Self {
+            port: 9000,
+            bind: "127.0.0.1".into(),
+            key: String::new(),
+            allow: vec!["127.0.0.1".into()],
+            max_per_s: 50,
+        }
+    }
 }
 
 impl Default for Config {
@@ -143,6 +174,7 @@ impl Default for Config {
             ring: RingConfig::default(),
             pace: PaceConfig::default(),
             history_keep: crate::store::DEFAULT_KEEP,
+            osc: None,
         }
     }
 }
@@ -247,6 +279,36 @@ impl Config {
                 "history_keep",
                 format!("{} is outside 1–1000 snapshots", self.history_keep),
             ));
+        }
+        if let Some(osc) = &self.osc {
+            if osc.port < 1024 {
+                return Err(field("osc.port", format!("{} is below 1024", osc.port)));
+            }
+            if osc.bind.parse::<std::net::IpAddr>().is_err() {
+                return Err(field(
+                    "osc.bind",
+                    format!("{:?} is not an IP address", osc.bind),
+                ));
+            }
+            if !(8..=64).contains(&osc.key.chars().count()) {
+                return Err(field(
+                    "osc.key",
+                    "must be 8–64 characters: every OSC message carries it".into(),
+                ));
+            }
+            if let Some(a) = osc
+                .allow
+                .iter()
+                .find(|a| a.parse::<std::net::IpAddr>().is_err())
+            {
+                return Err(field("osc.allow", format!("{a:?} is not an IP address")));
+            }
+            if !(1..=1000).contains(&osc.max_per_s) {
+                return Err(field(
+                    "osc.max_per_s",
+                    format!("{} is outside 1–1000", osc.max_per_s),
+                ));
+            }
         }
         if let Some(h) = &self.pin_hash
             && PinHash::parse(h).is_none()
@@ -387,86 +449,5 @@ pub fn default_data_dir() -> PathBuf {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn missing_fields_take_defaults() {
-        let c = Config::parse("c.ron", b"(idle_timeout_s: 90)").expect("valid");
-        assert_eq!(c.idle_timeout_s, 90.0);
-        assert_eq!(c.language, "zh");
-        assert_eq!(c.owner_names, OwnerNames::Masked);
-        assert_eq!(
-            Config::parse("c.ron", b"()").expect("valid"),
-            Config::default()
-        );
-    }
-
-    #[test]
-    fn errors_name_the_field() {
-        let e = Config::parse("c.ron", b"(idle_timeout_s: 2)")
-            .err()
-            .map(|e| e.to_string());
-        assert_eq!(
-            e.as_deref(),
-            Some("c.ron: field `idle_timeout_s`: 2 is outside 10–86400 seconds")
-        );
-        let e = Config::parse("c.ron", b"(\n  idle_timout_s: 60,\n)")
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(
-            e.starts_with("c.ron:2:") && e.contains("idle_timout_s"),
-            "{e}"
-        );
-        let e = Config::parse("c.ron", b"(language: \"fr\")")
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(e.contains("field `language`"), "{e}");
-        let e = Config::parse("c.ron", b"(screen: (diagonal_in: \"big\"))")
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(e.starts_with("c.ron:1:"), "{e}");
-        let e = Config::parse("c.ron", b"(pin_hash: Some(\"1234\"))")
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(e.contains("field `pin_hash`"), "{e}");
-        let e = Config::parse("c.ron", b"(pace: (ambient_fps: 0))")
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(e.contains("field `pace.ambient_fps`"), "{e}");
-        let e = Config::parse("c.ron", b"(pace: (rest_wait_s: 1e9))")
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(e.contains("field `pace.rest_wait_s`"), "{e}");
-        assert!(Config::parse("c.ron", &[0xff, 0xfe]).is_err());
-    }
-
-    #[test]
-    fn pin_hash_round_trips_and_rejects_wrong_pins() {
-        let h = PinHash::new("2468");
-        let parsed = PinHash::parse(&h.to_string()).expect("parses");
-        assert!(parsed.matches("2468"));
-        assert!(!parsed.matches("2469"));
-        assert!(!parsed.matches(""));
-        assert_ne!(PinHash::new("2468").to_string(), h.to_string(), "salted");
-    }
-
-    #[test]
-    fn touch_targets_are_fifteen_millimetres() {
-        let s = Screen::default();
-        // A 55" full-HD panel has about 0.63 mm pixels: 15 mm is 24 px.
-        assert_eq!(s.min_target_px(), 24.0);
-        let small = Screen {
-            diagonal_in: 24.0,
-            width_px: 1920,
-            height_px: 1080,
-        };
-        assert_eq!(small.min_target_px(), 55.0);
-    }
-}
+#[path = "config_tests.rs"]
+mod tests;

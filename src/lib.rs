@@ -20,6 +20,7 @@ pub mod demo;
 pub mod fuzzing;
 pub mod generate;
 pub mod geo;
+pub mod hall;
 pub mod import;
 pub mod palette;
 pub mod process;

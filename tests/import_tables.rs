@@ -437,3 +437,51 @@ fn m_regions(text: &str, file: &str) -> (Option<String>, Option<String>, Option<
         .unwrap_or_else(|| panic!("no region table for {file}: {text}"));
     (t.id, t.residents, t.households)
 }
+
+#[test]
+fn what_a_newcomer_got_wrong_is_refused_with_the_cell() {
+    let daily = |name: &str, csv: &str, metric: &str| {
+        let mapping = format!(
+            r##"(departments: [(id: "hotline", name: "12345热线", name_en: "12345 Hotline", color: "#3e9bff")],
+                metrics: [(table: (file: "daily.csv"), by_date: "日期",
+                           columns: [(column: "v", metric: "{metric}", department: "hotline",
+                                      name_en: "12345 hotline calls", unit: "%")])])"##
+        );
+        let dir = export(name, &mapping);
+        std::fs::write(dir.join("daily.csv"), csv).expect("csv");
+        error(&dir)
+    };
+    let e = daily(
+        "no-such-day",
+        "日期,v\n2026-11-30,1\n2026-11-31,2\n",
+        "hotline.calls",
+    );
+    assert!(
+        e.contains("row 3, column `日期`: `2026-11-31` is not a date"),
+        "{e}"
+    );
+    let e = daily("feb-30", "日期,v\n2026年2月30日,1\n", "hotline.calls");
+    assert!(e.contains("`2026年2月30日` is not a date"), "{e}");
+    let e = daily("no-date", "日期,v\n2026-11-30,1\n,2\n", "hotline.calls");
+    assert!(
+        e.contains("row 3, column `日期`: is empty, but the row has a value"),
+        "{e}"
+    );
+    let e = daily("todo", "日期,v\n2026-11-30,1\n", "TODO.m1");
+    assert!(e.contains("still says TODO"), "{e}");
+}
+
+#[test]
+fn a_percent_column_mixing_fractions_and_percentages_is_refused() {
+    let dir = export(
+        "mixed",
+        r#"(metrics: [(table: (file: "统计.xlsx", sheet: "办结率"), by_region: "社区",
+                       columns: [(column: "办结率（混）", metric: "x.mixed", department: "fire",
+                                  unit: "%")])])"#,
+    );
+    let e = error(&dir);
+    assert!(
+        e.contains("row 4, column C (办结率（混）): 95 beside fractions like 0.9"),
+        "{e}"
+    );
+}

@@ -16,7 +16,7 @@ use crate::app::base::sets::{ApplyRequests, ReadPointers};
 use crate::app::base::theme::{self, size};
 use crate::app::base::{
     AppSystems, Chooser, City, CuratorMode, CurrentLang, Focus, HallConfig, IgnorePointer,
-    KioskMode, MainView, MapFigure, MapOverlays, MapRequest, Playing, SelectedCase,
+    KioskMode, MainView, MapFigure, MapOverlays, MapRequest, Playing, RemoteInput, SelectedCase,
     ShowAllBuildings, StoryPlay,
 };
 use crate::palette;
@@ -101,6 +101,7 @@ fn watch_input(
     mut buttons: MessageReader<MouseButtonInput>,
     mut wheel: MessageReader<MouseWheel>,
     mut keys: MessageReader<KeyboardInput>,
+    mut remote: MessageReader<RemoteInput>,
     time: Res<Time<Real>>,
     config: Res<HallConfig>,
     mut idle: ResMut<Idle>,
@@ -129,6 +130,12 @@ fn watch_input(
     }
     woke |= wheel.read().count() > 0;
     woke |= keys.read().count() > 0;
+    // Show control keeps the exhibit awake; it ends the attract mode itself when it asks
+    // for something else.
+    if remote.read().count() > 0 {
+        idle.seconds = 0.0;
+        return;
+    }
     if woke {
         idle.seconds = 0.0;
         if attract {

@@ -9,7 +9,7 @@
 //!
 //! Features, each a logic plugin (runs headless in tests) and, where it draws, a render
 //! plugin: [`map`], [`ring`], [`panels`], [`views`], [`kiosk`], [`stories`], [`curator`],
-//! [`swap`].
+//! [`swap`], [`hall`] (show control over OSC).
 //! Tools: [`automation`] (`citygrid shot`), [`fps`] and [`latency`] (the bench's probes),
 //! [`memory`].
 
@@ -17,6 +17,7 @@ pub mod automation;
 pub mod base;
 pub mod curator;
 pub mod fps;
+pub mod hall;
 pub mod kiosk;
 pub mod latency;
 pub mod map;
@@ -63,6 +64,7 @@ pub fn build(options: AppOptions) -> App {
         curator::overlay_plugin,
         base::probe::plugin,
         memory::plugin,
+        hall::plugin,
     ));
     if let Some(path) = &options.shot {
         app.add_plugins(automation::plugin(path.clone()));

@@ -307,7 +307,27 @@ pub(super) fn import(
     };
     match imported {
         Ok(crate::import::Imported { snapshot, notes }) => {
-            let warnings = validate_snapshot_warnings(&snapshot);
+            let report = crate::snapshot::validate(&snapshot);
+            let mut notes = notes;
+            // The snapshot's own warnings (figures that disagree with their buildings) in
+            // the same report as the import's.
+            let shown = 10;
+            notes.extend(report.warnings().take(shown).map(|w| {
+                let w = w.to_string();
+                match w.starts_with("warning: ") {
+                    true => w,
+                    false => format!("warning: {w}"),
+                }
+            }));
+            let more = report.warnings().count().saturating_sub(shown);
+            if more > 0 {
+                notes.push(format!(
+                    "warning: …and {more} more (citygrid validate lists them all)"
+                ));
+            }
+            let warnings = notes.iter().filter(|n| n.starts_with("warning: ")).count()
+                - usize::from(more > 0)
+                + more;
             let counts = format!(
                 "{} regions, {} buildings, {} grids, {} cases, {} places, {} departments, {} metrics; {warnings} warning(s)",
                 snapshot.regions.len(),
@@ -338,13 +358,18 @@ pub(super) fn import(
                 }
             }
         }
+        Err(crate::import::ImportError::Invalid(report)) => {
+            eprintln!(
+                "citygrid import: the imported snapshot is invalid: {} error(s):",
+                report.errors().count()
+            );
+            for issue in report.errors().take(20) {
+                eprintln!("  {issue}");
+            }
+            ExitCode::from(1)
+        }
         Err(e) => {
             eprintln!("citygrid import: {e}");
-            if let crate::import::ImportError::Invalid(report) = &e {
-                for issue in report.errors().take(20) {
-                    eprintln!("  {issue}");
-                }
-            }
             ExitCode::from(1)
         }
     }
@@ -358,10 +383,6 @@ fn print_notes(notes: &[String]) {
             println!("  note: {n}");
         }
     }
-}
-
-fn validate_snapshot_warnings(s: &crate::snapshot::Snapshot) -> usize {
-    crate::snapshot::validate(s).warnings().count()
 }
 
 pub(super) fn soak(sequences: usize, seed: u64) -> ExitCode {

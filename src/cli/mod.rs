@@ -192,6 +192,15 @@ pub fn main() -> ExitCode {
             (mapping, snap),
             output.as_deref().filter(|_| !dry_run),
         ),
+        Some(Command::ExampleExport { dir })
+            if std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some()) =>
+        {
+            eprintln!(
+                "{}: exists and is not empty; nothing written (give a new folder)",
+                dir.display()
+            );
+            ExitCode::from(2)
+        }
         Some(Command::ExampleExport { dir }) => match crate::import::example_snapshot() {
             Some(s) => match crate::import::export_dir(&s, &dir) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -104,7 +104,9 @@ impl Table {
                         self.headers
                             .iter()
                             .filter(|h| !h.trim().is_empty())
-                            .map(|h| format!("`{}`", h.trim()))
+                            .map(|h| {
+                                format!("`{}`", h.split_whitespace().collect::<Vec<_>>().join(" "))
+                            })
                             .collect::<Vec<_>>()
                             .join(", ")
                     ))
@@ -122,7 +124,9 @@ impl Table {
     /// Where the cell of row `i`, column `col` is reported:
     /// `row 14, column D (常住人口)`, or `row 14, column `常住人口`` in a CSV file.
     pub(super) fn cell_at(&self, i: usize, col: usize) -> Ctx<'_> {
-        let header = self.headers.get(col).map_or("", |h| h.trim());
+        let header = self.headers.get(col).map_or(String::new(), |h| {
+            h.split_whitespace().collect::<Vec<_>>().join(" ")
+        });
         let row = self.row_numbers.get(i).copied().unwrap_or(0);
         self.at(match self.sheet {
             Some(_) => format!(

@@ -34,6 +34,14 @@ impl Lang {
             _ => None,
         }
     }
+
+    /// `zh` or `en`, as [`Lang::parse`] reads it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
 }
 
 /// Every fixed string the map shows.

@@ -36,6 +36,6 @@ pub use options::AppOptions;
 pub use sets::AppSystems;
 pub use state::{
     Chooser, City, CurrentLang, DataDir, Focus, HallConfig, IgnorePointer, MapFigure, MapOverlays,
-    MapRequest, Overlay, Playing, RingForward, RingSpan, SelectedCase, Settings, ShowAllBuildings,
-    StoryPlay,
+    MapRequest, Overlay, Playing, RemoteInput, RingForward, RingSpan, SelectedCase, Settings,
+    ShowAllBuildings, StoryPlay,
 };

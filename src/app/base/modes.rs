@@ -31,6 +31,15 @@ impl MainView {
         }
     }
 
+    /// `map`, `hall` or `ring`, as [`MainView::parse`] reads it.
+    pub fn name(self) -> &'static str {
+        match self {
+            MainView::Map => "map",
+            MainView::Hall => "hall",
+            MainView::Ring => "ring",
+        }
+    }
+
     /// The next view in the V key's cycle: map → hall → ring → map.
     pub fn next(self) -> MainView {
         match self {

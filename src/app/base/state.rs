@@ -281,6 +281,11 @@ pub struct DataDir(pub std::path::PathBuf);
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IgnorePointer(pub u64);
 
+/// A command arrived from the hall's show control (OSC): it counts as a visitor's touch for
+/// the idle clock, so the exhibit does not reset under a docent who leads it from a tablet.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RemoteInput;
+
 /// A request to change what the map shows; written by touch, buttons, keys and automation.
 #[derive(Message, Debug, Clone, Copy, PartialEq)]
 pub enum MapRequest {
@@ -369,7 +374,8 @@ pub fn insert(app: &mut App, options: &AppOptions) {
         })
         .insert_resource(HallConfig(options.config.clone()))
         .add_message::<MapRequest>()
-        .add_message::<IgnorePointer>();
+        .add_message::<IgnorePointer>()
+        .add_message::<RemoteInput>();
     if let Some(dir) = &options.data_dir {
         app.insert_resource(DataDir(dir.clone()));
     }

@@ -26,8 +26,20 @@ pub(super) fn is_total(lower: &str) -> bool {
 }
 
 /// Reads the mapping's table `t`.
+/// Errors: as [`table::read`]; a missing file says that the mapping names it.
 pub(super) fn read_table(ex: &Export, t: &TableRef) -> Result<Table, ImportError> {
-    table::read(ex, &t.file, t.sheet.as_deref(), t.header_row)
+    table::read(ex, &t.file, t.sheet.as_deref(), t.header_row).map_err(|e| match e {
+        ImportError::Io { file, source } if source.kind() == std::io::ErrorKind::NotFound => {
+            ImportError::Io {
+                file,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "not found: the mapping names this file; is it in the export, under this name?",
+                ),
+            }
+        }
+        other => other,
+    })
 }
 
 /// Finds regions by a table's key cell: an id, else a name (Chinese or English; `全区`

@@ -44,7 +44,7 @@ pub(in super::super) fn apply(
         for mc in &mt.columns {
             let col = t.column(&mc.column)?;
             let m = metric_for(&t, mc, departments, metrics)?;
-            let fractions = percent_fractions(&t, col, &metrics[m]);
+            let fractions = percent_fractions(&t, col, &metrics[m])?;
             if fractions {
                 ex.notes.add(format!(
                     "{}: column `{}` holds {} as fractions (cells formatted as percentages \
@@ -62,6 +62,12 @@ pub(in super::super) fn apply(
                 let key = t.column(date)?;
                 let replaced = !metrics[m].series.is_empty();
                 by_date(&t, (key, col, scale), &mut metrics[m])?;
+                let district = regions.iter().find(|r| r.level == Level::District);
+                if let (Some(DistrictValue::SeriesLast), Some(d)) = (&mt.district_value, district)
+                    && let Some(&(_, last)) = metrics[m].series.last()
+                {
+                    metrics[m].by_region.entry(d.id.clone()).or_insert(last);
+                }
                 if replaced {
                     ex.notes.add(format!(
                         "{}: the daily series of {} replaces the one in metrics.json",
@@ -96,6 +102,21 @@ fn metric_for(
     departments: &[Department],
     metrics: &mut Vec<Metric>,
 ) -> Result<usize, ImportError> {
+    let todo = [
+        Some(&mc.metric),
+        mc.department.as_ref(),
+        mc.name.as_ref(),
+        mc.name_en.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|v| v.starts_with("TODO"));
+    if todo {
+        return Err(t.at(format!("column `{}`", mc.column)).err(
+            "the mapping still says TODO here: fill in the metric's id, department and \
+             English name (see docs/import-format.md)",
+        ));
+    }
     if let Some(i) = metrics.iter().position(|m| m.id == mc.metric) {
         return Ok(i);
     }
@@ -172,22 +193,29 @@ fn units_of(m: &Metric) -> Vec<&str> {
 }
 
 /// Whether a percentage's column holds fractions: number cells only, all within 0–1
-/// (what cells formatted as percentages hold), not written as `12.5%` text.
-fn percent_fractions(t: &Table, col: usize, m: &Metric) -> bool {
+/// (what cells formatted as percentages hold), not written as `12.5%` text. Errors: a
+/// column that mixes fractions with numbers over 1 (0.9 beside 95), naming the first cell
+/// over 1.
+fn percent_fractions(t: &Table, col: usize, m: &Metric) -> Result<bool, ImportError> {
     if m.kind != MetricKind::Percent {
-        return false;
+        return Ok(false);
     }
-    let cells: Vec<&Cell> = (0..t.rows.len())
-        .map(|i| t.cell(i, col))
-        .filter(|c| **c != Cell::Empty)
+    let numbers: Vec<(usize, f64)> = (0..t.rows.len())
+        .filter_map(|i| match t.cell(i, col) {
+            Cell::Number(v) => Some((i, *v)),
+            _ => None,
+        })
         .collect();
-    !cells.is_empty()
-        && cells
-            .iter()
-            .all(|c| matches!(c, Cell::Number(v) if (0.0..=1.0).contains(v)))
-        && cells
-            .iter()
-            .any(|c| matches!(c, Cell::Number(v) if *v > 0.0))
+    let fractions = numbers.iter().any(|(_, v)| *v > 0.0 && *v < 1.0);
+    if let Some((i, v)) = numbers.iter().find(|(_, v)| *v > 1.0).filter(|_| fractions) {
+        return Err(t.cell_at(*i, col).err(format!(
+            "{v} beside fractions like 0.9 in the same column: is it {v}% or {}%? Format \
+             the column's cells alike",
+            v * 100.0
+        )));
+    }
+    let texts = (0..t.rows.len()).any(|i| matches!(t.cell(i, col), Cell::Text(_)));
+    Ok(fractions && !texts && numbers.iter().all(|(_, v)| (0.0..=1.0).contains(v)))
 }
 
 /// A metric cell's value: its number times `scale` (100 for fractions of a percentage).
@@ -201,7 +229,8 @@ fn value_at(
     let text = t.cell(i, col).text();
     let v = read_number(&text, units).map_err(|e| t.cell_at(i, col).err(e))?;
     Ok(v.map(|v| match t.cell(i, col) {
-        Cell::Number(_) => v * scale,
+        // Rounded to 1e-9 so that 0.901 × 100 reads 90.1, not 90.10000000000001.
+        Cell::Number(_) if scale != 1.0 => (v * scale * 1e9).round() / 1e9,
         _ => v,
     }))
 }
@@ -278,6 +307,9 @@ fn by_date(
     for i in 0..t.rows.len() {
         let cell = t.cell(i, key);
         if *cell == Cell::Empty {
+            if *t.cell(i, col) != Cell::Empty {
+                return Err(t.cell_at(i, key).err("is empty, but the row has a value"));
+            }
             continue;
         }
         let date = date_of(cell).map_err(|e| t.cell_at(i, key).err(e))?;
@@ -293,6 +325,16 @@ fn by_date(
     series.sort_by(|a, b| a.0.cmp(&b.0));
     m.series = series;
     Ok(())
+}
+
+/// Days in month `m` (1–12) of year `y` (Gregorian).
+fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// A date cell as `YYYY-MM-DD`: a spreadsheet date, or text `2026-11-27`, `2026/11/27`,
@@ -316,12 +358,12 @@ pub(super) fn date_of(cell: &Cell) -> Result<String, String> {
             if parts.len() == 3
                 && (1900..=2200).contains(&y)
                 && (1..=12).contains(&m)
-                && (1..=31).contains(&d) =>
+                && (1..=days_in_month(y, m)).contains(&d) =>
         {
             Ok(format!("{y:04}-{m:02}-{d:02}"))
         }
         _ => Err(format!(
-            "`{text}` is not a date like 2026-11-27 (or a date cell)"
+            "`{text}` is not a date like 2026-11-27 (or a date cell), or no such day"
         )),
     }
 }

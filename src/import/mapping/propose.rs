@@ -161,6 +161,14 @@ pub fn propose_mapping(dir: &Path) -> Result<(String, Vec<String>), ProposeError
                 .into(),
         );
     }
+    if todo > 0 {
+        m.departments.push(super::DepartmentDef {
+            id: "TODO".into(),
+            name: "TODO".into(),
+            name_en: "TODO".into(),
+            color: "#3e9bff".into(),
+        });
+    }
     let body = ron::ser::to_string_pretty(&m, ron::ser::PrettyConfig::new().struct_names(false))
         .unwrap_or_else(|e| format!("// cannot write the mapping: {e}\n()"));
     let mut text = String::from(
@@ -306,7 +314,10 @@ fn classify(
         table,
         by_region: date.is_none().then(|| key.clone()).flatten(),
         by_date: date.clone(),
-        district_value: date.is_none().then_some(DistrictValue::Sum),
+        district_value: Some(match date {
+            Some(_) => DistrictValue::SeriesLast,
+            None => DistrictValue::Sum,
+        }),
         columns,
     });
     match date {

@@ -1,0 +1,114 @@
+use super::*;
+
+#[test]
+fn missing_fields_take_defaults() {
+    let c = Config::parse("c.ron", b"(idle_timeout_s: 90)").expect("valid");
+    assert_eq!(c.idle_timeout_s, 90.0);
+    assert_eq!(c.language, "zh");
+    assert_eq!(c.owner_names, OwnerNames::Masked);
+    assert_eq!(
+        Config::parse("c.ron", b"()").expect("valid"),
+        Config::default()
+    );
+}
+
+#[test]
+fn errors_name_the_field() {
+    let e = Config::parse("c.ron", b"(idle_timeout_s: 2)")
+        .err()
+        .map(|e| e.to_string());
+    assert_eq!(
+        e.as_deref(),
+        Some("c.ron: field `idle_timeout_s`: 2 is outside 10–86400 seconds")
+    );
+    let e = Config::parse("c.ron", b"(\n  idle_timout_s: 60,\n)")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.starts_with("c.ron:2:") && e.contains("idle_timout_s"),
+        "{e}"
+    );
+    let e = Config::parse("c.ron", b"(language: \"fr\")")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("field `language`"), "{e}");
+    let e = Config::parse("c.ron", b"(screen: (diagonal_in: \"big\"))")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.starts_with("c.ron:1:"), "{e}");
+    let e = Config::parse("c.ron", b"(pin_hash: Some(\"1234\"))")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("field `pin_hash`"), "{e}");
+    let e = Config::parse("c.ron", b"(pace: (ambient_fps: 0))")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("field `pace.ambient_fps`"), "{e}");
+    let e = Config::parse("c.ron", b"(pace: (rest_wait_s: 1e9))")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("field `pace.rest_wait_s`"), "{e}");
+    assert!(Config::parse("c.ron", &[0xff, 0xfe]).is_err());
+}
+
+#[test]
+fn pin_hash_round_trips_and_rejects_wrong_pins() {
+    let h = PinHash::new("2468");
+    let parsed = PinHash::parse(&h.to_string()).expect("parses");
+    assert!(parsed.matches("2468"));
+    assert!(!parsed.matches("2469"));
+    assert!(!parsed.matches(""));
+    assert_ne!(PinHash::new("2468").to_string(), h.to_string(), "salted");
+}
+
+#[test]
+fn touch_targets_are_fifteen_millimetres() {
+    let s = Screen::default();
+    // A 55" full-HD panel has about 0.63 mm pixels: 15 mm is 24 px.
+    assert_eq!(s.min_target_px(), 24.0);
+    let small = Screen {
+        diagonal_in: 24.0,
+        width_px: 1920,
+        height_px: 1080,
+    };
+    assert_eq!(small.min_target_px(), 55.0);
+}
+
+#[test]
+fn show_control_is_off_unless_configured_and_checked() {
+    assert_eq!(Config::default().osc, None);
+    let ok = Config::parse(
+        "c.ron",
+        br#"(osc: Some((port: 9000, key: "hall-key-2026", allow: ["192.168.10.20"])))"#,
+    );
+    let osc = ok.ok().and_then(|c| c.osc);
+    assert_eq!(osc.as_ref().map(|o| o.bind.as_str()), Some("127.0.0.1"));
+    assert_eq!(osc.map(|o| o.max_per_s), Some(50));
+    for (text, field) in [
+        (&br#"(osc: Some((key: "short")))"#[..], "osc.key"),
+        (
+            &br#"(osc: Some((port: 80, key: "hall-key-2026")))"#[..],
+            "osc.port",
+        ),
+        (
+            &br#"(osc: Some((key: "hall-key-2026", allow: ["hall-pc"])))"#[..],
+            "osc.allow",
+        ),
+        (
+            &br#"(osc: Some((key: "hall-key-2026", bind: "lan")))"#[..],
+            "osc.bind",
+        ),
+    ] {
+        let e = Config::parse("c.ron", text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains(&format!("field `{field}`")), "{e}");
+    }
+}

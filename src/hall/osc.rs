@@ -1,0 +1,240 @@
+//! Open Sound Control, the show-control standard, as the hall's wire: what a datagram from
+//! QLab, Medialon, TouchOSC or a Chinese hall's central-control tablet may ask of the
+//! exhibit (`docs/osc.md` is the address space), checked before anything acts on it.
+//!
+//! Every message carries the hall's key as its first argument (a string of 8 or more
+//! characters in the configuration): OSC has no authentication of its own, and the key
+//! keeps a stray sender on the hall's LAN from driving the screens. Datagrams over
+//! [`MAX_DATAGRAM`] bytes, bundles nested deeper than [`MAX_DEPTH`] or holding more than
+//! [`MAX_MESSAGES`] messages, unknown addresses, wrong argument types and a wrong key are
+//! refused with the reason (the caller logs it with the sender and drops the datagram).
+//! Nothing here reads or writes files, quits the exhibit or reaches curator mode: the
+//! commands below are all there is.
+
+use rosc::{OscMessage, OscPacket, OscType};
+
+/// Largest datagram read, bytes: a command is a few dozen.
+pub const MAX_DATAGRAM: usize = 1024;
+/// Deepest bundle nesting taken.
+pub const MAX_DEPTH: usize = 4;
+/// Most messages taken from one datagram.
+pub const MAX_MESSAGES: usize = 16;
+/// Longest text argument taken (an id, a language, a view), characters.
+const MAX_TEXT: usize = 64;
+
+/// What a message may ask of the exhibit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HallCommand {
+    /// `/citygrid/focus ID`: drill the map to a region, grid or building by its id
+    /// (`370203005`); `district` (or the district's id) for the whole district.
+    Focus(String),
+    /// `/citygrid/back`: one level up.
+    Back,
+    /// `/citygrid/lang zh|en`.
+    Lang(String),
+    /// `/citygrid/view NAME`: the main view (`map`, `ring`, …, as `--view` takes).
+    View(String),
+    /// `/citygrid/story/start ID`: a story of the snapshot from its first step.
+    StoryStart(String),
+    /// `/citygrid/story/next`, `/citygrid/story/prev`: a step on or back.
+    StoryStep(i8),
+    /// `/citygrid/story/end`.
+    StoryEnd,
+    /// `/citygrid/attract 1|0`: the attract tour on, or back to explore.
+    Attract(bool),
+    /// `/citygrid/state`: answer the sender with `/citygrid/state` and the state (see
+    /// [`state_reply`]).
+    Query,
+}
+
+/// Why a datagram was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("{0} bytes is over the {MAX_DATAGRAM}-byte limit")]
+    TooLarge(usize),
+    #[error("not an OSC packet: {0}")]
+    NotOsc(String),
+    #[error("bundles nested deeper than {MAX_DEPTH}")]
+    TooDeep,
+    #[error("more than {MAX_MESSAGES} messages in one datagram")]
+    TooMany,
+    #[error("{0}: the key (first argument) is missing or wrong")]
+    Key(String),
+    #[error("{0}: unknown address (see docs/osc.md)")]
+    Unknown(String),
+    #[error("{address}: {message}")]
+    Arguments { address: String, message: String },
+}
+
+/// The commands of one datagram, in order; nothing when any message is refused (a
+/// datagram acts whole or not at all). `key`: the hall's key, compared in constant time.
+pub fn parse(datagram: &[u8], key: &str) -> Result<Vec<HallCommand>, Refused> {
+    if datagram.len() > MAX_DATAGRAM {
+        return Err(Refused::TooLarge(datagram.len()));
+    }
+    let (_, packet) =
+        rosc::decoder::decode_udp(datagram).map_err(|e| Refused::NotOsc(format!("{e:?}")))?;
+    let mut messages = Vec::new();
+    flatten(&packet, 0, &mut messages)?;
+    messages.into_iter().map(|m| command(m, key)).collect()
+}
+
+fn flatten<'p>(
+    packet: &'p OscPacket,
+    depth: usize,
+    out: &mut Vec<&'p OscMessage>,
+) -> Result<(), Refused> {
+    match packet {
+        OscPacket::Message(m) => {
+            if out.len() == MAX_MESSAGES {
+                return Err(Refused::TooMany);
+            }
+            out.push(m);
+        }
+        OscPacket::Bundle(b) => {
+            if depth >= MAX_DEPTH {
+                return Err(Refused::TooDeep);
+            }
+            for p in &b.content {
+                flatten(p, depth + 1, out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether two texts are equal, in time that does not depend on where they differ.
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn command(m: &OscMessage, key: &str) -> Result<HallCommand, Refused> {
+    let address = m.addr.clone();
+    let mut args = m.args.iter();
+    match args.next() {
+        Some(OscType::String(k)) if same(k, key) => {}
+        _ => return Err(Refused::Key(address)),
+    }
+    let rest: Vec<&OscType> = args.collect();
+    let bad = |message: &str| Refused::Arguments {
+        address: address.clone(),
+        message: message.to_string(),
+    };
+    let text = || -> Result<String, Refused> {
+        match rest.as_slice() {
+            [OscType::String(s)] if !s.is_empty() && s.chars().count() <= MAX_TEXT => Ok(s.clone()),
+            [OscType::String(_)] => Err(bad("the text is empty or too long")),
+            _ => Err(bad("takes the key and one string")),
+        }
+    };
+    let none = |c: HallCommand| -> Result<HallCommand, Refused> {
+        if rest.is_empty() {
+            Ok(c)
+        } else {
+            Err(bad("takes the key only"))
+        }
+    };
+    match address.as_str() {
+        "/citygrid/focus" => text().map(HallCommand::Focus),
+        "/citygrid/back" => none(HallCommand::Back),
+        "/citygrid/lang" => match text()?.as_str() {
+            l @ ("zh" | "en") => Ok(HallCommand::Lang(l.to_string())),
+            _ => Err(bad("the language is zh or en")),
+        },
+        "/citygrid/view" => text().map(HallCommand::View),
+        "/citygrid/story/start" => text().map(HallCommand::StoryStart),
+        "/citygrid/story/next" => none(HallCommand::StoryStep(1)),
+        "/citygrid/story/prev" => none(HallCommand::StoryStep(-1)),
+        "/citygrid/story/end" => none(HallCommand::StoryEnd),
+        "/citygrid/attract" => match rest.as_slice() {
+            [OscType::Int(v)] if matches!(v, 0 | 1) => Ok(HallCommand::Attract(*v == 1)),
+            [OscType::Bool(b)] => Ok(HallCommand::Attract(*b)),
+            [OscType::Float(v)] if *v == 0.0 || *v == 1.0 => Ok(HallCommand::Attract(*v == 1.0)),
+            _ => Err(bad("takes the key and 1 or 0")),
+        },
+        "/citygrid/state" => none(HallCommand::Query),
+        _ => Err(Refused::Unknown(address)),
+    }
+}
+
+/// What the exhibit shows, as `/citygrid/state` answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HallState {
+    /// The focused region's, grid's or building's id.
+    pub focus: String,
+    /// `zh` or `en`.
+    pub lang: String,
+    /// The main view's name.
+    pub view: String,
+    /// The story playing and its step (from 0), if one is.
+    pub story: Option<(String, usize)>,
+    pub attract: bool,
+    /// When the snapshot on show was exported (its `exported_at`), so a show controller can
+    /// tell which data is on show.
+    pub exported_at: String,
+}
+
+/// The answer to a query: `/citygrid/state` with focus, lang, view, story id (empty when
+/// none), story step (−1 when none), attract (1/0) and the snapshot's `exported_at`. The
+/// key is not sent back.
+pub fn state_reply(s: &HallState) -> Option<Vec<u8>> {
+    let (story, step) = match &s.story {
+        Some((id, step)) => (id.clone(), i32::try_from(*step).unwrap_or(i32::MAX)),
+        None => (String::new(), -1),
+    };
+    let message = OscMessage {
+        addr: "/citygrid/state".into(),
+        args: vec![
+            OscType::String(s.focus.clone()),
+            OscType::String(s.lang.clone()),
+            OscType::String(s.view.clone()),
+            OscType::String(story),
+            OscType::Int(step),
+            OscType::Int(i32::from(s.attract)),
+            OscType::String(s.exported_at.clone()),
+        ],
+    };
+    rosc::encoder::encode(&OscPacket::Message(message)).ok()
+}
+
+/// A token bucket per sender: `per_s` messages a second on average, bursts up to twice
+/// that; what exceeds it is dropped (and counted by the caller).
+#[derive(Debug)]
+pub struct RateLimit {
+    per_s: f64,
+    buckets: std::collections::HashMap<std::net::IpAddr, (f64, std::time::Instant)>,
+}
+
+impl RateLimit {
+    /// At most `per_s` (≥ 1) datagrams a second from each sender.
+    pub fn new(per_s: u32) -> Self {
+        Self {
+            per_s: f64::from(per_s.max(1)),
+            buckets: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Whether a datagram from `from` at `now` is within the limit (and takes a token).
+    /// Senders are forgotten after a minute of silence, so the table stays small.
+    pub fn allow(&mut self, from: std::net::IpAddr, now: std::time::Instant) -> bool {
+        let burst = self.per_s * 2.0;
+        if self.buckets.len() > 1024 {
+            self.buckets
+                .retain(|_, (_, t)| now.saturating_duration_since(*t).as_secs() < 60);
+        }
+        let (tokens, last) = self.buckets.entry(from).or_insert((burst, now));
+        let elapsed = now.saturating_duration_since(*last).as_secs_f64();
+        *tokens = (*tokens + elapsed * self.per_s).min(burst);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

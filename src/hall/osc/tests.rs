@@ -1,0 +1,254 @@
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::{Duration, Instant};
+
+use rosc::{OscBundle, OscMessage, OscPacket, OscTime, OscType};
+
+use super::*;
+
+const KEY: &str = "hall-key-2026";
+
+fn message(addr: &str, args: Vec<OscType>) -> OscPacket {
+    OscPacket::Message(OscMessage {
+        addr: addr.into(),
+        args,
+    })
+}
+
+fn keyed(addr: &str, mut rest: Vec<OscType>) -> Vec<u8> {
+    let mut args = vec![OscType::String(KEY.into())];
+    args.append(&mut rest);
+    rosc::encoder::encode(&message(addr, args)).unwrap_or_default()
+}
+
+fn s(v: &str) -> OscType {
+    OscType::String(v.into())
+}
+
+#[test]
+fn the_address_space_reads_into_commands() {
+    let cases = [
+        (
+            keyed("/citygrid/focus", vec![s("370203005")]),
+            HallCommand::Focus("370203005".into()),
+        ),
+        (keyed("/citygrid/back", vec![]), HallCommand::Back),
+        (
+            keyed("/citygrid/lang", vec![s("en")]),
+            HallCommand::Lang("en".into()),
+        ),
+        (
+            keyed("/citygrid/view", vec![s("ring")]),
+            HallCommand::View("ring".into()),
+        ),
+        (
+            keyed("/citygrid/story/start", vec![s("night-market")]),
+            HallCommand::StoryStart("night-market".into()),
+        ),
+        (
+            keyed("/citygrid/story/next", vec![]),
+            HallCommand::StoryStep(1),
+        ),
+        (
+            keyed("/citygrid/story/prev", vec![]),
+            HallCommand::StoryStep(-1),
+        ),
+        (keyed("/citygrid/story/end", vec![]), HallCommand::StoryEnd),
+        (
+            keyed("/citygrid/attract", vec![OscType::Int(1)]),
+            HallCommand::Attract(true),
+        ),
+        (
+            keyed("/citygrid/attract", vec![OscType::Float(0.0)]),
+            HallCommand::Attract(false),
+        ),
+        (
+            keyed("/citygrid/attract", vec![OscType::Bool(true)]),
+            HallCommand::Attract(true),
+        ),
+        (keyed("/citygrid/state", vec![]), HallCommand::Query),
+    ];
+    for (datagram, expected) in cases {
+        assert_eq!(parse(&datagram, KEY), Ok(vec![expected]));
+    }
+}
+
+#[test]
+fn bundles_act_whole_or_not_at_all() {
+    let bundle = |content: Vec<OscPacket>| {
+        rosc::encoder::encode(&OscPacket::Bundle(OscBundle {
+            timetag: OscTime {
+                seconds: 0,
+                fractional: 1,
+            },
+            content,
+        }))
+        .unwrap_or_default()
+    };
+    let k = || s(KEY);
+    let good = bundle(vec![
+        message("/citygrid/lang", vec![k(), s("en")]),
+        message("/citygrid/focus", vec![k(), s("370203")]),
+    ]);
+    assert_eq!(
+        parse(&good, KEY),
+        Ok(vec![
+            HallCommand::Lang("en".into()),
+            HallCommand::Focus("370203".into())
+        ])
+    );
+    let one_bad = bundle(vec![
+        message("/citygrid/lang", vec![k(), s("en")]),
+        message("/citygrid/quit", vec![k()]),
+    ]);
+    assert_eq!(
+        parse(&one_bad, KEY),
+        Err(Refused::Unknown("/citygrid/quit".into()))
+    );
+    let many = bundle(
+        (0..20)
+            .map(|_| message("/citygrid/back", vec![k()]))
+            .collect(),
+    );
+    assert_eq!(parse(&many, KEY), Err(Refused::TooMany));
+    let mut deep = message("/citygrid/back", vec![k()]);
+    for _ in 0..6 {
+        deep = OscPacket::Bundle(OscBundle {
+            timetag: OscTime {
+                seconds: 0,
+                fractional: 1,
+            },
+            content: vec![deep],
+        });
+    }
+    let deep = rosc::encoder::encode(&deep).unwrap_or_default();
+    assert_eq!(parse(&deep, KEY), Err(Refused::TooDeep));
+}
+
+#[test]
+fn what_the_hall_did_not_send_is_refused_with_the_reason() {
+    let no_key =
+        rosc::encoder::encode(&message("/citygrid/focus", vec![s("370203")])).unwrap_or_default();
+    assert_eq!(
+        parse(&no_key, KEY),
+        Err(Refused::Key("/citygrid/focus".into()))
+    );
+    let wrong_key = rosc::encoder::encode(&message("/citygrid/back", vec![s("hall-key-2025")]))
+        .unwrap_or_default();
+    assert_eq!(
+        parse(&wrong_key, KEY),
+        Err(Refused::Key("/citygrid/back".into()))
+    );
+    for (datagram, why) in [
+        (keyed("/citygrid/lang", vec![s("fr")]), "zh or en"),
+        (keyed("/citygrid/focus", vec![]), "one string"),
+        (
+            keyed("/citygrid/focus", vec![OscType::Int(3)]),
+            "one string",
+        ),
+        (
+            keyed("/citygrid/focus", vec![s(&"9".repeat(65))]),
+            "too long",
+        ),
+        (keyed("/citygrid/back", vec![s("x")]), "key only"),
+        (keyed("/citygrid/attract", vec![OscType::Int(2)]), "1 or 0"),
+    ] {
+        let e = parse(&datagram, KEY)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains(why), "{e}");
+    }
+    for unknown in [
+        "/citygrid/curator",
+        "/citygrid/quit",
+        "/citygrid/load",
+        "/other",
+    ] {
+        assert_eq!(
+            parse(&keyed(unknown, vec![]), KEY),
+            Err(Refused::Unknown(unknown.into()))
+        );
+    }
+    assert_eq!(
+        parse(&vec![0u8; MAX_DATAGRAM + 1], KEY),
+        Err(Refused::TooLarge(MAX_DATAGRAM + 1))
+    );
+}
+
+#[test]
+fn ten_thousand_junk_datagrams_are_refused_without_a_panic() {
+    // A fixed-seed generator: random bytes, truncated valid messages and bit flips.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let valid = keyed("/citygrid/focus", vec![s("370203005")]);
+    let mut accepted = 0;
+    for i in 0..10_000 {
+        let datagram: Vec<u8> = match i % 3 {
+            0 => (0..next() % 200).map(|_| next() as u8).collect(),
+            1 => valid[..(next() as usize % valid.len())].to_vec(),
+            _ => {
+                let mut d = valid.clone();
+                let at = next() as usize % d.len();
+                d[at] ^= 1 << (next() % 8);
+                d
+            }
+        };
+        if parse(&datagram, KEY).is_ok() {
+            accepted += 1;
+        }
+    }
+    // A flipped bit in the id's text is still a well-formed focus with the key; nothing
+    // else gets through.
+    assert!(accepted < 1_000, "{accepted}");
+}
+
+#[test]
+fn the_state_answers_in_osc() {
+    let reply = state_reply(&HallState {
+        focus: "370203005".into(),
+        lang: "en".into(),
+        view: "map".into(),
+        story: Some(("night-market".into(), 2)),
+        attract: false,
+        exported_at: "2026-11-27T18:00:00+08:00".into(),
+    })
+    .unwrap_or_default();
+    let decoded = rosc::decoder::decode_udp(&reply).map(|(_, p)| p);
+    let Ok(OscPacket::Message(m)) = decoded else {
+        panic!("{decoded:?}");
+    };
+    assert_eq!(m.addr, "/citygrid/state");
+    assert_eq!(
+        m.args,
+        vec![
+            s("370203005"),
+            s("en"),
+            s("map"),
+            s("night-market"),
+            OscType::Int(2),
+            OscType::Int(0),
+            s("2026-11-27T18:00:00+08:00")
+        ]
+    );
+}
+
+#[test]
+fn each_sender_is_held_to_its_rate() {
+    let mut limit = RateLimit::new(10);
+    let (a, b) = (
+        IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)),
+        IpAddr::V4(Ipv4Addr::new(10, 0, 0, 3)),
+    );
+    let t0 = Instant::now();
+    let burst = (0..100).filter(|_| limit.allow(a, t0)).count();
+    assert_eq!(burst, 20, "a burst of twice the rate");
+    assert!(limit.allow(b, t0), "another sender has its own bucket");
+    let later = t0 + Duration::from_millis(500);
+    let refilled = (0..100).filter(|_| limit.allow(a, later)).count();
+    assert_eq!(refilled, 5, "10 a second");
+}
