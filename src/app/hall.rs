@@ -8,7 +8,7 @@
 
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::sync::Mutex;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
@@ -21,6 +21,9 @@ use crate::app::base::{
 };
 use crate::config::OscConfig;
 use crate::hall::osc::{HallCommand, HallState, MAX_DATAGRAM, RateLimit, parse, state_reply};
+
+/// Datagrams' commands queued for the exhibit at most; more are dropped (logged).
+const QUEUE: usize = 256;
 
 /// Commands that arrived, with their sender, for the exhibit's frame.
 #[derive(Resource)]
@@ -81,7 +84,8 @@ pub fn listen(osc: &OscConfig, wake: Option<Box<dyn Fn() + Send>>) -> std::io::R
         .map_err(|_| std::io::Error::other(format!("{:?} is not an IP address", osc.bind)))?;
     let socket = UdpSocket::bind((bind, osc.port))?;
     let reader = socket.try_clone()?;
-    let (tx, rx) = channel();
+    // Bounded: a stalled exhibit drops what it cannot take rather than queue without end.
+    let (tx, rx) = sync_channel(QUEUE);
     let allow: Vec<IpAddr> = osc.allow.iter().filter_map(|a| a.parse().ok()).collect();
     let (key, per_s) = (osc.key.clone(), osc.max_per_s);
     std::thread::Builder::new()
@@ -96,7 +100,7 @@ pub fn listen(osc: &OscConfig, wake: Option<Box<dyn Fn() + Send>>) -> std::io::R
 /// Reads datagrams until the exhibit is gone (the channel closes).
 fn read_loop(
     socket: &UdpSocket,
-    tx: &Sender<(SocketAddr, Vec<HallCommand>)>,
+    tx: &SyncSender<(SocketAddr, Vec<HallCommand>)>,
     allow: &[IpAddr],
     (key, per_s): (&str, u32),
     wake: Option<&(dyn Fn() + Send)>,
@@ -132,14 +136,16 @@ fn read_loop(
             continue;
         }
         match parse(&buf[..n], key) {
-            Ok(commands) => {
-                if tx.send((from, commands)).is_err() {
-                    return;
+            Ok(commands) => match tx.try_send((from, commands)) {
+                Ok(()) => {
+                    if let Some(wake) = wake {
+                        wake();
+                    }
                 }
-                if let Some(wake) = wake {
-                    wake();
-                }
-            }
+                Err(TrySendError::Full(_)) => log(from, "the exhibit is busy (queue full)"),
+                // The exhibit is gone.
+                Err(TrySendError::Disconnected(_)) => return,
+            },
             Err(e) => log(from, &e.to_string()),
         }
     }

@@ -13,6 +13,9 @@ use crate::app::base::widgets::{BlocksMap, button_for, label, panel, rim};
 use crate::app::base::{City, CuratorMode, DataDir, HallConfig};
 use crate::palette;
 
+/// Lines of the import's notes, and of the snapshot's warnings, the report shows at most.
+const REPORT_LINES: usize = 3;
+
 /// The root of the curator's screen (despawned on rebuild and when its mode ends).
 #[derive(Component)]
 pub(super) struct CuratorRoot;
@@ -297,20 +300,42 @@ fn curator_panel(
                 // The import's warnings (e.g. a gap between subdistricts) before its notes.
                 let (warned, noted): (Vec<&String>, Vec<&String>) =
                     p.notes.iter().partition(|n| n.starts_with("warning: "));
-                for n in warned.into_iter().chain(noted).take(6) {
+                // Three of each at most, so that the preview and the buttons stay on the
+                // panel; the rest are counted (a shell's `citygrid import --dry-run` and
+                // `citygrid validate` list them all).
+                let total = warned.len() + noted.len();
+                for n in warned.into_iter().chain(noted).take(REPORT_LINES) {
                     let colour = match n.strip_prefix("warning: ") {
                         Some(_) => palette::HIGHLIGHT,
                         None => palette::TEXT,
                     };
                     report_lines.push((format!("导入 / Import: {n}"), colour));
                 }
+                if total > REPORT_LINES {
+                    report_lines.push((
+                        format!(
+                            "… {} more / 另有 {} 条",
+                            total - REPORT_LINES,
+                            total - REPORT_LINES
+                        ),
+                        palette::TEXT_MUTED,
+                    ));
+                }
             }
-            report_lines.push((
-                format!("{} warning(s)", report.warnings().count()),
-                palette::TEXT_MUTED,
-            ));
-            for i in report.warnings().take(6) {
+            let warnings = report.warnings().count();
+            report_lines.push((format!("{warnings} warning(s)"), palette::TEXT_MUTED));
+            for i in report.warnings().take(REPORT_LINES) {
                 report_lines.push((i.to_string(), palette::TEXT_MUTED));
+            }
+            if warnings > REPORT_LINES {
+                report_lines.push((
+                    format!(
+                        "… {} more / 另有 {} 条",
+                        warnings - REPORT_LINES,
+                        warnings - REPORT_LINES
+                    ),
+                    palette::TEXT_MUTED,
+                ));
             }
         }
         Some(LoadOutcome::Applied { file, .. }) => {
