@@ -64,7 +64,9 @@ fn state_until(socket: &UdpSocket, port: u16, want: impl Fn(&[OscType]) -> bool)
             last = m.args;
         }
     }
-    panic!("the state never matched; last {last:?}");
+    panic!(
+        "the state never matched; last {last:?} (the exhibit's log is stderr.log in its temporary folder)"
+    );
 }
 
 #[test]
@@ -75,7 +77,11 @@ fn show_control_drives_the_exhibit_and_junk_changes_nothing() {
     let dir = std::env::temp_dir().join(format!("citygrid-osc-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
-    let port = 20_000 + (std::process::id() % 20_000) as u16;
+    // A port free now (the exhibit binds it a moment later).
+    let port = UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
     let config = dir.join("config.ron");
     std::fs::write(
         &config,
@@ -88,7 +94,7 @@ fn show_control_drives_the_exhibit_and_junk_changes_nothing() {
             .arg(&config)
             .env("XDG_DATA_HOME", &dir)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("stderr.log")).expect("log"))
             .spawn()
             .expect("citygrid runs"),
     );
@@ -129,10 +135,21 @@ fn show_control_drives_the_exhibit_and_junk_changes_nothing() {
             .collect();
         let _ = socket.send_to(&junk, ("127.0.0.1", port));
     }
-    // The flood is over the rate limit too: wait for the sender's bucket to refill.
-    std::thread::sleep(Duration::from_secs(2));
+    // Answers to earlier queries may still be queued: drained first.
+    std::thread::sleep(Duration::from_secs(1));
+    let mut buf = [0u8; 2048];
+    while socket.recv_from(&mut buf).is_ok() {}
     let after = state_until(&socket, port, |_| true);
     assert_eq!(after[0], s("370203005"), "the focus did not move");
     assert_eq!(after[1], s("en"));
+
+    // The attract tour on command (the reset for the next visitor, then the tour), and a
+    // focus that ends it where the command says.
+    send(&socket, port, "/citygrid/attract", vec![s(KEY), OscType::Int(1)]);
+    state_until(&socket, port, |a| a.get(5) == Some(&OscType::Int(1)));
+    send(&socket, port, "/citygrid/focus", vec![s(KEY), s("370203005")]);
+    let woken = state_until(&socket, port, |a| a.get(5) == Some(&OscType::Int(0)));
+    let settled = state_until(&socket, port, |a| a.first() == Some(&s("370203005")));
+    assert_eq!(settled[5], OscType::Int(0), "{woken:?} → {settled:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,16 +7,17 @@
 //! curator mode is open, commands are dropped: the hall's staff are at work.
 
 use std::net::{IpAddr, SocketAddr, UdpSocket};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
 
-use crate::app::base::sets::ApplyRequests;
+use crate::app::base::sets::RemoteCommands;
 use crate::app::base::{
-    AppSystems, City, CuratorMode, CurrentLang, Focus, HallConfig, KioskMode, MainView, MapRequest,
+    City, CuratorMode, CurrentLang, Focus, HallConfig, KioskMode, MainView, MapRequest,
     RemoteInput, StoryPlay,
 };
 use crate::config::OscConfig;
@@ -31,6 +32,9 @@ pub struct OscInbox {
     commands: Mutex<Receiver<(SocketAddr, Vec<HallCommand>)>>,
     /// The listening socket, for answers.
     socket: UdpSocket,
+    /// Set by the reader when it queues commands and woke the exhibit, cleared when they
+    /// are taken: one wake per frame, however many datagrams arrive.
+    pending: Arc<AtomicBool>,
 }
 
 /// Starts the listener when the configuration asks for it (windowed exhibit only).
@@ -38,8 +42,7 @@ pub fn plugin(app: &mut App) {
     app.add_systems(Startup, start).add_systems(
         Update,
         apply
-            .in_set(AppSystems::Apply)
-            .before(ApplyRequests)
+            .in_set(RemoteCommands)
             .run_if(resource_exists::<OscInbox>),
     );
 }
@@ -88,70 +91,111 @@ pub fn listen(osc: &OscConfig, wake: Option<Box<dyn Fn() + Send>>) -> std::io::R
     let (tx, rx) = sync_channel(QUEUE);
     let allow: Vec<IpAddr> = osc.allow.iter().filter_map(|a| a.parse().ok()).collect();
     let (key, per_s) = (osc.key.clone(), osc.max_per_s);
+    let pending = Arc::new(AtomicBool::new(false));
+    let flag = pending.clone();
     std::thread::Builder::new()
         .name("citygrid-osc".into())
-        .spawn(move || read_loop(&reader, &tx, &allow, (&key, per_s), wake.as_deref()))?;
+        .spawn(move || {
+            let wake = || {
+                if !flag.swap(true, Ordering::AcqRel)
+                    && let Some(w) = &wake
+                {
+                    w();
+                }
+            };
+            read_loop(&reader, &tx, &allow, (&key, per_s), &wake);
+        })?;
     Ok(OscInbox {
         commands: Mutex::new(rx),
         socket,
+        pending,
     })
 }
 
-/// Reads datagrams until the exhibit is gone (the channel closes).
+/// At most one log line a second, with the count dropped since start.
+struct Throttle {
+    last: Option<Instant>,
+    dropped: u64,
+}
+
+impl Throttle {
+    fn new() -> Self {
+        Self {
+            last: None,
+            dropped: 0,
+        }
+    }
+
+    fn drop(&mut self, from: SocketAddr, why: &str) {
+        self.dropped += 1;
+        let now = Instant::now();
+        if self
+            .last
+            .is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1))
+        {
+            warn!(
+                "OSC from {from}: {why}; dropped ({} dropped so far)",
+                self.dropped
+            );
+            self.last = Some(now);
+        }
+    }
+}
+
+/// Reads datagrams until the exhibit is gone (the channel closes). Only datagrams that
+/// pass the key are charged to their sender's rate: a spoofed sender without the key
+/// cannot use up the real controller's.
 fn read_loop(
     socket: &UdpSocket,
     tx: &SyncSender<(SocketAddr, Vec<HallCommand>)>,
     allow: &[IpAddr],
     (key, per_s): (&str, u32),
-    wake: Option<&(dyn Fn() + Send)>,
+    wake: &dyn Fn(),
 ) {
     // One byte more than the limit, so an oversized datagram is told from a full one.
     let mut buf = vec![0u8; MAX_DATAGRAM + 1];
     let mut limit = RateLimit::new(per_s);
-    let mut last_log = Instant::now() - Duration::from_secs(2);
-    let mut dropped = 0u64;
-    let mut log = |from: SocketAddr, why: &str| {
-        dropped += 1;
-        let now = Instant::now();
-        if now.duration_since(last_log) >= Duration::from_secs(1) {
-            warn!("OSC from {from}: {why}; dropped ({dropped} dropped so far)");
-            last_log = now;
-        }
-    };
+    let mut log = Throttle::new();
     loop {
         let (n, from) = match socket.recv_from(&mut buf) {
             Ok(r) => r,
             Err(e) => {
-                warn!("OSC: cannot read the socket: {e}");
+                log.drop(
+                    SocketAddr::from(([0, 0, 0, 0], 0)),
+                    &format!("cannot read: {e}"),
+                );
                 std::thread::sleep(Duration::from_millis(100));
                 continue;
             }
         };
-        if !allow.contains(&from.ip()) {
-            log(from, "sender not in osc.allow");
+        // An IPv4 sender reaches a socket bound to `::` as ::ffff:a.b.c.d.
+        let ip = from.ip().to_canonical();
+        if !allow.contains(&ip) {
+            log.drop(from, "sender not in osc.allow");
             continue;
         }
-        if !limit.allow(from.ip(), Instant::now()) {
-            log(from, "over osc.max_per_s");
+        let commands = match parse(&buf[..n], key) {
+            Ok(c) => c,
+            Err(e) => {
+                log.drop(from, &e.to_string());
+                continue;
+            }
+        };
+        if !limit.allow(ip, Instant::now()) {
+            log.drop(from, "over osc.max_per_s");
             continue;
         }
-        match parse(&buf[..n], key) {
-            Ok(commands) => match tx.try_send((from, commands)) {
-                Ok(()) => {
-                    if let Some(wake) = wake {
-                        wake();
-                    }
-                }
-                Err(TrySendError::Full(_)) => log(from, "the exhibit is busy (queue full)"),
-                // The exhibit is gone.
-                Err(TrySendError::Disconnected(_)) => return,
-            },
-            Err(e) => log(from, &e.to_string()),
+        match tx.try_send((from, commands)) {
+            Ok(()) => wake(),
+            Err(TrySendError::Full(_)) => log.drop(from, "the exhibit is busy (queue full)"),
+            // The exhibit is gone.
+            Err(TrySendError::Disconnected(_)) => return,
         }
     }
 }
 
-/// Turns queued commands into map requests and mode changes; answers state queries.
+/// Turns queued commands into map requests and [`RemoteInput`]s (the kiosk keeps the
+/// attract mode and the idle clock); answers state queries.
 fn apply(
     inbox: Res<OscInbox>,
     city: Res<City>,
@@ -161,21 +205,25 @@ fn apply(
     view: Res<State<MainView>>,
     kiosk: Res<State<KioskMode>>,
     curator: Res<State<CuratorMode>>,
-    mut next_kiosk: ResMut<NextState<KioskMode>>,
     mut requests: MessageWriter<MapRequest>,
     mut remote: MessageWriter<RemoteInput>,
+    mut log: Local<Option<Throttle>>,
 ) {
+    inbox.pending.store(false, Ordering::Release);
     let Ok(queue) = inbox.commands.lock() else {
         return;
     };
     let arrived: Vec<_> = queue.try_iter().collect();
     drop(queue);
+    let log = log.get_or_insert_with(Throttle::new);
+    // The language as the requests already written leave it (two `lang en` in one frame
+    // toggle once).
+    let mut lang_now = lang.0;
     for (from, commands) in arrived {
         if *curator.get() != CuratorMode::Closed {
-            warn!("OSC from {from}: curator mode is open; {commands:?} dropped");
+            log.drop(from, "curator mode is open");
             continue;
         }
-        remote.write(RemoteInput);
         for command in commands {
             match command {
                 HallCommand::Query => {
@@ -194,29 +242,26 @@ fn apply(
                     if let Some(bytes) = state_reply(&state)
                         && let Err(e) = inbox.socket.send_to(&bytes, from)
                     {
-                        warn!("OSC: cannot answer {from}: {e}");
+                        log.drop(from, &format!("cannot answer: {e}"));
                     }
                 }
                 HallCommand::Attract(on) => {
-                    if !on && play.0.is_some() && *kiosk.get() == KioskMode::Attract {
-                        requests.write(MapRequest::EndStory);
+                    remote.write(RemoteInput::Attract(on));
+                }
+                HallCommand::Lang(l) => {
+                    remote.write(RemoteInput::Command);
+                    if l != lang_now.code() {
+                        lang_now = lang_now.other();
+                        requests.write(MapRequest::ToggleLang);
                     }
-                    next_kiosk.set(if on {
-                        KioskMode::Attract
-                    } else {
-                        KioskMode::Explore
-                    });
                 }
                 other => {
-                    // Anything else is a visitor's kind of request: it ends the tour.
-                    if *kiosk.get() == KioskMode::Attract {
-                        next_kiosk.set(KioskMode::Explore);
-                    }
-                    match request(&city, lang.0, other) {
+                    remote.write(RemoteInput::Command);
+                    match request(&city, other) {
                         Ok(r) => {
                             requests.write_batch(r);
                         }
-                        Err(why) => warn!("OSC from {from}: {why}"),
+                        Err(why) => log.drop(from, &why),
                     }
                 }
             }
@@ -225,11 +270,7 @@ fn apply(
 }
 
 /// The map requests for a command. Errors: an id the snapshot lacks, an unknown view.
-fn request(
-    city: &City,
-    lang: crate::scene::format::Lang,
-    command: HallCommand,
-) -> Result<Vec<MapRequest>, String> {
+fn request(city: &City, command: HallCommand) -> Result<Vec<MapRequest>, String> {
     let c = &city.0;
     Ok(match command {
         HallCommand::Focus(id) if id == "district" => vec![MapRequest::Focus(Focus::District)],
@@ -238,13 +279,6 @@ fn request(
             None => return Err(format!("/citygrid/focus: no region, grid or building {id}")),
         },
         HallCommand::Back => vec![MapRequest::Back],
-        HallCommand::Lang(l) => {
-            if l == lang.code() {
-                Vec::new()
-            } else {
-                vec![MapRequest::ToggleLang]
-            }
-        }
         HallCommand::View(v) => match MainView::parse(&v) {
             Some(view) => vec![MapRequest::SetView(view)],
             None => return Err(format!("/citygrid/view: {v:?} is not map, hall or ring")),
@@ -255,6 +289,6 @@ fn request(
         },
         HallCommand::StoryStep(d) => vec![MapRequest::StoryStep(d)],
         HallCommand::StoryEnd => vec![MapRequest::EndStory],
-        HallCommand::Attract(_) | HallCommand::Query => Vec::new(),
+        HallCommand::Lang(_) | HallCommand::Attract(_) | HallCommand::Query => Vec::new(),
     })
 }

@@ -12,7 +12,7 @@ use bevy::prelude::*;
 
 use crate::app::base::map_view::MOUSE_ID;
 use crate::app::base::pace::ambient_motion;
-use crate::app::base::sets::{ApplyRequests, ReadPointers};
+use crate::app::base::sets::{ApplyRequests, ReadPointers, RemoteCommands};
 use crate::app::base::theme::{self, size};
 use crate::app::base::{
     AppSystems, Chooser, City, CuratorMode, CurrentLang, Focus, HallConfig, IgnorePointer,
@@ -71,6 +71,7 @@ pub fn plugin(app: &mut App) {
         (
             watch_input
                 .in_set(AppSystems::Input)
+                .after(RemoteCommands)
                 .before(ReadPointers)
                 .run_if(in_state(CuratorMode::Closed)),
             // The hall's staff are at work: no reset under their hands.
@@ -130,13 +131,17 @@ fn watch_input(
     }
     woke |= wheel.read().count() > 0;
     woke |= keys.read().count() > 0;
-    // Show control keeps the exhibit awake; it ends the attract mode itself when it asks
-    // for something else.
-    if remote.read().count() > 0 {
-        idle.seconds = 0.0;
-        return;
+    // Show control (OSC): a command wakes as a touch does but leaves the map where the
+    // command puts it; `attract 0` wakes to the district; `attract 1` resets now.
+    let (mut commanded, mut to_district, mut start_attract) = (false, woke, false);
+    for r in remote.read() {
+        match r {
+            RemoteInput::Command => commanded = true,
+            RemoteInput::Attract(false) => (commanded, to_district) = (true, true),
+            RemoteInput::Attract(true) => start_attract = true,
+        }
     }
-    if woke {
+    if woke || commanded {
         idle.seconds = 0.0;
         if attract {
             idle.waking = true;
@@ -146,9 +151,13 @@ fn watch_input(
                 choices.overlays.set_if_neq(MapOverlays::default());
             }
             NextState::set_if_neq(&mut next_mode, KioskMode::Explore);
-            requests.write(MapRequest::Focus(Focus::District));
+            if to_district {
+                requests.write(MapRequest::Focus(Focus::District));
+            }
         }
-        return;
+        if !start_attract {
+            return;
+        }
     }
     idle.seconds += time.delta_secs_f64();
     let limit = if choices.story.led_by_hand() {
@@ -156,7 +165,7 @@ fn watch_input(
     } else {
         config.0.idle_timeout_s
     };
-    if idle.seconds < limit || attract {
+    if (idle.seconds < limit && !start_attract) || attract {
         return;
     }
     // Reset for the next visitor.
@@ -171,7 +180,7 @@ fn watch_input(
     if *focus != Focus::District {
         requests.write(MapRequest::Focus(Focus::District));
     }
-    if config.0.attract {
+    if config.0.attract || start_attract {
         NextState::set_if_neq(&mut next_mode, KioskMode::Attract);
         idle.tour_clock = 0.0;
     } else {

@@ -58,11 +58,13 @@ pub enum Refused {
     TooDeep,
     #[error("more than {MAX_MESSAGES} messages in one datagram")]
     TooMany,
-    #[error("{0}: the key (first argument) is missing or wrong")]
+    #[error("a bundle without messages")]
+    Empty,
+    #[error("{0:?}: the key (first argument) is missing or wrong")]
     Key(String),
-    #[error("{0}: unknown address (see docs/osc.md)")]
+    #[error("{0:?}: unknown address (see docs/osc.md)")]
     Unknown(String),
-    #[error("{address}: {message}")]
+    #[error("{address:?}: {message}")]
     Arguments { address: String, message: String },
 }
 
@@ -76,6 +78,10 @@ pub fn parse(datagram: &[u8], key: &str) -> Result<Vec<HallCommand>, Refused> {
         rosc::decoder::decode_udp(datagram).map_err(|e| Refused::NotOsc(format!("{e:?}")))?;
     let mut messages = Vec::new();
     flatten(&packet, 0, &mut messages)?;
+    // Nothing to check the key of: refused, so that no datagram acts without it.
+    if messages.is_empty() {
+        return Err(Refused::Empty);
+    }
     messages.into_iter().map(|m| command(m, key)).collect()
 }
 
@@ -110,7 +116,8 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 fn command(m: &OscMessage, key: &str) -> Result<HallCommand, Refused> {
-    let address = m.addr.clone();
+    // As logged: at most 64 characters of whatever the sender wrote.
+    let address: String = m.addr.chars().take(64).collect();
     let mut args = m.args.iter();
     match args.next() {
         Some(OscType::String(k)) if same(k, key) => {}

@@ -22,6 +22,11 @@ pub enum AppSystems {
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ReadPointers;
 
+/// Inside [`AppSystems::Input`], first: commands from the hall's show control (OSC) become
+/// map requests and [`super::state::RemoteInput`]s, which the idle clock then reads.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RemoteCommands;
+
 /// Inside [`AppSystems::Apply`]: map requests are applied (focus, language, figure).
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ApplyRequests;
@@ -49,5 +54,11 @@ pub fn configure(app: &mut App) {
             AppSystems::Animate,
         )
             .chain(),
+    )
+    .configure_sets(
+        Update,
+        RemoteCommands
+            .in_set(AppSystems::Input)
+            .before(ReadPointers),
     );
 }

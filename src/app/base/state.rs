@@ -281,10 +281,18 @@ pub struct DataDir(pub std::path::PathBuf);
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IgnorePointer(pub u64);
 
-/// A command arrived from the hall's show control (OSC): it counts as a visitor's touch for
-/// the idle clock, so the exhibit does not reset under a docent who leads it from a tablet.
+/// A command arrived from the hall's show control (OSC), for the idle clock and the attract
+/// mode (which the kiosk keeps): written in [`super::sets::RemoteCommands`].
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RemoteInput;
+pub enum RemoteInput {
+    /// A command for the map (focus, language, story…): counts as a touch — the idle clock
+    /// restarts, so the exhibit does not reset under a docent leading it from a tablet, and
+    /// the attract tour ends (without moving the map: the command says where it goes).
+    Command,
+    /// The attract tour on (the reset for the next visitor, then the tour, as after the
+    /// idle timeout) or off (back to explore, at the district).
+    Attract(bool),
+}
 
 /// A request to change what the map shows; written by touch, buttons, keys and automation.
 #[derive(Message, Debug, Clone, Copy, PartialEq)]
