@@ -145,9 +145,19 @@ fn show_control_drives_the_exhibit_and_junk_changes_nothing() {
 
     // The attract tour on command (the reset for the next visitor, then the tour), and a
     // focus that ends it where the command says.
-    send(&socket, port, "/citygrid/attract", vec![s(KEY), OscType::Int(1)]);
+    send(
+        &socket,
+        port,
+        "/citygrid/attract",
+        vec![s(KEY), OscType::Int(1)],
+    );
     state_until(&socket, port, |a| a.get(5) == Some(&OscType::Int(1)));
-    send(&socket, port, "/citygrid/focus", vec![s(KEY), s("370203005")]);
+    send(
+        &socket,
+        port,
+        "/citygrid/focus",
+        vec![s(KEY), s("370203005")],
+    );
     let woken = state_until(&socket, port, |a| a.get(5) == Some(&OscType::Int(0)));
     let settled = state_until(&socket, port, |a| a.first() == Some(&s("370203005")));
     assert_eq!(settled[5], OscType::Int(0), "{woken:?} → {settled:?}");

@@ -9,6 +9,7 @@
 mod files;
 mod gate;
 mod overlay;
+mod report;
 
 use std::path::PathBuf;
 use std::sync::Mutex;

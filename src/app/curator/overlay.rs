@@ -13,9 +13,6 @@ use crate::app::base::widgets::{BlocksMap, button_for, label, panel, rim};
 use crate::app::base::{City, CuratorMode, DataDir, HallConfig};
 use crate::palette;
 
-/// Lines of the import's notes, and of the snapshot's warnings, the report shows at most.
-const REPORT_LINES: usize = 3;
-
 /// The root of the curator's screen (despawned on rebuild and when its mode ends).
 #[derive(Component)]
 pub(super) struct CuratorRoot;
@@ -296,47 +293,8 @@ fn curator_panel(
                     palette::TEXT,
                 ));
             }
-            if let Some(p) = &swapper.pending {
-                // The import's warnings (e.g. a gap between subdistricts) before its notes.
-                let (warned, noted): (Vec<&String>, Vec<&String>) =
-                    p.notes.iter().partition(|n| n.starts_with("warning: "));
-                // Three of each at most, so that the preview and the buttons stay on the
-                // panel; the rest are counted (a shell's `citygrid import --dry-run` and
-                // `citygrid validate` list them all).
-                let total = warned.len() + noted.len();
-                for n in warned.into_iter().chain(noted).take(REPORT_LINES) {
-                    let colour = match n.strip_prefix("warning: ") {
-                        Some(_) => palette::HIGHLIGHT,
-                        None => palette::TEXT,
-                    };
-                    report_lines.push((format!("导入 / Import: {n}"), colour));
-                }
-                if total > REPORT_LINES {
-                    report_lines.push((
-                        format!(
-                            "… {} more / 另有 {} 条",
-                            total - REPORT_LINES,
-                            total - REPORT_LINES
-                        ),
-                        palette::TEXT_MUTED,
-                    ));
-                }
-            }
-            let warnings = report.warnings().count();
-            report_lines.push((format!("{warnings} warning(s)"), palette::TEXT_MUTED));
-            for i in report.warnings().take(REPORT_LINES) {
-                report_lines.push((i.to_string(), palette::TEXT_MUTED));
-            }
-            if warnings > REPORT_LINES {
-                report_lines.push((
-                    format!(
-                        "… {} more / 另有 {} 条",
-                        warnings - REPORT_LINES,
-                        warnings - REPORT_LINES
-                    ),
-                    palette::TEXT_MUTED,
-                ));
-            }
+            let notes = swapper.pending.as_ref().map_or(&[][..], |p| &p.notes[..]);
+            report_lines.extend(super::report::lines(notes, report));
         }
         Some(LoadOutcome::Applied { file, .. }) => {
             report_lines.push((format!("√ 已应用 / Applied: {file}"), palette::ACCENT));
