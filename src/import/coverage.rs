@@ -46,6 +46,19 @@ fn contours(outline: &[Polygon], proj: &Projection) -> Contours {
     out
 }
 
+/// Local metres around the district's first vertex (the regions are WGS 84 by now);
+/// `None` without a district.
+fn local_metres(regions: &[Region]) -> Option<Projection> {
+    let district = regions.iter().find(|r| r.level == Level::District)?;
+    let origin = district
+        .outline
+        .first()
+        .and_then(|p| p.exterior.first())
+        .copied()
+        .unwrap_or((0.0, 0.0));
+    Some(Projection::new(Crs::Wgs84, origin))
+}
+
 /// One piece of an overlay: area (m²), mean width (m: twice the area over the perimeter,
 /// exact for a long strip) and centre (local metres).
 #[derive(Debug, Clone, Copy)]
@@ -104,16 +117,9 @@ struct Found {
 /// `snapped`: `--snap` ran before (the line for the narrow pieces then says they are
 /// left after it).
 pub(super) fn check(regions: &[Region], tolerance_m: f64, snapped: bool, notes: &Notes) -> f64 {
-    let Some(district) = regions.iter().find(|r| r.level == Level::District) else {
+    let Some(proj) = local_metres(regions) else {
         return 0.0;
     };
-    let origin = district
-        .outline
-        .first()
-        .and_then(|p| p.exterior.first())
-        .copied()
-        .unwrap_or((0.0, 0.0));
-    let proj = Projection::new(Crs::Wgs84, origin);
     let shapes: Vec<Contours> = regions
         .iter()
         .map(|r| contours(&r.outline, &proj))
@@ -259,16 +265,9 @@ fn report(
 /// snapping would make cross itself is left as it was. Returns (vertices moved, vertices
 /// inserted, rings left as they were).
 pub(super) fn snap(regions: &mut [Region], tolerance_m: f64) -> (usize, usize, usize) {
-    let Some(district) = regions.iter().find(|r| r.level == Level::District) else {
+    let Some(proj) = local_metres(regions) else {
         return (0, 0, 0);
     };
-    let origin = district
-        .outline
-        .first()
-        .and_then(|p| p.exterior.first())
-        .copied()
-        .unwrap_or((0.0, 0.0));
-    let proj = Projection::new(Crs::Wgs84, origin);
     let (mut moved, mut inserted, mut kept) = (0, 0, 0);
     for level in [Level::Street, Level::Community] {
         let order: Vec<usize> = (0..regions.len())

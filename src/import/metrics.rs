@@ -129,19 +129,7 @@ fn metric(
     regions: &[Region],
 ) -> Result<Metric, ImportError> {
     let unit = string_of(p, "unit").unwrap_or_default();
-    let kind = match string_of(p, "kind").as_deref() {
-        Some("count") => MetricKind::Count,
-        Some("percent") => MetricKind::Percent,
-        Some("index") => MetricKind::Index,
-        Some("amount") => MetricKind::Amount,
-        None if unit == "%" => MetricKind::Percent,
-        None => MetricKind::Count,
-        Some(other) => {
-            return Err(c.err(format!(
-                "`kind` {other:?} is not count, percent, index or amount"
-            )));
-        }
-    };
+    let kind = metric_kind(string_of(p, "kind").as_deref(), &unit).map_err(|m| c.err(m))?;
     let series = series(c, p, layout, top_dates)?;
     let key = &layout.values;
     let mut by_region = BTreeMap::new();
@@ -271,6 +259,24 @@ fn district_value(
         by_region.insert(district.id.clone(), v);
     }
     Ok(())
+}
+
+/// A metric's kind as written (`count`, `percent`, `index`, `amount`), by default percent
+/// for the unit `%` and count otherwise. Errors: another word, in words for the message.
+pub(super) fn metric_kind(given: Option<&str>, unit: &str) -> Result<MetricKind, String> {
+    Ok(match given {
+        Some("count") => MetricKind::Count,
+        Some("percent") => MetricKind::Percent,
+        Some("index") => MetricKind::Index,
+        Some("amount") => MetricKind::Amount,
+        None if unit == "%" => MetricKind::Percent,
+        None => MetricKind::Count,
+        Some(other) => {
+            return Err(format!(
+                "`kind` {other:?} is not count, percent, index or amount"
+            ));
+        }
+    })
 }
 
 /// A JSON value as it stands in the file, cut to 60 characters for a message.

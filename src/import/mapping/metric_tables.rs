@@ -136,19 +136,7 @@ fn metric_for(
     let (header_name, header_unit) = name_and_unit(&mc.column);
     let unit = mc.unit.clone().or(header_unit).unwrap_or_default();
     let name = mc.name.clone().unwrap_or(header_name);
-    let kind = match mc.kind.as_deref() {
-        Some("count") => MetricKind::Count,
-        Some("percent") => MetricKind::Percent,
-        Some("index") => MetricKind::Index,
-        Some("amount") => MetricKind::Amount,
-        None if unit == "%" => MetricKind::Percent,
-        None => MetricKind::Count,
-        Some(other) => {
-            return Err(err(format!(
-                "`kind` {other:?} is not count, percent, index or amount"
-            )));
-        }
-    };
+    let kind = super::super::metrics::metric_kind(mc.kind.as_deref(), &unit).map_err(err)?;
     metrics.push(Metric {
         id: mc.metric.clone(),
         department,
