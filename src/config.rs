@@ -143,6 +143,11 @@ pub struct OscConfig {
     pub allow: Vec<String>,
     /// Datagrams a second taken from each sender (bursts up to twice that; 1–1000).
     pub max_per_s: u32,
+    /// The processes this one leads (`host:port` of their OSC ports): it sends them what it
+    /// shows on every change and once a second. Empty: it leads none.
+    pub followers: Vec<String>,
+    /// A follower that hears no leader for this long runs its own attract mode (2–600 s).
+    pub leader_timeout_s: f64,
 }
 
 impl Default for OscConfig {
@@ -153,6 +158,8 @@ impl Default for OscConfig {
             key: String::new(),
             allow: vec!["127.0.0.1".into()],
             max_per_s: 50,
+            followers: Vec::new(),
+            leader_timeout_s: 10.0,
         }
     }
 }
@@ -302,6 +309,23 @@ impl Config {
                 .find(|a| a.parse::<std::net::IpAddr>().is_err())
             {
                 return Err(field("osc.allow", format!("{a:?} is not an IP address")));
+            }
+            if let Some(f) = osc
+                .followers
+                .iter()
+                .find(|f| f.parse::<std::net::SocketAddr>().is_err())
+            {
+                return Err(field(
+                    "osc.followers",
+                    format!("{f:?} is not an address:port like 192.168.10.12:9000"),
+                ));
+            }
+            if !(osc.leader_timeout_s.is_finite() && (2.0..=600.0).contains(&osc.leader_timeout_s))
+            {
+                return Err(field(
+                    "osc.leader_timeout_s",
+                    format!("{} is outside 2–600 seconds", osc.leader_timeout_s),
+                ));
             }
             if !(1..=1000).contains(&osc.max_per_s) {
                 return Err(field(

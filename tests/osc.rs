@@ -1,7 +1,9 @@
 //! Show control over OSC against the real exhibit (under a display: Xvfb + lavapipe in CI,
 //! via `scripts/test.sh`): a focus and a language sent with the hall's key are shown and
 //! answered by `/citygrid/state`; a wrong key, an unknown address and a flood of 10,000
-//! junk datagrams change nothing, and the exhibit still answers.
+//! junk datagrams change nothing, and the exhibit still answers. A leader and a follower
+//! as two processes on the loopback address: the follower shows what the leader shows,
+//! runs on its own when the leader is gone, and follows it again when it is back.
 
 use std::net::UdpSocket;
 use std::process::{Child, Command, Stdio};
@@ -67,6 +69,82 @@ fn state_until(socket: &UdpSocket, port: u16, want: impl Fn(&[OscType]) -> bool)
     panic!(
         "the state never matched; last {last:?} (the exhibit's log is stderr.log in its temporary folder)"
     );
+}
+
+/// A port free now (the exhibit binds it a moment later).
+fn free_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// The exhibit with `osc` as its configuration's OSC section, its data and log in `dir`.
+fn exhibit(dir: &std::path::Path, name: &str, osc: &str) -> Exhibit {
+    let config = dir.join(format!("{name}.ron"));
+    std::fs::write(&config, format!("(osc: Some(({osc})))")).expect("config");
+    Exhibit(
+        Command::new(env!("CARGO_BIN_EXE_citygrid"))
+            .args(["--size", "640x360", "--config"])
+            .arg(&config)
+            .env("XDG_DATA_HOME", dir)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join(format!("{name}.log"))).expect("log"))
+            .spawn()
+            .expect("citygrid runs"),
+    )
+}
+
+fn client() -> UdpSocket {
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("socket");
+    socket
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .expect("timeout");
+    socket
+}
+
+#[test]
+fn a_follower_shows_what_its_leader_shows_and_runs_on_its_own_without_it() {
+    if !display_available() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("citygrid-osc-hall-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let (lead_port, follow_port) = (free_port(), free_port());
+    let leader_osc =
+        format!("port: {lead_port}, key: \"{KEY}\", followers: [\"127.0.0.1:{follow_port}\"]");
+    let _follower = exhibit(
+        &dir,
+        "follower",
+        &format!("port: {follow_port}, key: \"{KEY}\", leader_timeout_s: 2.0"),
+    );
+    let leader = exhibit(&dir, "leader", &leader_osc);
+    let socket = client();
+    state_until(&socket, lead_port, |_| true);
+
+    send(
+        &socket,
+        lead_port,
+        "/citygrid/focus",
+        vec![s(KEY), s("370203005")],
+    );
+    send(&socket, lead_port, "/citygrid/lang", vec![s(KEY), s("en")]);
+    state_until(&socket, follow_port, |a| {
+        a.first() == Some(&s("370203005")) && a.get(1) == Some(&s("en"))
+    });
+
+    // The leader gone: after leader_timeout_s the follower runs its own attract mode.
+    drop(leader);
+    state_until(&socket, follow_port, |a| a.get(5) == Some(&OscType::Int(1)));
+
+    // Back (a fresh process at the district): followed again.
+    let _leader = exhibit(&dir, "leader-again", &leader_osc);
+    state_until(&socket, lead_port, |_| true);
+    state_until(&socket, follow_port, |a| {
+        a.get(5) == Some(&OscType::Int(0)) && a.first() == Some(&s("370203"))
+    });
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

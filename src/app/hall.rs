@@ -12,16 +12,19 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
 
 use crate::app::base::sets::RemoteCommands;
 use crate::app::base::{
-    City, CuratorMode, CurrentLang, Focus, HallConfig, KioskMode, MainView, MapRequest,
-    RemoteInput, StoryPlay,
+    AppSystems, City, CuratorMode, CurrentLang, Focus, HallConfig, HallLink, KioskMode, MainView,
+    MapRequest, RemoteInput, StoryPlay,
 };
 use crate::config::OscConfig;
-use crate::hall::osc::{HallCommand, HallState, MAX_DATAGRAM, RateLimit, parse, state_reply};
+use crate::hall::osc::{
+    HallCommand, HallState, MAX_DATAGRAM, RateLimit, parse, state_reply, sync_message,
+};
 
 /// Datagrams' commands queued for the exhibit at most; more are dropped (logged).
 const QUEUE: usize = 256;
@@ -35,15 +38,50 @@ pub struct OscInbox {
     /// Set by the reader when it queues commands and woke the exhibit, cleared when they
     /// are taken: one wake per frame, however many datagrams arrive.
     pending: Arc<AtomicBool>,
+    /// This process follows a leader it hears (its heartbeats then need no wake).
+    linked: Arc<AtomicBool>,
+    /// The processes this one leads.
+    followers: Vec<SocketAddr>,
+    /// The last `/citygrid/sync` datagram this leader made, sent again once a second.
+    latest: Arc<Mutex<Vec<u8>>>,
+    key: String,
+    /// A follower that hears no leader this long runs its own attract mode.
+    leader_timeout: Duration,
+}
+
+/// The leader's heartbeat: its latest state to every follower once a second, so that a
+/// follower started (or restarted) later picks it up within a second. Ends with the
+/// process.
+fn heartbeat(socket: &UdpSocket, followers: &[SocketAddr], latest: &Mutex<Vec<u8>>) {
+    let mut log = Throttle::new();
+    loop {
+        std::thread::sleep(Duration::from_secs(1));
+        let datagram = match latest.lock() {
+            Ok(d) => d.clone(),
+            Err(_) => return,
+        };
+        if datagram.is_empty() {
+            continue;
+        }
+        for f in followers {
+            if let Err(e) = socket.send_to(&datagram, f) {
+                log.drop(*f, &format!("cannot reach the follower: {e}"));
+            }
+        }
+    }
 }
 
 /// Starts the listener when the configuration asks for it (windowed exhibit only).
 pub fn plugin(app: &mut App) {
     app.add_systems(Startup, start).add_systems(
         Update,
-        apply
-            .in_set(RemoteCommands)
-            .run_if(resource_exists::<OscInbox>),
+        (
+            apply
+                .in_set(RemoteCommands)
+                .run_if(resource_exists::<OscInbox>),
+            lead.in_set(AppSystems::Rebuild)
+                .run_if(resource_exists::<OscInbox>),
+        ),
     );
 }
 
@@ -92,7 +130,8 @@ pub fn listen(osc: &OscConfig, wake: Option<Box<dyn Fn() + Send>>) -> std::io::R
     let allow: Vec<IpAddr> = osc.allow.iter().filter_map(|a| a.parse().ok()).collect();
     let (key, per_s) = (osc.key.clone(), osc.max_per_s);
     let pending = Arc::new(AtomicBool::new(false));
-    let flag = pending.clone();
+    let linked = Arc::new(AtomicBool::new(false));
+    let (flag, link) = (pending.clone(), linked.clone());
     std::thread::Builder::new()
         .name("citygrid-osc".into())
         .spawn(move || {
@@ -103,12 +142,29 @@ pub fn listen(osc: &OscConfig, wake: Option<Box<dyn Fn() + Send>>) -> std::io::R
                     w();
                 }
             };
-            read_loop(&reader, &tx, &allow, (&key, per_s), &wake);
+            read_loop(&reader, &tx, &allow, (&key, per_s), (&wake, &link));
         })?;
+    let followers: Vec<SocketAddr> = osc
+        .followers
+        .iter()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let latest = Arc::new(Mutex::new(Vec::new()));
+    if !followers.is_empty() {
+        let (beat, sender, to) = (latest.clone(), socket.try_clone()?, followers.clone());
+        std::thread::Builder::new()
+            .name("citygrid-osc-lead".into())
+            .spawn(move || heartbeat(&sender, &to, &beat))?;
+    }
     Ok(OscInbox {
         commands: Mutex::new(rx),
         socket,
         pending,
+        linked,
+        followers,
+        latest,
+        key: osc.key.clone(),
+        leader_timeout: Duration::from_secs_f64(osc.leader_timeout_s),
     })
 }
 
@@ -150,10 +206,13 @@ fn read_loop(
     tx: &SyncSender<(SocketAddr, Vec<HallCommand>)>,
     allow: &[IpAddr],
     (key, per_s): (&str, u32),
-    wake: &dyn Fn(),
+    (wake, linked): (&dyn Fn(), &AtomicBool),
 ) {
     // One byte more than the limit, so an oversized datagram is told from a full one.
     let mut buf = vec![0u8; MAX_DATAGRAM + 1];
+    // The last sync a leader sent: the same again (its heartbeat) is queued without waking
+    // a resting follower, which reads it at its next frame.
+    let mut last_sync: Vec<u8> = Vec::new();
     let mut limit = RateLimit::new(per_s);
     let mut log = Throttle::new();
     loop {
@@ -185,7 +244,15 @@ fn read_loop(
             log.drop(from, "over osc.max_per_s");
             continue;
         }
+        let heartbeat = matches!(commands.as_slice(), [HallCommand::Sync(_)])
+            && buf[..n] == last_sync[..]
+            && linked.load(Ordering::Acquire);
+        if matches!(commands.as_slice(), [HallCommand::Sync(_)]) {
+            last_sync.clear();
+            last_sync.extend_from_slice(&buf[..n]);
+        }
         match tx.try_send((from, commands)) {
+            Ok(()) if heartbeat => {}
             Ok(()) => wake(),
             Err(TrySendError::Full(_)) => log.drop(from, "the exhibit is busy (queue full)"),
             // The exhibit is gone.
@@ -194,20 +261,47 @@ fn read_loop(
     }
 }
 
+/// What this exhibit shows, read for `/citygrid/state` and for its followers.
+#[derive(SystemParam)]
+struct Shown<'w> {
+    city: Res<'w, City>,
+    lang: Res<'w, CurrentLang>,
+    focus: Res<'w, Focus>,
+    play: Res<'w, StoryPlay>,
+    view: Res<'w, State<MainView>>,
+    kiosk: Res<'w, State<KioskMode>>,
+}
+
+impl Shown<'_> {
+    fn state(&self) -> HallState {
+        let s = &self.city.0.snapshot;
+        HallState {
+            focus: self.focus.id(&self.city.0).to_string(),
+            lang: self.lang.0.code().to_string(),
+            view: self.view.get().name().to_string(),
+            story: self
+                .play
+                .0
+                .as_ref()
+                .and_then(|p| s.stories.get(p.story).map(|st| (st.id.clone(), p.step))),
+            attract: *self.kiosk.get() == KioskMode::Attract,
+            exported_at: s.exported_at.clone(),
+        }
+    }
+}
+
 /// Turns queued commands into map requests and [`RemoteInput`]s (the kiosk keeps the
-/// attract mode and the idle clock); answers state queries.
+/// attract mode and the idle clock); answers state queries; follows a leader's syncs and
+/// lets it go when it is silent for `leader_timeout_s`.
 fn apply(
     inbox: Res<OscInbox>,
-    city: Res<City>,
-    lang: Res<CurrentLang>,
-    focus: Res<Focus>,
-    play: Res<StoryPlay>,
-    view: Res<State<MainView>>,
-    kiosk: Res<State<KioskMode>>,
+    shown: Shown,
     curator: Res<State<CuratorMode>>,
+    mut link: ResMut<HallLink>,
     mut requests: MessageWriter<MapRequest>,
     mut remote: MessageWriter<RemoteInput>,
     mut log: Local<Option<Throttle>>,
+    mut heard: Local<Option<Instant>>,
 ) {
     inbox.pending.store(false, Ordering::Release);
     let Ok(queue) = inbox.commands.lock() else {
@@ -218,7 +312,8 @@ fn apply(
     let log = log.get_or_insert_with(Throttle::new);
     // The language as the requests already written leave it (two `lang en` in one frame
     // toggle once).
-    let mut lang_now = lang.0;
+    let mut lang_now = shown.lang.0;
+    let mut next_link = link.clone();
     for (from, commands) in arrived {
         if *curator.get() != CuratorMode::Closed {
             log.drop(from, "curator mode is open");
@@ -227,19 +322,7 @@ fn apply(
         for command in commands {
             match command {
                 HallCommand::Query => {
-                    let s = &city.0.snapshot;
-                    let state = HallState {
-                        focus: focus.id(&city.0).to_string(),
-                        lang: lang.0.code().to_string(),
-                        view: view.get().name().to_string(),
-                        story: play
-                            .0
-                            .as_ref()
-                            .and_then(|p| s.stories.get(p.story).map(|st| (st.id.clone(), p.step))),
-                        attract: *kiosk.get() == KioskMode::Attract,
-                        exported_at: s.exported_at.clone(),
-                    };
-                    if let Some(bytes) = state_reply(&state)
+                    if let Some(bytes) = state_reply(&shown.state())
                         && let Err(e) = inbox.socket.send_to(&bytes, from)
                     {
                         log.drop(from, &format!("cannot answer: {e}"));
@@ -255,9 +338,20 @@ fn apply(
                         requests.write(MapRequest::ToggleLang);
                     }
                 }
+                HallCommand::Sync(theirs) => {
+                    *heard = Some(Instant::now());
+                    next_link = follow(
+                        &shown,
+                        &theirs,
+                        from,
+                        &mut lang_now,
+                        &mut requests,
+                        &mut remote,
+                    );
+                }
                 other => {
                     remote.write(RemoteInput::Command);
-                    match request(&city, other) {
+                    match request(&shown.city, other) {
                         Ok(r) => {
                             requests.write_batch(r);
                         }
@@ -267,6 +361,112 @@ fn apply(
             }
         }
     }
+    if next_link.leader.is_some() && heard.is_none_or(|t| t.elapsed() > inbox.leader_timeout) {
+        info!(
+            "OSC: no word from the leader for {:.0} s: running on its own",
+            inbox.leader_timeout.as_secs_f64()
+        );
+        next_link = HallLink::default();
+        remote.write(RemoteInput::Attract(true));
+    }
+    inbox
+        .linked
+        .store(next_link.leader.is_some(), Ordering::Release);
+    link.set_if_neq(next_link);
+}
+
+/// The requests that make this exhibit show what its leader shows (`theirs`), where it
+/// differs; the link as it then stands. With other data (another `exported_at`) only
+/// language and view follow: ids may mean nothing here.
+fn follow(
+    shown: &Shown,
+    theirs: &HallState,
+    from: SocketAddr,
+    lang_now: &mut crate::scene::format::Lang,
+    requests: &mut MessageWriter<MapRequest>,
+    remote: &mut MessageWriter<RemoteInput>,
+) -> HallLink {
+    let mine = shown.state();
+    let same_data = theirs.exported_at == mine.exported_at;
+    if theirs.lang != lang_now.code() && crate::scene::format::Lang::parse(&theirs.lang).is_some() {
+        *lang_now = lang_now.other();
+        requests.write(MapRequest::ToggleLang);
+    }
+    if theirs.view != mine.view
+        && let Some(v) = MainView::parse(&theirs.view)
+    {
+        requests.write(MapRequest::SetView(v));
+    }
+    // The leader's attract tour is mirrored (this one's own tour waits); any other state
+    // keeps this exhibit awake and out of its own tour.
+    match (theirs.attract, mine.attract) {
+        (true, false) => {
+            remote.write(RemoteInput::Attract(true));
+        }
+        (true, true) => {}
+        (false, _) => {
+            remote.write(RemoteInput::Command);
+        }
+    }
+    if same_data {
+        let c = &shown.city.0;
+        match (&theirs.story, &mine.story) {
+            (Some((id, step)), mine_story) => {
+                if mine_story.as_ref().map(|(m, _)| m) != Some(id) {
+                    if let Some(i) = c.snapshot.stories.iter().position(|s| &s.id == id) {
+                        requests.write(MapRequest::StartStory(i));
+                        for _ in 0..(*step).min(64) {
+                            requests.write(MapRequest::StoryStep(1));
+                        }
+                    }
+                } else if let Some((_, my_step)) = mine_story
+                    && my_step != step
+                {
+                    let delta = (*step as i64 - *my_step as i64).clamp(-64, 64) as i8;
+                    requests.write(MapRequest::StoryStep(delta));
+                }
+            }
+            (None, Some(_)) => {
+                requests.write(MapRequest::EndStory);
+            }
+            (None, None) => {
+                if theirs.focus != mine.focus
+                    && let Some(f) = Focus::from_id(c, &theirs.focus)
+                {
+                    requests.write(MapRequest::Focus(f));
+                }
+            }
+        }
+    }
+    HallLink {
+        leader: Some(from),
+        other_data: (!same_data).then(|| theirs.exported_at.clone()),
+        mirroring_attract: theirs.attract,
+    }
+}
+
+/// A leader sends what it shows to its followers when it changes (and its heartbeat
+/// thread once a second).
+fn lead(inbox: Res<OscInbox>, shown: Shown, mut last: Local<Option<HallState>>) {
+    if inbox.followers.is_empty() {
+        return;
+    }
+    let now = shown.state();
+    if last.as_ref() == Some(&now) {
+        return;
+    }
+    let Some(datagram) = sync_message(&now, &inbox.key) else {
+        return;
+    };
+    for f in &inbox.followers {
+        if let Err(e) = inbox.socket.send_to(&datagram, f) {
+            warn!("OSC: cannot reach the follower {f}: {e}");
+        }
+    }
+    if let Ok(mut latest) = inbox.latest.lock() {
+        *latest = datagram;
+    }
+    *last = Some(now);
 }
 
 /// The map requests for a command. Errors: an id the snapshot lacks, an unknown view.
@@ -289,6 +489,9 @@ fn request(city: &City, command: HallCommand) -> Result<Vec<MapRequest>, String>
         },
         HallCommand::StoryStep(d) => vec![MapRequest::StoryStep(d)],
         HallCommand::StoryEnd => vec![MapRequest::EndStory],
-        HallCommand::Lang(_) | HallCommand::Attract(_) | HallCommand::Query => Vec::new(),
+        HallCommand::Lang(_)
+        | HallCommand::Attract(_)
+        | HallCommand::Query
+        | HallCommand::Sync(_) => Vec::new(),
     })
 }

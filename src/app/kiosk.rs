@@ -15,9 +15,9 @@ use crate::app::base::pace::ambient_motion;
 use crate::app::base::sets::{ApplyRequests, ReadPointers, RemoteCommands};
 use crate::app::base::theme::{self, size};
 use crate::app::base::{
-    AppSystems, Chooser, City, CuratorMode, CurrentLang, Focus, HallConfig, IgnorePointer,
-    KioskMode, MainView, MapFigure, MapOverlays, MapRequest, Playing, RemoteInput, SelectedCase,
-    ShowAllBuildings, StoryPlay,
+    AppSystems, Chooser, City, CuratorMode, CurrentLang, Focus, HallConfig, HallLink,
+    IgnorePointer, KioskMode, MainView, MapFigure, MapOverlays, MapRequest, Playing, RemoteInput,
+    SelectedCase, ShowAllBuildings, StoryPlay,
 };
 use crate::palette;
 use crate::scene::format::Lang;
@@ -80,7 +80,9 @@ pub fn plugin(app: &mut App) {
                 .run_if(not(in_state(CuratorMode::Closed))),
             tour.in_set(AppSystems::Apply)
                 .before(ApplyRequests)
-                .run_if(in_state(KioskMode::Attract)),
+                .run_if(in_state(KioskMode::Attract))
+                // A follower mirrors its leader's tour instead of touring on its own.
+                .run_if(|link: Res<HallLink>| !link.mirroring_attract),
         ),
     );
 }

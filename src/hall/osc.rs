@@ -45,6 +45,9 @@ pub enum HallCommand {
     /// `/citygrid/state`: answer the sender with `/citygrid/state` and the state (see
     /// [`state_reply`]).
     Query,
+    /// `/citygrid/sync` and the state's seven arguments: what the leader of the hall shows,
+    /// sent by it to its followers on every change and once a second.
+    Sync(HallState),
 }
 
 /// Why a datagram was refused.
@@ -161,6 +164,9 @@ fn command(m: &OscMessage, key: &str) -> Result<HallCommand, Refused> {
             _ => Err(bad("takes the key and 1 or 0")),
         },
         "/citygrid/state" => none(HallCommand::Query),
+        "/citygrid/sync" => sync_state(&rest).map(HallCommand::Sync).ok_or_else(|| {
+            bad("takes the key and the state: focus, lang, view, story, step, attract, exported_at")
+        }),
         _ => Err(Refused::Unknown(address)),
     }
 }
@@ -182,25 +188,67 @@ pub struct HallState {
     pub exported_at: String,
 }
 
-/// The answer to a query: `/citygrid/state` with focus, lang, view, story id (empty when
-/// none), story step (−1 when none), attract (1/0) and the snapshot's `exported_at`. The
-/// key is not sent back.
-pub fn state_reply(s: &HallState) -> Option<Vec<u8>> {
+/// The state as OSC arguments: focus, lang, view, story id (empty when none), story step
+/// (−1 when none), attract (1/0) and the snapshot's `exported_at`.
+fn state_args(s: &HallState) -> Vec<OscType> {
     let (story, step) = match &s.story {
         Some((id, step)) => (id.clone(), i32::try_from(*step).unwrap_or(i32::MAX)),
         None => (String::new(), -1),
     };
+    vec![
+        OscType::String(s.focus.clone()),
+        OscType::String(s.lang.clone()),
+        OscType::String(s.view.clone()),
+        OscType::String(story),
+        OscType::Int(step),
+        OscType::Int(i32::from(s.attract)),
+        OscType::String(s.exported_at.clone()),
+    ]
+}
+
+/// The state read back from [`state_args`]' form; `None` when the arguments are not that.
+fn sync_state(args: &[&OscType]) -> Option<HallState> {
+    let text = |v: &OscType| match v {
+        OscType::String(s) if s.chars().count() <= MAX_TEXT => Some(s.clone()),
+        _ => None,
+    };
+    let [focus, lang, view, story, step, attract, exported_at] = args else {
+        return None;
+    };
+    let (OscType::Int(step), OscType::Int(attract)) = (step, attract) else {
+        return None;
+    };
+    let story = text(story)?;
+    Some(HallState {
+        focus: text(focus)?,
+        lang: text(lang)?,
+        view: text(view)?,
+        story: match (story.is_empty(), usize::try_from(*step)) {
+            (false, Ok(step)) => Some((story, step)),
+            _ => None,
+        },
+        attract: *attract == 1,
+        exported_at: text(exported_at)?,
+    })
+}
+
+/// The answer to a query: `/citygrid/state` with the state (see [`state_args`]). The key
+/// is not sent back.
+pub fn state_reply(s: &HallState) -> Option<Vec<u8>> {
     let message = OscMessage {
         addr: "/citygrid/state".into(),
-        args: vec![
-            OscType::String(s.focus.clone()),
-            OscType::String(s.lang.clone()),
-            OscType::String(s.view.clone()),
-            OscType::String(story),
-            OscType::Int(step),
-            OscType::Int(i32::from(s.attract)),
-            OscType::String(s.exported_at.clone()),
-        ],
+        args: state_args(s),
+    };
+    rosc::encoder::encode(&OscPacket::Message(message)).ok()
+}
+
+/// What a leader sends its followers: `/citygrid/sync`, the key, then the state.
+pub fn sync_message(s: &HallState, key: &str) -> Option<Vec<u8>> {
+    let mut args = vec![OscType::String(key.to_string())];
+    args.extend(state_args(s));
+    let message = OscMessage {
+        addr: "/citygrid/sync".into(),
+        args,
     };
     rosc::encoder::encode(&OscPacket::Message(message)).ok()
 }

@@ -281,6 +281,34 @@ pub struct DataDir(pub std::path::PathBuf);
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IgnorePointer(pub u64);
 
+/// This process's place in a hall of several (`app::hall`): the leader it follows while
+/// it hears it, whether that leader shows other data, and whether it mirrors the leader's
+/// attract tour (its own tour then waits). Changes only when one of these does.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct HallLink {
+    /// The leader's address, while it is heard.
+    pub leader: Option<std::net::SocketAddr>,
+    /// The leader's snapshot's `exported_at` where it differs from this one's: then only
+    /// language and view follow, and this process keeps showing its own data.
+    pub other_data: Option<String>,
+    /// The leader is in its attract mode and this process shows what it shows.
+    pub mirroring_attract: bool,
+}
+
+impl HallLink {
+    /// A line for the curator's panel while a leader is followed.
+    pub fn describe(&self) -> Option<String> {
+        let leader = self.leader?;
+        Some(match &self.other_data {
+            None => format!("跟随 / Following {leader} (same data)"),
+            Some(theirs) => format!(
+                "跟随 / Following {leader}: it shows other data (exported {theirs}); this \
+                 screen keeps its own and follows language and view only"
+            ),
+        })
+    }
+}
+
 /// A command arrived from the hall's show control (OSC), for the idle clock and the attract
 /// mode (which the kiosk keeps): written in [`super::sets::RemoteCommands`].
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
@@ -384,6 +412,7 @@ pub fn insert(app: &mut App, options: &AppOptions) {
         .add_message::<MapRequest>()
         .add_message::<IgnorePointer>()
         .add_message::<RemoteInput>();
+    app.init_resource::<HallLink>();
     if let Some(dir) = &options.data_dir {
         app.insert_resource(DataDir(dir.clone()));
     }

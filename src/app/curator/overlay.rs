@@ -10,7 +10,7 @@ use super::{CuratorAction, CuratorNote, PinEntry};
 use crate::app::base::swap::{LoadOutcome, PREVIEW_SIZE, Swapper};
 use crate::app::base::theme::{self, size};
 use crate::app::base::widgets::{BlocksMap, button_for, label, panel, rim};
-use crate::app::base::{City, CuratorMode, DataDir, HallConfig};
+use crate::app::base::{City, CuratorMode, DataDir, HallConfig, HallLink};
 use crate::palette;
 
 /// The root of the curator's screen (despawned on rebuild and when its mode ends).
@@ -30,6 +30,7 @@ pub(super) fn rebuild(
     old: Query<Entity, With<CuratorRoot>>,
     mut images: ResMut<Assets<Image>>,
     note: Res<CuratorNote>,
+    link: Res<HallLink>,
     mut on_show_hash: Local<Option<OnShowHash>>,
 ) {
     if !mode.is_changed()
@@ -37,6 +38,7 @@ pub(super) fn rebuild(
         && !swapper.is_changed()
         && !city.is_changed()
         && !note.is_changed()
+        && !link.is_changed()
     {
         return;
     }
@@ -100,7 +102,7 @@ pub(super) fn rebuild(
                     &swapper,
                     files,
                     kept,
-                    note.0.clone(),
+                    note.0.clone().or_else(|| link.describe()),
                     preview,
                 ))
                 .id()

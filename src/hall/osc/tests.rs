@@ -252,3 +252,41 @@ fn each_sender_is_held_to_its_rate() {
     let refilled = (0..100).filter(|_| limit.allow(a, later)).count();
     assert_eq!(refilled, 5, "10 a second");
 }
+
+#[test]
+fn a_leaders_state_reads_back_as_it_was_sent() {
+    let state = HallState {
+        focus: "370203005".into(),
+        lang: "en".into(),
+        view: "ring".into(),
+        story: Some(("night-market".into(), 3)),
+        attract: true,
+        exported_at: "2026-11-27T18:00:00+08:00".into(),
+    };
+    let datagram = sync_message(&state, KEY).unwrap_or_default();
+    assert_eq!(
+        parse(&datagram, KEY),
+        Ok(vec![HallCommand::Sync(state.clone())])
+    );
+    let none = HallState {
+        story: None,
+        ..state
+    };
+    let datagram = sync_message(&none, KEY).unwrap_or_default();
+    assert_eq!(parse(&datagram, KEY), Ok(vec![HallCommand::Sync(none)]));
+    assert!(parse(&keyed("/citygrid/sync", vec![s("x")]), KEY).is_err());
+    assert!(
+        sync_message(
+            &HallState {
+                focus: String::new(),
+                lang: String::new(),
+                view: String::new(),
+                story: None,
+                attract: false,
+                exported_at: String::new(),
+            },
+            "wrong-key-0"
+        )
+        .is_some_and(|d| parse(&d, KEY).is_err())
+    );
+}
