@@ -104,6 +104,14 @@ fn show_control_is_off_unless_configured_and_checked() {
             &br#"(osc: Some((key: "hall-key-2026", bind: "lan")))"#[..],
             "osc.bind",
         ),
+        (
+            &br#"(osc: Some((key: "hall-key-2026", followers: ["ring-pc"])))"#[..],
+            "osc.followers",
+        ),
+        (
+            &br#"(osc: Some((key: "hall-key-2026", leader_timeout_s: 0.5)))"#[..],
+            "osc.leader_timeout_s",
+        ),
     ] {
         let e = Config::parse("c.ron", text)
             .err()
