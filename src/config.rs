@@ -320,6 +320,24 @@ impl Config {
                     format!("{f:?} is not an address:port like 192.168.10.12:9000"),
                 ));
             }
+            let own = |a: &std::net::SocketAddr| {
+                a.port() == osc.port
+                    && (a.ip().is_loopback()
+                        || osc
+                            .bind
+                            .parse::<std::net::IpAddr>()
+                            .is_ok_and(|b| b.is_unspecified() || b == a.ip()))
+            };
+            if let Some(f) = osc
+                .followers
+                .iter()
+                .find(|f| f.parse::<std::net::SocketAddr>().is_ok_and(|a| own(&a)))
+            {
+                return Err(field(
+                    "osc.followers",
+                    format!("{f:?} is this process's own port: it cannot follow itself"),
+                ));
+            }
             if !(osc.leader_timeout_s.is_finite() && (2.0..=600.0).contains(&osc.leader_timeout_s))
             {
                 return Err(field(

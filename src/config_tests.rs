@@ -112,6 +112,10 @@ fn show_control_is_off_unless_configured_and_checked() {
             &br#"(osc: Some((key: "hall-key-2026", leader_timeout_s: 0.5)))"#[..],
             "osc.leader_timeout_s",
         ),
+        (
+            &br#"(osc: Some((port: 9000, key: "hall-key-2026", followers: ["127.0.0.1:9000"])))"#[..],
+            "osc.followers",
+        ),
     ] {
         let e = Config::parse("c.ron", text)
             .err()

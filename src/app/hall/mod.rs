@@ -1,0 +1,339 @@
+//! Show control over Open Sound Control (`docs/osc.md`): when the configuration has an
+//! `osc` section, a thread listens on its UDP port, drops datagrams from senders not
+//! allowed, over the rate or refused by [`crate::hall::osc::parse`] (logged with the
+//! sender and the reason, at most once a second), and hands the rest to the exhibit, waking
+//! its event loop so the answer is drawn at once even while it rests. The commands become
+//! the same map requests a touch makes; `/citygrid/state` is answered to its sender. While
+//! curator mode is open, commands are dropped: the hall's staff are at work.
+
+mod net;
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
+
+use crate::app::base::sets::RemoteCommands;
+use crate::app::base::{
+    AppSystems, City, CuratorMode, CurrentLang, Focus, HallConfig, HallLink, KioskMode, MainView,
+    MapRequest, RemoteInput, StoryPlay,
+};
+use crate::hall::osc::{HallCommand, HallState, state_reply, sync_message};
+use net::Throttle;
+pub use net::{OscInbox, listen};
+
+/// Starts the listener when the configuration asks for it (windowed exhibit only).
+pub fn plugin(app: &mut App) {
+    app.add_systems(Startup, start).add_systems(
+        Update,
+        (
+            apply
+                .in_set(RemoteCommands)
+                .run_if(resource_exists::<OscInbox>),
+            lead.in_set(AppSystems::Rebuild)
+                .run_if(resource_exists::<OscInbox>),
+        ),
+    );
+}
+
+fn start(
+    mut commands: Commands,
+    config: Res<HallConfig>,
+    proxy: Option<Res<EventLoopProxyWrapper>>,
+) {
+    let Some(osc) = config.0.osc.clone() else {
+        return;
+    };
+    let wake: Option<Box<dyn Fn() + Send>> = proxy.map(|p| {
+        let p = (**p).clone();
+        Box::new(move || {
+            let _ = p.send_event(WinitUserEvent::WakeUp);
+        }) as Box<dyn Fn() + Send>
+    });
+    match listen(&osc, wake) {
+        Ok(inbox) => {
+            info!(
+                "OSC: listening on {}:{} for {}",
+                osc.bind,
+                osc.port,
+                osc.allow.join(", ")
+            );
+            commands.insert_resource(inbox);
+        }
+        Err(e) => error!(
+            "OSC: cannot listen on {}:{}: {e}; the exhibit runs without show control",
+            osc.bind, osc.port
+        ),
+    }
+}
+
+/// What this exhibit shows, read for `/citygrid/state` and for its followers.
+#[derive(SystemParam)]
+struct Shown<'w> {
+    city: Res<'w, City>,
+    lang: Res<'w, CurrentLang>,
+    focus: Res<'w, Focus>,
+    play: Res<'w, StoryPlay>,
+    view: Res<'w, State<MainView>>,
+    kiosk: Res<'w, State<KioskMode>>,
+}
+
+impl Shown<'_> {
+    fn state(&self) -> HallState {
+        let s = &self.city.0.snapshot;
+        HallState {
+            focus: self.focus.id(&self.city.0).to_string(),
+            lang: self.lang.0.code().to_string(),
+            view: self.view.get().name().to_string(),
+            story: self
+                .play
+                .0
+                .as_ref()
+                .and_then(|p| s.stories.get(p.story).map(|st| (st.id.clone(), p.step))),
+            attract: *self.kiosk.get() == KioskMode::Attract,
+            exported_at: s.exported_at.clone(),
+        }
+    }
+}
+
+/// Turns queued commands into map requests and [`RemoteInput`]s (the kiosk keeps the
+/// attract mode and the idle clock); answers state queries; follows a leader's syncs and
+/// lets it go when it is silent for `leader_timeout_s`.
+fn apply(
+    inbox: Res<OscInbox>,
+    shown: Shown,
+    curator: Res<State<CuratorMode>>,
+    mut link: ResMut<HallLink>,
+    mut requests: MessageWriter<MapRequest>,
+    mut remote: MessageWriter<RemoteInput>,
+    mut log: Local<Option<Throttle>>,
+    mut heard: Local<Option<Instant>>,
+) {
+    inbox.pending.store(false, Ordering::Release);
+    let Ok(queue) = inbox.commands.lock() else {
+        return;
+    };
+    let arrived: Vec<_> = queue.try_iter().collect();
+    drop(queue);
+    let log = log.get_or_insert_with(Throttle::new);
+    // The language as the requests already written leave it (two `lang en` in one frame
+    // toggle once).
+    let mut lang_now = shown.lang.0;
+    let mut next_link = link.clone();
+    // Only the newest sync counts (a follower at rest may find several queued), and it
+    // keeps the link even while curator mode is open; a leader follows no one (two
+    // processes leading each other would never rest).
+    let mut sync: Option<(SocketAddr, HallState)> = None;
+    let mut in_step = true;
+    for (from, commands) in arrived {
+        let mut commands = commands;
+        if let [HallCommand::Sync(_)] = commands.as_slice()
+            && let Some(HallCommand::Sync(theirs)) = commands.pop()
+        {
+            if inbox.followers.is_empty() {
+                *heard = Some(Instant::now());
+                sync = Some((from, theirs));
+            } else {
+                log.drop(from, "a leader follows no one (this process has followers)");
+            }
+            continue;
+        }
+        if *curator.get() != CuratorMode::Closed {
+            log.drop(from, "curator mode is open");
+            continue;
+        }
+        for command in commands {
+            match command {
+                HallCommand::Query => {
+                    if let Some(bytes) = state_reply(&shown.state())
+                        && let Err(e) = inbox.socket.send_to(&bytes, from)
+                    {
+                        log.drop(from, &format!("cannot answer: {e}"));
+                    }
+                }
+                HallCommand::Attract(on) => {
+                    remote.write(RemoteInput::Attract(on));
+                }
+                HallCommand::Lang(l) => {
+                    remote.write(RemoteInput::Command);
+                    if l != lang_now.code() {
+                        lang_now = lang_now.other();
+                        requests.write(MapRequest::ToggleLang);
+                    }
+                }
+                HallCommand::Sync(_) => {}
+
+                other => {
+                    remote.write(RemoteInput::Command);
+                    match request(&shown.city, other) {
+                        Ok(r) => {
+                            requests.write_batch(r);
+                        }
+                        Err(why) => log.drop(from, &why),
+                    }
+                }
+            }
+        }
+    }
+    if let Some((from, theirs)) = sync {
+        if *curator.get() == CuratorMode::Closed {
+            let (l, wrote) = follow(
+                &shown,
+                &theirs,
+                from,
+                &mut lang_now,
+                &mut requests,
+                &mut remote,
+            );
+            next_link = l;
+            in_step = !wrote;
+        } else {
+            next_link.leader = Some(from);
+        }
+    }
+    if next_link.leader.is_some() && heard.is_none_or(|t| t.elapsed() > inbox.leader_timeout) {
+        info!(
+            "OSC: no word from the leader for {:.0} s: running on its own",
+            inbox.leader_timeout.as_secs_f64()
+        );
+        next_link = HallLink::default();
+        remote.write(RemoteInput::Attract(true));
+    }
+    inbox
+        .linked
+        .store(next_link.leader.is_some() && in_step, Ordering::Release);
+    link.set_if_neq(next_link);
+}
+
+/// The requests that make this exhibit show what its leader shows (`theirs`), where it
+/// differs, and whether there were any (none: in step); the link as it then stands. With
+/// other data (another `exported_at`) only language and view follow: ids may mean nothing
+/// here.
+fn follow(
+    shown: &Shown,
+    theirs: &HallState,
+    from: SocketAddr,
+    lang_now: &mut crate::scene::format::Lang,
+    requests: &mut MessageWriter<MapRequest>,
+    remote: &mut MessageWriter<RemoteInput>,
+) -> (HallLink, bool) {
+    let mine = shown.state();
+    let same_data = theirs.exported_at == mine.exported_at;
+    let mut out: Vec<MapRequest> = Vec::new();
+    // The leader's attract tour is mirrored (this one's own tour waits); any other state
+    // keeps this exhibit awake and out of its own tour.
+    let entering_attract = theirs.attract && !mine.attract;
+    if entering_attract {
+        remote.write(RemoteInput::Attract(true));
+    } else if !theirs.attract {
+        remote.write(RemoteInput::Command);
+    }
+    // Entering the attract mode resets the language to the hall's: the next sync brings
+    // the leader's.
+    if !entering_attract
+        && theirs.lang != lang_now.code()
+        && crate::scene::format::Lang::parse(&theirs.lang).is_some()
+    {
+        *lang_now = lang_now.other();
+        out.push(MapRequest::ToggleLang);
+    }
+    if theirs.view != mine.view
+        && let Some(v) = MainView::parse(&theirs.view)
+    {
+        out.push(MapRequest::SetView(v));
+    }
+    if same_data {
+        let c = &shown.city.0;
+        match (&theirs.story, &mine.story) {
+            (Some((id, step)), Some((my_id, my_step))) if id == my_id => {
+                if my_step != step {
+                    let delta = (*step as i64 - *my_step as i64).clamp(-64, 64) as i8;
+                    out.push(MapRequest::StoryStep(delta));
+                }
+            }
+            (Some((id, step)), _) => {
+                if let Some(i) = c.snapshot.stories.iter().position(|s| &s.id == id) {
+                    out.push(MapRequest::StartStory(i));
+                    out.extend(std::iter::repeat_n(
+                        MapRequest::StoryStep(1),
+                        (*step).min(64),
+                    ));
+                }
+            }
+            (None, mine_story) => {
+                if mine_story.is_some() {
+                    out.push(MapRequest::EndStory);
+                }
+                if theirs.focus != mine.focus
+                    && let Some(f) = Focus::from_id(c, &theirs.focus)
+                {
+                    out.push(MapRequest::Focus(f));
+                }
+            }
+        }
+    }
+    let wrote = !out.is_empty() || entering_attract;
+    requests.write_batch(out);
+    (
+        HallLink {
+            leader: Some(from),
+            other_data: (!same_data).then(|| theirs.exported_at.clone()),
+            mirroring_attract: theirs.attract,
+        },
+        wrote,
+    )
+}
+
+/// A leader sends what it shows to its followers when it changes (and its heartbeat
+/// thread once a second).
+fn lead(inbox: Res<OscInbox>, shown: Shown, mut last: Local<Option<HallState>>) {
+    if inbox.followers.is_empty() {
+        return;
+    }
+    let now = shown.state();
+    if last.as_ref() == Some(&now) {
+        return;
+    }
+    let Some(datagram) = sync_message(&now, &inbox.key) else {
+        return;
+    };
+    for f in &inbox.followers {
+        if let Err(e) = inbox.socket.send_to(&datagram, f) {
+            warn!("OSC: cannot reach the follower {f}: {e}");
+        }
+    }
+    if let Ok(mut latest) = inbox.latest.lock() {
+        *latest = datagram;
+    }
+    *last = Some(now);
+}
+
+/// The map requests for a command. Errors: an id the snapshot lacks, an unknown view.
+fn request(city: &City, command: HallCommand) -> Result<Vec<MapRequest>, String> {
+    let c = &city.0;
+    Ok(match command {
+        HallCommand::Focus(id) if id == "district" => vec![MapRequest::Focus(Focus::District)],
+        HallCommand::Focus(id) => match Focus::from_id(c, &id) {
+            Some(f) => vec![MapRequest::Focus(f)],
+            None => return Err(format!("/citygrid/focus: no region, grid or building {id}")),
+        },
+        HallCommand::Back => vec![MapRequest::Back],
+        HallCommand::View(v) => match MainView::parse(&v) {
+            Some(view) => vec![MapRequest::SetView(view)],
+            None => return Err(format!("/citygrid/view: {v:?} is not map, hall or ring")),
+        },
+        HallCommand::StoryStart(id) => match c.snapshot.stories.iter().position(|s| s.id == id) {
+            Some(i) => vec![MapRequest::StartStory(i)],
+            None => return Err(format!("/citygrid/story/start: no story {id}")),
+        },
+        HallCommand::StoryStep(d) => vec![MapRequest::StoryStep(d)],
+        HallCommand::StoryEnd => vec![MapRequest::EndStory],
+        HallCommand::Lang(_)
+        | HallCommand::Attract(_)
+        | HallCommand::Query
+        | HallCommand::Sync(_) => Vec::new(),
+    })
+}
