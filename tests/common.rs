@@ -73,3 +73,18 @@ pub fn touch(app: &mut App, id: u64, phase: TouchPhase, pos: Vec2) {
         id,
     });
 }
+
+/// Whether a display is there for tests of the real window (`scripts/test.sh` provides
+/// Xvfb); without one, `what` is skipped with a line saying so — unless
+/// `CITYGRID_REQUIRE_DISPLAY=1`, which makes a missing display a failure.
+pub fn display_available(what: &str) -> bool {
+    if std::env::var_os("DISPLAY").is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var("CITYGRID_REQUIRE_DISPLAY").as_deref() != Ok("1"),
+        "CITYGRID_REQUIRE_DISPLAY is set but there is no DISPLAY"
+    );
+    eprintln!("no DISPLAY: {what} skipped (scripts/test.sh provides one)");
+    false
+}

@@ -5,6 +5,8 @@
 //! as two processes on the loopback address: the follower shows what the leader shows,
 //! runs on its own when the leader is gone, and follows it again when it is back.
 
+mod common;
+
 use std::net::UdpSocket;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -12,18 +14,6 @@ use std::time::{Duration, Instant};
 use rosc::{OscMessage, OscPacket, OscType};
 
 const KEY: &str = "hall-key-2026";
-
-fn display_available() -> bool {
-    if std::env::var_os("DISPLAY").is_some() {
-        return true;
-    }
-    assert!(
-        std::env::var("CITYGRID_REQUIRE_DISPLAY").as_deref() != Ok("1"),
-        "CITYGRID_REQUIRE_DISPLAY is set but there is no DISPLAY"
-    );
-    eprintln!("no DISPLAY: the OSC test is skipped (scripts/test.sh provides one)");
-    false
-}
 
 /// The exhibit, killed when dropped.
 struct Exhibit(Child);
@@ -105,7 +95,7 @@ fn client() -> UdpSocket {
 
 #[test]
 fn a_follower_shows_what_its_leader_shows_and_runs_on_its_own_without_it() {
-    if !display_available() {
+    if !common::display_available("the OSC tests") {
         return;
     }
     let dir = std::env::temp_dir().join(format!("citygrid-osc-hall-{}", std::process::id()));
@@ -149,7 +139,7 @@ fn a_follower_shows_what_its_leader_shows_and_runs_on_its_own_without_it() {
 
 #[test]
 fn show_control_drives_the_exhibit_and_junk_changes_nothing() {
-    if !display_available() {
+    if !common::display_available("the OSC tests") {
         return;
     }
     let dir = std::env::temp_dir().join(format!("citygrid-osc-{}", std::process::id()));

@@ -3,22 +3,12 @@
 //! badge, highlights the selection, and switches language; and every picture matches its
 //! stored reference in `tests/reference/` (visual regression, see `docs/testing.md`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use image::RgbImage;
-
-fn display_available() -> bool {
-    if std::env::var_os("DISPLAY").is_some() {
-        return true;
-    }
-    assert!(
-        std::env::var("CITYGRID_REQUIRE_DISPLAY").as_deref() != Ok("1"),
-        "CITYGRID_REQUIRE_DISPLAY is set but there is no DISPLAY"
-    );
-    eprintln!("no DISPLAY: screenshot tests skipped (scripts/test.sh provides one)");
-    false
-}
 
 fn shot(dir: &Path, name: &str, args: &[&str]) -> RgbImage {
     let out = dir.join(format!("{name}.png"));
@@ -143,7 +133,7 @@ fn distinct_colors(img: &RgbImage) -> usize {
 
 #[test]
 fn every_level_renders_differently() {
-    if !display_available() {
+    if !common::display_available("screenshot tests") {
         return;
     }
     let dir: PathBuf = std::env::temp_dir().join(format!("citygrid-shots-{}", std::process::id()));

@@ -285,6 +285,14 @@ pub fn distance_to_segment(p: P2, a: P2, b: P2) -> f64 {
 
 /// The square of [`distance_to_segment`] (for comparing distances without the root).
 pub(crate) fn distance2_to_segment(p: P2, a: P2, b: P2) -> f64 {
+    let (q, _) = nearest_on_segment(p, a, b);
+    let (ex, ey) = (p[0] - q[0], p[1] - q[1]);
+    ex * ex + ey * ey
+}
+
+/// The point of segment `a`–`b` nearest to `p`, and its parameter along the segment (0 at
+/// `a`, 1 at `b`; 0 for a segment of no length).
+pub fn nearest_on_segment(p: P2, a: P2, b: P2) -> (P2, f64) {
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let len2 = dx * dx + dy * dy;
     let t = if len2 > 0.0 {
@@ -292,8 +300,7 @@ pub(crate) fn distance2_to_segment(p: P2, a: P2, b: P2) -> f64 {
     } else {
         0.0
     };
-    let (ex, ey) = (p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
-    ex * ex + ey * ey
+    ([a[0] + dx * t, a[1] + dy * t], t)
 }
 
 /// Distance from `p` to the nearest edge of an open ring (infinite for an empty one).

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::geo::P2;
+use crate::geo::{P2, nearest_on_segment};
 
 /// Side of a grid cell, m.
 const CELL_M: f64 = 25.0;
@@ -35,18 +35,6 @@ fn samples(a: P2, b: P2) -> impl Iterator<Item = P2> {
         let t = i as f64 / n as f64;
         [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]
     })
-}
-
-/// The point of segment `a`–`b` nearest to `p`, and its parameter along it (0 at `a`).
-fn nearest_on(p: P2, a: P2, b: P2) -> (P2, f64) {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 {
-        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    ([a[0] + dx * t, a[1] + dy * t], t)
 }
 
 fn dist(a: P2, b: P2) -> f64 {
@@ -127,7 +115,7 @@ impl Index {
         self.near(&self.edge_cells, p, buf);
         buf.iter()
             .map(|&e| self.edges[e as usize])
-            .map(|(a, b)| nearest_on(p, a, b).0)
+            .map(|(a, b)| nearest_on_segment(p, a, b).0)
             .map(|q| (dist(p, q), q))
             .filter(|(d, _)| *d <= self.tolerance)
             .min_by(|a, b| a.0.total_cmp(&b.0))
@@ -169,7 +157,7 @@ impl Index {
                 .iter()
                 .map(|&v| self.vertices[v as usize])
                 .filter_map(|q| {
-                    let (s, t) = nearest_on(q, a, b);
+                    let (s, t) = nearest_on_segment(q, a, b);
                     (dist(q, s) <= self.tolerance
                         && dist(q, a) > 1e-6
                         && dist(q, b) > 1e-6
