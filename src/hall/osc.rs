@@ -165,7 +165,7 @@ fn command(m: &OscMessage, key: &str) -> Result<HallCommand, Refused> {
         },
         "/citygrid/state" => none(HallCommand::Query),
         "/citygrid/sync" => sync_state(&rest).map(HallCommand::Sync).ok_or_else(|| {
-            bad("takes the key and the state: focus, lang, view, story, step, attract, exported_at")
+            bad("takes the key and the state: focus, lang, view, story, step, attract, data")
         }),
         _ => Err(Refused::Unknown(address)),
     }
@@ -183,13 +183,15 @@ pub struct HallState {
     /// The story playing and its step (from 0), if one is.
     pub story: Option<(String, usize)>,
     pub attract: bool,
-    /// When the snapshot on show was exported (its `exported_at`), so a show controller can
-    /// tell which data is on show.
-    pub exported_at: String,
+    /// Which data is on show: the snapshot's `exported_at`, a space and 12 hex digits of
+    /// BLAKE3 over its source, export time, table sizes and first and last building ids
+    /// (`2026-11-27T18:00:00+08:00 3a6b6691c0de`); two snapshots exported at the same
+    /// time but holding other data differ here.
+    pub data: String,
 }
 
 /// The state as OSC arguments: focus, lang, view, story id (empty when none), story step
-/// (−1 when none), attract (1/0) and the snapshot's `exported_at`.
+/// (−1 when none), attract (1/0) and which data is on show ([`HallState::data`]).
 fn state_args(s: &HallState) -> Vec<OscType> {
     let (story, step) = match &s.story {
         Some((id, step)) => (id.clone(), i32::try_from(*step).unwrap_or(i32::MAX)),
@@ -202,7 +204,7 @@ fn state_args(s: &HallState) -> Vec<OscType> {
         OscType::String(story),
         OscType::Int(step),
         OscType::Int(i32::from(s.attract)),
-        OscType::String(s.exported_at.clone()),
+        OscType::String(s.data.clone()),
     ]
 }
 
@@ -212,7 +214,7 @@ fn sync_state(args: &[&OscType]) -> Option<HallState> {
         OscType::String(s) if s.chars().count() <= MAX_TEXT => Some(s.clone()),
         _ => None,
     };
-    let [focus, lang, view, story, step, attract, exported_at] = args else {
+    let [focus, lang, view, story, step, attract, data] = args else {
         return None;
     };
     let (OscType::Int(step), OscType::Int(attract)) = (step, attract) else {
@@ -228,7 +230,7 @@ fn sync_state(args: &[&OscType]) -> Option<HallState> {
             _ => None,
         },
         attract: *attract == 1,
-        exported_at: text(exported_at)?,
+        data: text(data)?,
     })
 }
 

@@ -288,8 +288,8 @@ pub struct IgnorePointer(pub u64);
 pub struct HallLink {
     /// The leader's address, while it is heard.
     pub leader: Option<std::net::SocketAddr>,
-    /// The leader's snapshot's `exported_at` where it differs from this one's: then only
-    /// language and view follow, and this process keeps showing its own data.
+    /// Which data the leader shows (its export time and a digest) where it differs from
+    /// this one's: then only language and view follow, and this process keeps its own.
     pub other_data: Option<String>,
     /// The leader is in its attract mode and this process shows what it shows.
     pub mirroring_attract: bool,

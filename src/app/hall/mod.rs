@@ -70,6 +70,30 @@ fn start(
     }
 }
 
+/// Which data a snapshot is, as [`HallState::data`] gives it.
+fn data_id(s: &crate::snapshot::Snapshot) -> String {
+    let mut h = blake3::Hasher::new();
+    for part in [
+        s.source.as_str(),
+        s.exported_at.as_str(),
+        &format!(
+            "{} {} {} {} {}",
+            s.regions.len(),
+            s.buildings.len(),
+            s.metrics.len(),
+            s.cases.len(),
+            s.grids.len()
+        ),
+        s.buildings.first().map_or("", |b| b.id.as_str()),
+        s.buildings.last().map_or("", |b| b.id.as_str()),
+    ] {
+        h.update(part.as_bytes());
+        h.update(&[0]);
+    }
+    let hex = h.finalize().to_hex();
+    format!("{} {}", s.exported_at, &hex.as_str()[..12])
+}
+
 /// What this exhibit shows, read for `/citygrid/state` and for its followers.
 #[derive(SystemParam)]
 struct Shown<'w> {
@@ -94,7 +118,7 @@ impl Shown<'_> {
                 .as_ref()
                 .and_then(|p| s.stories.get(p.story).map(|st| (st.id.clone(), p.step))),
             attract: *self.kiosk.get() == KioskMode::Attract,
-            exported_at: s.exported_at.clone(),
+            data: data_id(s),
         }
     }
 }
@@ -210,7 +234,7 @@ fn apply(
 
 /// The requests that make this exhibit show what its leader shows (`theirs`), where it
 /// differs, and whether there were any (none: in step); the link as it then stands. With
-/// other data (another `exported_at`) only language and view follow: ids may mean nothing
+/// other data (another [`HallState::data`]) only language and view follow: ids may mean nothing
 /// here.
 fn follow(
     shown: &Shown,
@@ -221,7 +245,7 @@ fn follow(
     remote: &mut MessageWriter<RemoteInput>,
 ) -> (HallLink, bool) {
     let mine = shown.state();
-    let same_data = theirs.exported_at == mine.exported_at;
+    let same_data = theirs.data == mine.data;
     let mut out: Vec<MapRequest> = Vec::new();
     // The leader's attract tour is mirrored (this one's own tour waits); any other state
     // keeps this exhibit awake and out of its own tour.
@@ -280,7 +304,7 @@ fn follow(
     (
         HallLink {
             leader: Some(from),
-            other_data: (!same_data).then(|| theirs.exported_at.clone()),
+            other_data: (!same_data).then(|| theirs.data.clone()),
             mirroring_attract: theirs.attract,
         },
         wrote,

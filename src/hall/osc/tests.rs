@@ -215,7 +215,7 @@ fn the_state_answers_in_osc() {
         view: "map".into(),
         story: Some(("night-market".into(), 2)),
         attract: false,
-        exported_at: "2026-11-27T18:00:00+08:00".into(),
+        data: "2026-11-27T18:00:00+08:00 3a6b6691c0de".into(),
     })
     .unwrap_or_default();
     let decoded = rosc::decoder::decode_udp(&reply).map(|(_, p)| p);
@@ -232,7 +232,7 @@ fn the_state_answers_in_osc() {
             s("night-market"),
             OscType::Int(2),
             OscType::Int(0),
-            s("2026-11-27T18:00:00+08:00")
+            s("2026-11-27T18:00:00+08:00 3a6b6691c0de")
         ]
     );
 }
@@ -261,7 +261,7 @@ fn a_leaders_state_reads_back_as_it_was_sent() {
         view: "ring".into(),
         story: Some(("night-market".into(), 3)),
         attract: true,
-        exported_at: "2026-11-27T18:00:00+08:00".into(),
+        data: "2026-11-27T18:00:00+08:00 3a6b6691c0de".into(),
     };
     let datagram = sync_message(&state, KEY).unwrap_or_default();
     assert_eq!(
@@ -283,7 +283,7 @@ fn a_leaders_state_reads_back_as_it_was_sent() {
                 view: String::new(),
                 story: None,
                 attract: false,
-                exported_at: String::new(),
+                data: String::new(),
             },
             "wrong-key-0"
         )
