@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod osc;
+pub use osc::OscConfig;
+
 /// Whether owner names are shown in full. Personal data: masked unless the hall's staff
 /// explicitly choose otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -128,42 +131,6 @@ pub struct Config {
     pub osc: Option<OscConfig>,
 }
 
-/// Where and from whom the exhibit takes Open Sound Control commands.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OscConfig {
-    /// UDP port the exhibit listens on (1024–65535).
-    pub port: u16,
-    /// Address it listens on: `127.0.0.1` (this PC only, the default) or the hall LAN's
-    /// interface address (`0.0.0.0`: every interface).
-    pub bind: String,
-    /// The hall's key: every message carries it as its first argument (8–64 characters).
-    pub key: String,
-    /// Senders taken (IP addresses); others are dropped unread. Default: this PC only.
-    pub allow: Vec<String>,
-    /// Datagrams a second taken from each sender (bursts up to twice that; 1–1000).
-    pub max_per_s: u32,
-    /// The processes this one leads (`host:port` of their OSC ports): it sends them what it
-    /// shows on every change and once a second. Empty: it leads none.
-    pub followers: Vec<String>,
-    /// A follower that hears no leader for this long runs its own attract mode (2–600 s).
-    pub leader_timeout_s: f64,
-}
-
-impl Default for OscConfig {
-    fn default() -> Self {
-        Self {
-            port: 9000,
-            bind: "127.0.0.1".into(),
-            key: String::new(),
-            allow: vec!["127.0.0.1".into()],
-            max_per_s: 50,
-            followers: Vec::new(),
-            leader_timeout_s: 10.0,
-        }
-    }
-}
-
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -263,7 +230,9 @@ impl Config {
         Ok(config)
     }
 
-    fn check(&self, file: &str) -> Result<(), ConfigError> {
+    /// Checks every field's range and form (after the command line changed some, too);
+    /// `file` names the configuration in messages. Errors: the first field found wrong.
+    pub fn check(&self, file: &str) -> Result<(), ConfigError> {
         let field = |field: &'static str, message: String| ConfigError::Field {
             file: file.to_string(),
             field,
@@ -288,69 +257,7 @@ impl Config {
             ));
         }
         if let Some(osc) = &self.osc {
-            if osc.port < 1024 {
-                return Err(field("osc.port", format!("{} is below 1024", osc.port)));
-            }
-            if osc.bind.parse::<std::net::IpAddr>().is_err() {
-                return Err(field(
-                    "osc.bind",
-                    format!("{:?} is not an IP address", osc.bind),
-                ));
-            }
-            if !(8..=64).contains(&osc.key.chars().count()) {
-                return Err(field(
-                    "osc.key",
-                    "must be 8–64 characters: every OSC message carries it".into(),
-                ));
-            }
-            if let Some(a) = osc
-                .allow
-                .iter()
-                .find(|a| a.parse::<std::net::IpAddr>().is_err())
-            {
-                return Err(field("osc.allow", format!("{a:?} is not an IP address")));
-            }
-            if let Some(f) = osc
-                .followers
-                .iter()
-                .find(|f| f.parse::<std::net::SocketAddr>().is_err())
-            {
-                return Err(field(
-                    "osc.followers",
-                    format!("{f:?} is not an address:port like 192.168.10.12:9000"),
-                ));
-            }
-            let own = |a: &std::net::SocketAddr| {
-                a.port() == osc.port
-                    && (a.ip().is_loopback()
-                        || osc
-                            .bind
-                            .parse::<std::net::IpAddr>()
-                            .is_ok_and(|b| b.is_unspecified() || b == a.ip()))
-            };
-            if let Some(f) = osc
-                .followers
-                .iter()
-                .find(|f| f.parse::<std::net::SocketAddr>().is_ok_and(|a| own(&a)))
-            {
-                return Err(field(
-                    "osc.followers",
-                    format!("{f:?} is this process's own port: it cannot follow itself"),
-                ));
-            }
-            if !(osc.leader_timeout_s.is_finite() && (2.0..=600.0).contains(&osc.leader_timeout_s))
-            {
-                return Err(field(
-                    "osc.leader_timeout_s",
-                    format!("{} is outside 2–600 seconds", osc.leader_timeout_s),
-                ));
-            }
-            if !(1..=1000).contains(&osc.max_per_s) {
-                return Err(field(
-                    "osc.max_per_s",
-                    format!("{} is outside 1–1000", osc.max_per_s),
-                ));
-            }
+            osc.check().map_err(|(f, m)| field(f, m))?;
         }
         if let Some(h) = &self.pin_hash
             && PinHash::parse(h).is_none()

@@ -116,6 +116,18 @@ fn show_control_is_off_unless_configured_and_checked() {
             &br#"(osc: Some((port: 9000, key: "hall-key-2026", followers: ["127.0.0.1:9000"])))"#[..],
             "osc.followers",
         ),
+        (
+            &br#"(osc: Some((key: "hall-key-2026", leader: Some("table-pc"))))"#[..],
+            "osc.leader",
+        ),
+        (
+            &br#"(osc: Some((key: "hall-key-2026", leader: Some("127.0.0.1:9000"))))"#[..],
+            "osc.leader",
+        ),
+        (
+            &br#"(osc: Some((port: 9001, key: "hall-key-2026", lead: true, leader: Some("127.0.0.1:9000"))))"#[..],
+            "osc.leader",
+        ),
     ] {
         let e = Config::parse("c.ron", text)
             .err()

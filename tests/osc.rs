@@ -3,7 +3,9 @@
 //! answered by `/citygrid/state`; a wrong key, an unknown address and a flood of 10,000
 //! junk datagrams change nothing, and the exhibit still answers. A leader and a follower
 //! as two processes on the loopback address: the follower shows what the leader shows,
-//! runs on its own when the leader is gone, and follows it again when it is back.
+//! runs on its own when the leader is gone, and follows it again when it is back; the same
+//! with `--lead` and `--follow` on the command line (a story's step reaches the follower, a
+//! sync from anyone but its leader does not, a restarted leader is found again).
 
 mod common;
 
@@ -85,6 +87,35 @@ fn exhibit(dir: &std::path::Path, name: &str, osc: &str) -> Exhibit {
     )
 }
 
+/// The exhibit started with `args` after a configuration holding only the hall's key.
+fn exhibit_with(dir: &std::path::Path, name: &str, args: &[&str]) -> Exhibit {
+    let config = dir.join("key-only.ron");
+    std::fs::write(&config, format!("(osc: Some((key: \"{KEY}\")))")).expect("config");
+    Exhibit(
+        Command::new(env!("CARGO_BIN_EXE_citygrid"))
+            .args(["--size", "640x360", "--config"])
+            .arg(&config)
+            .args(args)
+            .env("XDG_DATA_HOME", dir)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join(format!("{name}.log"))).expect("log"))
+            .spawn()
+            .expect("citygrid runs"),
+    )
+}
+
+/// The resident memory of a process, KiB (Linux).
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 fn client() -> UdpSocket {
     let socket = UdpSocket::bind("127.0.0.1:0").expect("socket");
     socket
@@ -138,6 +169,121 @@ fn a_follower_shows_what_its_leader_shows_and_runs_on_its_own_without_it() {
 }
 
 #[test]
+fn lead_and_follow_on_the_command_line_make_one_hall() {
+    if !common::display_available("the OSC tests") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("citygrid-osc-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let (lead_port, follow_port) = (free_port(), free_port());
+    let (lp, fp) = (lead_port.to_string(), follow_port.to_string());
+    let leader_at = format!("127.0.0.1:{lead_port}");
+    // The follower first: it asks until a leader answers.
+    let _follower = exhibit_with(
+        &dir,
+        "follower",
+        &["--osc-port", &fp, "--follow", &leader_at],
+    );
+    let leader = exhibit_with(&dir, "leader", &["--osc-port", &lp, "--lead"]);
+    let socket = client();
+    state_until(&socket, lead_port, |_| true);
+
+    send(
+        &socket,
+        lead_port,
+        "/citygrid/focus",
+        vec![s(KEY), s("370203005")],
+    );
+    send(&socket, lead_port, "/citygrid/lang", vec![s(KEY), s("en")]);
+    state_until(&socket, follow_port, |a| {
+        a.first() == Some(&s("370203005")) && a.get(1) == Some(&s("en"))
+    });
+    // A story and a step on the leader: the follower plays the same step.
+    send(
+        &socket,
+        lead_port,
+        "/citygrid/story/start",
+        vec![s(KEY), s("fangyuan-night-market")],
+    );
+    send(&socket, lead_port, "/citygrid/story/next", vec![s(KEY)]);
+    state_until(&socket, follow_port, |a| {
+        a.get(3) == Some(&s("fangyuan-night-market")) && a.get(4) == Some(&OscType::Int(1))
+    });
+    send(&socket, lead_port, "/citygrid/story/end", vec![s(KEY)]);
+    let ended = state_until(&socket, follow_port, |a| a.get(3) == Some(&s("")));
+
+    // A sync with the key but not from the leader's port: the follower ignores it.
+    let mut spoof = ended.clone();
+    spoof[0] = s("370203001");
+    let mut args = vec![s(KEY)];
+    args.extend(spoof);
+    send(&socket, follow_port, "/citygrid/sync", args);
+    std::thread::sleep(Duration::from_secs(2));
+    let kept = state_until(&socket, follow_port, |_| true);
+    assert_eq!(kept[0], ended[0], "a sync from a stranger was followed");
+
+    // The leader restarted (at the district): the follower finds it again by itself,
+    // before its own timeout (10 s) could have run out.
+    drop(leader);
+    let _leader = exhibit_with(&dir, "leader-again", &["--osc-port", &lp, "--lead"]);
+    state_until(&socket, lead_port, |_| true);
+    let back = state_until(&socket, follow_port, |a| a.first() == Some(&s("370203")));
+    assert_eq!(back[5], OscType::Int(0), "following, not in its own tour");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hall_options_without_a_key_are_refused_before_any_window() {
+    let dir = std::env::temp_dir().join(format!("citygrid-osc-nokey-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let config = dir.join("plain.ron");
+    std::fs::write(&config, "()").expect("config");
+    for args in [
+        &["--lead"][..],
+        &["--osc-port", "9100"][..],
+        &["--follow", "127.0.0.1:9000"][..],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_citygrid"))
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .env("XDG_DATA_HOME", &dir)
+            .output()
+            .expect("citygrid runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("need the hall's key"), "{err}");
+    }
+    std::fs::write(
+        &config,
+        format!("(osc: Some((key: \"{KEY}\", port: 9100)))"),
+    )
+    .expect("config");
+    for (args, says) in [
+        (&["--follow", "table-pc:9000"][..], "osc.leader"),
+        (&["--follow", "127.0.0.1:9100"][..], "cannot follow itself"),
+        (
+            &["--lead", "--follow", "127.0.0.1:9000"][..],
+            "cannot be used with",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_citygrid"))
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .env("XDG_DATA_HOME", &dir)
+            .output()
+            .expect("citygrid runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn show_control_drives_the_exhibit_and_junk_changes_nothing() {
     if !common::display_available("the OSC tests") {
         return;
@@ -156,7 +302,7 @@ fn show_control_drives_the_exhibit_and_junk_changes_nothing() {
         format!("(osc: Some((port: {port}, key: \"{KEY}\", allow: [\"127.0.0.1\"])))"),
     )
     .expect("config");
-    let _exhibit = Exhibit(
+    let exhibit = Exhibit(
         Command::new(env!("CARGO_BIN_EXE_citygrid"))
             .args(["--size", "640x360", "--config"])
             .arg(&config)
@@ -187,7 +333,10 @@ fn show_control_drives_the_exhibit_and_junk_changes_nothing() {
     });
     assert_eq!(shown[5], OscType::Int(0), "not in the attract mode");
 
-    // A wrong key, an unknown address and 10,000 junk datagrams: dropped.
+    // A wrong key, an unknown address and 10,000 junk datagrams: dropped, and the memory
+    // the exhibit holds does not grow with them.
+    std::thread::sleep(Duration::from_secs(1));
+    let rss_before = rss_kib(exhibit.0.id());
     send(
         &socket,
         port,
@@ -209,6 +358,13 @@ fn show_control_drives_the_exhibit_and_junk_changes_nothing() {
     while socket.recv_from(&mut buf).is_ok() {}
     let after = state_until(&socket, port, |_| true);
     assert_eq!(after[0], s("370203005"), "the focus did not move");
+    let rss_after = rss_kib(exhibit.0.id());
+    eprintln!("resident memory around the junk flood: {rss_before} KiB → {rss_after} KiB");
+    assert!(
+        rss_after < rss_before + 8 * 1024,
+        "the flood grew the exhibit by {} KiB",
+        rss_after.saturating_sub(rss_before)
+    );
     assert_eq!(after[1], s("en"));
 
     // The attract tour on command (the reset for the next visitor, then the tour), and a

@@ -60,6 +60,18 @@ pub(super) struct RunArgs {
     /// Configuration file (default: citygrid.ron in the data directory, if there).
     #[arg(long, global = true)]
     config: Option<PathBuf>,
+    /// This process's OSC port (show control, the hall's leader and followers); the key
+    /// and the rest come from the configuration's `osc` section (docs/osc.md).
+    #[arg(long, global = true, value_parser = clap::value_parser!(u16).range(1024..))]
+    osc_port: Option<u16>,
+    /// Lead the hall: processes started with --follow naming this one's OSC port show
+    /// what it shows.
+    #[arg(long, global = true, conflicts_with = "follow")]
+    lead: bool,
+    /// Follow the leader whose OSC port is IP:PORT (e.g. 127.0.0.1:9000 on this PC,
+    /// 192.168.10.11:9000 on the LAN).
+    #[arg(long, global = true, value_name = "IP:PORT")]
+    follow: Option<String>,
     /// Data directory: the accepted snapshot and the configuration
     /// (default: $XDG_DATA_HOME/citygrid or ~/.local/share/citygrid).
     #[arg(long, global = true)]
@@ -114,6 +126,9 @@ pub(super) fn merge(a: &RunArgs, b: &RunArgs) -> RunArgs {
         ring_span: b.ring_span.or(a.ring_span),
         kiosk: a.kiosk || b.kiosk,
         config: b.config.clone().or(a.config.clone()),
+        osc_port: b.osc_port.or(a.osc_port),
+        lead: a.lead || b.lead,
+        follow: b.follow.clone().or(a.follow.clone()),
         data_dir: b.data_dir.clone().or(a.data_dir.clone()),
     }
 }
@@ -153,8 +168,46 @@ fn load_config(args: &RunArgs) -> Result<Config, crate::config::ConfigError> {
     }
 }
 
+/// The configuration's `osc` section with the command line's `--osc-port`, `--lead` and
+/// `--follow` over it (the command line wins: `--lead` drops a configured leader,
+/// `--follow` a configured lead), checked again. Errors: these options without an `osc`
+/// section (the key lives only in the configuration, never on a command line that `ps`
+/// shows), or a combination the checks refuse.
+fn hall_options(args: &RunArgs, mut config: Config) -> Result<Config, String> {
+    if args.osc_port.is_none() && !args.lead && args.follow.is_none() {
+        return Ok(config);
+    }
+    let Some(osc) = config.osc.as_mut() else {
+        return Err(
+            "--osc-port, --lead and --follow need the hall's key: add an `osc` \
+                    section with its `key` to the configuration (docs/osc.md)"
+                .into(),
+        );
+    };
+    if let Some(port) = args.osc_port {
+        osc.port = port;
+    }
+    if args.lead {
+        osc.lead = true;
+        osc.leader = None;
+    }
+    if let Some(l) = &args.follow {
+        osc.leader = Some(l.clone());
+        osc.lead = false;
+        osc.followers.clear();
+    }
+    config
+        .check("the command line with the configuration")
+        .map_err(|e| e.to_string())?;
+    Ok(config)
+}
+
 pub(super) fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
-    let config = match load_config(args) {
+    let config = match load_config(args).map_err(|e| e.to_string()) {
+        Ok(c) => hall_options(args, c),
+        Err(e) => Err(e),
+    };
+    let config = match config {
         Ok(c) => c,
         Err(e) => {
             eprintln!("citygrid: {e}");

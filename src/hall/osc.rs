@@ -48,6 +48,13 @@ pub enum HallCommand {
     /// `/citygrid/sync` and the state's seven arguments: what the leader of the hall shows,
     /// sent by it to its followers on every change and once a second.
     Sync(HallState),
+    /// `/citygrid/follow`: a follower asks the leader to send it what it shows (sent once a
+    /// second from the follower's own OSC port, which is where the syncs go). Taken only
+    /// by a process that leads (`--lead`); handled by the listener, not the exhibit.
+    Follow,
+    /// `/citygrid/screens 1|0`: the screens on, or black with the exhibit at rest (as
+    /// outside the opening hours).
+    Screens(bool),
 }
 
 /// Why a datagram was refused.
@@ -157,18 +164,39 @@ fn command(m: &OscMessage, key: &str) -> Result<HallCommand, Refused> {
         "/citygrid/story/next" => none(HallCommand::StoryStep(1)),
         "/citygrid/story/prev" => none(HallCommand::StoryStep(-1)),
         "/citygrid/story/end" => none(HallCommand::StoryEnd),
-        "/citygrid/attract" => match rest.as_slice() {
-            [OscType::Int(v)] if matches!(v, 0 | 1) => Ok(HallCommand::Attract(*v == 1)),
-            [OscType::Bool(b)] => Ok(HallCommand::Attract(*b)),
-            [OscType::Float(v)] if *v == 0.0 || *v == 1.0 => Ok(HallCommand::Attract(*v == 1.0)),
-            _ => Err(bad("takes the key and 1 or 0")),
-        },
+        "/citygrid/attract" => switch(&rest)
+            .map(HallCommand::Attract)
+            .ok_or_else(|| bad("takes the key and 1 or 0")),
+        "/citygrid/screens" => switch(&rest)
+            .map(HallCommand::Screens)
+            .ok_or_else(|| bad("takes the key and 1 or 0")),
+        "/citygrid/follow" => none(HallCommand::Follow),
         "/citygrid/state" => none(HallCommand::Query),
         "/citygrid/sync" => sync_state(&rest).map(HallCommand::Sync).ok_or_else(|| {
             bad("takes the key and the state: focus, lang, view, story, step, attract, data")
         }),
         _ => Err(Refused::Unknown(address)),
     }
+}
+
+/// An on/off argument as show-control systems send it: the integer 1 or 0, an OSC
+/// true/false, or the float 1.0 or 0.0 (TouchOSC's buttons).
+fn switch(rest: &[&OscType]) -> Option<bool> {
+    match rest {
+        [OscType::Int(v)] if matches!(v, 0 | 1) => Some(*v == 1),
+        [OscType::Bool(b)] => Some(*b),
+        [OscType::Float(v)] if *v == 0.0 || *v == 1.0 => Some(*v == 1.0),
+        _ => None,
+    }
+}
+
+/// A follower's request to be led: `/citygrid/follow` and the key.
+pub fn follow_message(key: &str) -> Option<Vec<u8>> {
+    let message = OscMessage {
+        addr: "/citygrid/follow".into(),
+        args: vec![OscType::String(key.to_string())],
+    };
+    rosc::encoder::encode(&OscPacket::Message(message)).ok()
 }
 
 /// What the exhibit shows, as `/citygrid/state` answers it.

@@ -157,7 +157,7 @@ fn apply(
         if let [HallCommand::Sync(_)] = commands.as_slice()
             && let Some(HallCommand::Sync(theirs)) = commands.pop()
         {
-            if inbox.followers.is_empty() {
+            if !inbox.leads {
                 *heard = Some(Instant::now());
                 sync = Some((from, theirs));
             } else {
@@ -314,7 +314,7 @@ fn follow(
 /// A leader sends what it shows to its followers when it changes (and its heartbeat
 /// thread once a second).
 fn lead(inbox: Res<OscInbox>, shown: Shown, mut last: Local<Option<HallState>>) {
-    if inbox.followers.is_empty() {
+    if !inbox.leads {
         return;
     }
     let now = shown.state();
@@ -324,7 +324,11 @@ fn lead(inbox: Res<OscInbox>, shown: Shown, mut last: Local<Option<HallState>>) 
     let Some(datagram) = sync_message(&now, &inbox.key) else {
         return;
     };
-    for f in &inbox.followers {
+    let followers = match inbox.followers.lock() {
+        Ok(mut f) => f.all(Instant::now()),
+        Err(_) => Vec::new(),
+    };
+    for f in &followers {
         if let Err(e) = inbox.socket.send_to(&datagram, f) {
             warn!("OSC: cannot reach the follower {f}: {e}");
         }
@@ -358,6 +362,8 @@ fn request(city: &City, command: HallCommand) -> Result<Vec<MapRequest>, String>
         HallCommand::Lang(_)
         | HallCommand::Attract(_)
         | HallCommand::Query
-        | HallCommand::Sync(_) => Vec::new(),
+        | HallCommand::Sync(_)
+        | HallCommand::Follow
+        | HallCommand::Screens(_) => Vec::new(),
     })
 }

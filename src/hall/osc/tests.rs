@@ -66,10 +66,23 @@ fn the_address_space_reads_into_commands() {
             HallCommand::Attract(true),
         ),
         (keyed("/citygrid/state", vec![]), HallCommand::Query),
+        (
+            keyed("/citygrid/screens", vec![OscType::Int(0)]),
+            HallCommand::Screens(false),
+        ),
+        (
+            keyed("/citygrid/screens", vec![OscType::Float(1.0)]),
+            HallCommand::Screens(true),
+        ),
+        (keyed("/citygrid/follow", vec![]), HallCommand::Follow),
     ];
     for (datagram, expected) in cases {
         assert_eq!(parse(&datagram, KEY), Ok(vec![expected]));
     }
+    assert_eq!(
+        parse(&follow_message(KEY).unwrap_or_default(), KEY),
+        Ok(vec![HallCommand::Follow])
+    );
 }
 
 #[test]
@@ -151,6 +164,8 @@ fn what_the_hall_did_not_send_is_refused_with_the_reason() {
         ),
         (keyed("/citygrid/back", vec![s("x")]), "key only"),
         (keyed("/citygrid/attract", vec![OscType::Int(2)]), "1 or 0"),
+        (keyed("/citygrid/screens", vec![s("off")]), "1 or 0"),
+        (keyed("/citygrid/follow", vec![s("x")]), "key only"),
     ] {
         let e = parse(&datagram, KEY)
             .err()
