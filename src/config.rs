@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod hours;
 mod osc;
+pub use hours::{OpeningHours, Schedule};
 pub use osc::OscConfig;
 
 /// Whether owner names are shown in full. Personal data: masked unless the hall's staff
@@ -129,6 +131,9 @@ pub struct Config {
     pub history_keep: usize,
     /// Show control over Open Sound Control (`docs/osc.md`); off when absent (the default).
     pub osc: Option<OscConfig>,
+    /// Opening hours: outside them the screens are black and the exhibit rests; absent
+    /// (the default): always open.
+    pub hours: Option<OpeningHours>,
 }
 
 impl Default for Config {
@@ -149,6 +154,7 @@ impl Default for Config {
             pace: PaceConfig::default(),
             history_keep: crate::store::DEFAULT_KEEP,
             osc: None,
+            hours: None,
         }
     }
 }
@@ -258,6 +264,9 @@ impl Config {
         }
         if let Some(osc) = &self.osc {
             osc.check().map_err(|(f, m)| field(f, m))?;
+        }
+        if let Some(h) = &self.hours {
+            Schedule::new(h).map_err(|(f, m)| field(f, m))?;
         }
         if let Some(h) = &self.pin_hash
             && PinHash::parse(h).is_none()

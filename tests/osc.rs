@@ -212,6 +212,30 @@ fn lead_and_follow_on_the_command_line_make_one_hall() {
     });
     send(&socket, lead_port, "/citygrid/story/end", vec![s(KEY)]);
     let ended = state_until(&socket, follow_port, |a| a.get(3) == Some(&s("")));
+    // The hall's screens go black together, and light up together.
+    send(
+        &socket,
+        lead_port,
+        "/citygrid/screens",
+        vec![s(KEY), OscType::Int(0)],
+    );
+    state_until(&socket, follow_port, |a| a.get(7) == Some(&OscType::Int(0)));
+    send(
+        &socket,
+        lead_port,
+        "/citygrid/screens",
+        vec![s(KEY), OscType::Int(1)],
+    );
+    state_until(&socket, follow_port, |a| a.get(7) == Some(&OscType::Int(1)));
+    send(
+        &socket,
+        lead_port,
+        "/citygrid/attract",
+        vec![s(KEY), OscType::Int(0)],
+    );
+    let ended = state_until(&socket, follow_port, |a| {
+        a.get(5) == Some(&OscType::Int(0)) && a.get(3) == ended.get(3)
+    });
 
     // A sync with the key but not from the leader's port: the follower ignores it.
     let mut spoof = ended.clone();
@@ -385,5 +409,58 @@ fn show_control_drives_the_exhibit_and_junk_changes_nothing() {
     let woken = state_until(&socket, port, |a| a.get(5) == Some(&OscType::Int(0)));
     let settled = state_until(&socket, port, |a| a.first() == Some(&s("370203005")));
     assert_eq!(settled[5], OscType::Int(0), "{woken:?} → {settled:?}");
+    assert_eq!(settled[7], OscType::Int(1), "the screens are on");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn outside_the_opening_hours_the_screens_are_black_until_told() {
+    if !common::display_available("the OSC tests") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("citygrid-osc-hours-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let port = free_port();
+    let config = dir.join("closed.ron");
+    std::fs::write(
+        &config,
+        format!(
+            "(osc: Some((port: {port}, key: \"{KEY}\")), \
+             hours: Some((closed: [\"2000-01-01..2100-12-31\"])))"
+        ),
+    )
+    .expect("config");
+    let _exhibit = Exhibit(
+        Command::new(env!("CARGO_BIN_EXE_citygrid"))
+            .args(["--size", "640x360", "--config"])
+            .arg(&config)
+            .env("XDG_DATA_HOME", &dir)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("stderr.log")).expect("log"))
+            .spawn()
+            .expect("citygrid runs"),
+    );
+    let socket = client();
+    let start = state_until(&socket, port, |_| true);
+    assert_eq!(start[7], OscType::Int(0), "closed: black from the start");
+    assert_eq!(start[5], OscType::Int(0), "no attract tour while black");
+    // On by command (staff after hours): awake, into the attract mode.
+    send(
+        &socket,
+        port,
+        "/citygrid/screens",
+        vec![s(KEY), OscType::Int(1)],
+    );
+    state_until(&socket, port, |a| {
+        a.get(7) == Some(&OscType::Int(1)) && a.get(5) == Some(&OscType::Int(1))
+    });
+    send(
+        &socket,
+        port,
+        "/citygrid/screens",
+        vec![s(KEY), OscType::Int(0)],
+    );
+    state_until(&socket, port, |a| a.get(7) == Some(&OscType::Int(0)));
     let _ = std::fs::remove_dir_all(&dir);
 }

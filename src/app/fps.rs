@@ -431,7 +431,7 @@ fn floor_step(
 }
 
 /// The `p` quantile (0–1) of `values`, the nearest rank; NaN when there are none.
-fn percentile(values: &[f64], p: f64) -> f64 {
+pub fn percentile(values: &[f64], p: f64) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let rank = ((sorted.len().max(1) - 1) as f64 * p.clamp(0.0, 1.0)).round() as usize;

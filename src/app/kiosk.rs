@@ -17,7 +17,7 @@ use crate::app::base::theme::{self, size};
 use crate::app::base::{
     AppSystems, Chooser, City, CuratorMode, CurrentLang, Focus, HallConfig, HallLink,
     IgnorePointer, KioskMode, MainView, MapFigure, MapOverlays, MapRequest, Playing, RemoteInput,
-    SelectedCase, ShowAllBuildings, StoryPlay,
+    Screens, SelectedCase, ShowAllBuildings, StoryPlay,
 };
 use crate::palette;
 use crate::scene::format::Lang;
@@ -73,7 +73,9 @@ pub fn plugin(app: &mut App) {
                 .in_set(AppSystems::Input)
                 .after(RemoteCommands)
                 .before(ReadPointers)
-                .run_if(in_state(CuratorMode::Closed)),
+                .run_if(in_state(CuratorMode::Closed))
+                // Black screens: no reset and no tour until they are on again.
+                .run_if(in_state(Screens::On)),
             // The hall's staff are at work: no reset under their hands.
             (|mut idle: ResMut<Idle>| idle.seconds = 0.0)
                 .in_set(AppSystems::Input)
@@ -81,6 +83,7 @@ pub fn plugin(app: &mut App) {
             tour.in_set(AppSystems::Apply)
                 .before(ApplyRequests)
                 .run_if(in_state(KioskMode::Attract))
+                .run_if(in_state(Screens::On))
                 // A follower mirrors its leader's tour instead of touring on its own.
                 .run_if(|link: Res<HallLink>| !link.mirroring_attract),
         ),
@@ -141,6 +144,7 @@ fn watch_input(
             RemoteInput::Command => commanded = true,
             RemoteInput::Attract(false) => (commanded, to_district) = (true, true),
             RemoteInput::Attract(true) => start_attract = true,
+            RemoteInput::Screens(_) => {}
         }
     }
     if woke || commanded {

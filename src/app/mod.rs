@@ -24,6 +24,7 @@ pub mod map;
 pub mod memory;
 pub mod panels;
 pub mod ring;
+pub mod screens;
 pub mod stories;
 pub mod swap;
 pub mod views;
@@ -65,6 +66,7 @@ pub fn build(options: AppOptions) -> App {
         base::probe::plugin,
         memory::plugin,
         hall::plugin,
+        screens::render_plugin,
     ));
     if let Some(path) = &options.shot {
         app.add_plugins(automation::plugin(path.clone()));
@@ -119,6 +121,11 @@ pub fn add_exhibit(app: &mut App, options: &AppOptions) {
         curator::plugin,
     ));
     stories::plugin(app, options.story);
+    // Screenshots and benches show the exhibit whatever the hour.
+    screens::plugin(
+        app,
+        options.shot.is_none() && options.fps_probe.is_none() && options.drills_probe.is_none(),
+    );
 }
 
 /// Runs the exhibit until the window closes.

@@ -15,6 +15,7 @@ macro_rules! line {
 
 mod cases;
 mod compare;
+mod hall;
 mod rest;
 mod summary;
 mod tables;
@@ -109,6 +110,7 @@ pub fn main(
         Some("startup") => return drills_case(file, 0),
         Some("floor") => return floor_case(),
         Some("latency") => return cases::latency_case(file),
+        Some("hall") => return hall::hall_case(),
         Some("compare") => {
             return match file {
                 Some(f) => compare::compare(f, runs),

@@ -45,7 +45,7 @@ pub enum HallCommand {
     /// `/citygrid/state`: answer the sender with `/citygrid/state` and the state (see
     /// [`state_reply`]).
     Query,
-    /// `/citygrid/sync` and the state's seven arguments: what the leader of the hall shows,
+    /// `/citygrid/sync` and the state's eight arguments: what the leader of the hall shows,
     /// sent by it to its followers on every change and once a second.
     Sync(HallState),
     /// `/citygrid/follow`: a follower asks the leader to send it what it shows (sent once a
@@ -173,7 +173,7 @@ fn command(m: &OscMessage, key: &str) -> Result<HallCommand, Refused> {
         "/citygrid/follow" => none(HallCommand::Follow),
         "/citygrid/state" => none(HallCommand::Query),
         "/citygrid/sync" => sync_state(&rest).map(HallCommand::Sync).ok_or_else(|| {
-            bad("takes the key and the state: focus, lang, view, story, step, attract, data")
+            bad("takes the key and the state: focus, lang, view, story, step, attract, data, screens")
         }),
         _ => Err(Refused::Unknown(address)),
     }
@@ -211,6 +211,8 @@ pub struct HallState {
     /// The story playing and its step (from 0), if one is.
     pub story: Option<(String, usize)>,
     pub attract: bool,
+    /// The screens show the exhibit (not black: outside the opening hours or on command).
+    pub screens: bool,
     /// Which data is on show: the snapshot's `exported_at`, a space and 12 hex digits of
     /// BLAKE3 over its source, export time, table sizes and first and last building ids
     /// (`2026-11-27T18:00:00+08:00 3a6b6691c0de`); two snapshots exported at the same
@@ -219,7 +221,8 @@ pub struct HallState {
 }
 
 /// The state as OSC arguments: focus, lang, view, story id (empty when none), story step
-/// (−1 when none), attract (1/0) and which data is on show ([`HallState::data`]).
+/// (−1 when none), attract (1/0), which data is on show ([`HallState::data`]) and the
+/// screens (1 on, 0 black).
 fn state_args(s: &HallState) -> Vec<OscType> {
     let (story, step) = match &s.story {
         Some((id, step)) => (id.clone(), i32::try_from(*step).unwrap_or(i32::MAX)),
@@ -233,6 +236,7 @@ fn state_args(s: &HallState) -> Vec<OscType> {
         OscType::Int(step),
         OscType::Int(i32::from(s.attract)),
         OscType::String(s.data.clone()),
+        OscType::Int(i32::from(s.screens)),
     ]
 }
 
@@ -242,10 +246,12 @@ fn sync_state(args: &[&OscType]) -> Option<HallState> {
         OscType::String(s) if s.chars().count() <= MAX_TEXT => Some(s.clone()),
         _ => None,
     };
-    let [focus, lang, view, story, step, attract, data] = args else {
+    let [focus, lang, view, story, step, attract, data, screens] = args else {
         return None;
     };
-    let (OscType::Int(step), OscType::Int(attract)) = (step, attract) else {
+    let (OscType::Int(step), OscType::Int(attract), OscType::Int(screens)) =
+        (step, attract, screens)
+    else {
         return None;
     };
     let story = text(story)?;
@@ -258,6 +264,7 @@ fn sync_state(args: &[&OscType]) -> Option<HallState> {
             _ => None,
         },
         attract: *attract == 1,
+        screens: *screens != 0,
         data: text(data)?,
     })
 }

@@ -31,7 +31,7 @@ pub mod widgets;
 pub mod window;
 
 pub use map_view::{CurrentLegend, MapCamera, MapView, UiBlockers};
-pub use modes::{CuratorMode, KioskMode, MainView};
+pub use modes::{CuratorMode, KioskMode, MainView, Screens};
 pub use options::AppOptions;
 pub use sets::AppSystems;
 pub use state::{

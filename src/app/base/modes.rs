@@ -73,7 +73,17 @@ pub enum KioskMode {
     Attract,
 }
 
-/// Adds the three modes, starting in `view`, explore and a closed gate. Adds Bevy's
+/// Whether the screens show the exhibit, or are black with the exhibit at rest (outside
+/// the opening hours, or on the show control's command).
+#[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Screens {
+    #[default]
+    On,
+    /// Black: no camera draws, no attract tour, the loop wakes only to look at the clock.
+    Off,
+}
+
+/// Adds the modes, starting in `view`, explore and a closed gate. Adds Bevy's
 /// `StatesPlugin` where the app has none (headless tests run on `MinimalPlugins`).
 pub fn insert(app: &mut App, view: MainView) {
     if !app.is_plugin_added::<StatesPlugin>() {
@@ -81,5 +91,6 @@ pub fn insert(app: &mut App, view: MainView) {
     }
     app.insert_state(view)
         .init_state::<CuratorMode>()
-        .init_state::<KioskMode>();
+        .init_state::<KioskMode>()
+        .init_state::<Screens>();
 }

@@ -15,7 +15,7 @@ use bevy::window::RequestRedraw;
 use bevy::winit::{UpdateMode, WinitSettings};
 
 use super::map_view::{CurrentLegend, MapView};
-use super::modes::{CuratorMode, KioskMode, MainView};
+use super::modes::{CuratorMode, KioskMode, MainView, Screens};
 use super::probe::FrameProbe;
 use super::state::{
     Chooser, City, CurrentLang, Focus, HallConfig, MapFigure, MapOverlays, SelectedCase,
@@ -104,6 +104,12 @@ impl Pace {
         };
         UpdateMode::reactive_low_power(wait)
     }
+
+    /// How the loop waits while the screens are black: only for the clock (the opening
+    /// hours, the watch folder), every `rest_wait_s`; a touch or a command still wakes it.
+    pub fn screens_off_mode(&self) -> UpdateMode {
+        UpdateMode::reactive_low_power(Duration::from_secs_f64(self.rest_wait_s))
+    }
 }
 
 /// Frames still to draw before resting.
@@ -115,7 +121,7 @@ struct Settle(u32);
 pub fn plugin(app: &mut App) {
     app.add_message::<RequestRedraw>()
         .init_resource::<Settle>()
-        .add_systems(Last, request_frames);
+        .add_systems(Last, request_frames.run_if(in_state(Screens::On)));
 }
 
 /// The windowed app's loop follows the pace: reactive at rest, continuous where needed.
@@ -137,7 +143,8 @@ pub fn window_plugin(app: &mut App) {
         follow_modes.run_if(
             state_changed::<MainView>
                 .or_else(state_changed::<KioskMode>)
-                .or_else(state_changed::<CuratorMode>),
+                .or_else(state_changed::<CuratorMode>)
+                .or_else(state_changed::<Screens>),
         ),
     );
 }
@@ -166,9 +173,14 @@ fn follow_modes(
     view: Res<State<MainView>>,
     kiosk: Res<State<KioskMode>>,
     curator: Res<State<CuratorMode>>,
+    screens: Res<State<Screens>>,
     mut winit: ResMut<WinitSettings>,
 ) {
-    let mode = pace.update_mode(*view.get(), *kiosk.get(), *curator.get());
+    let mode = if *screens.get() == Screens::Off {
+        pace.screens_off_mode()
+    } else {
+        pace.update_mode(*view.get(), *kiosk.get(), *curator.get())
+    };
     if winit.focused_mode != mode {
         winit.focused_mode = mode;
         winit.unfocused_mode = mode;

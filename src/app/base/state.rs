@@ -320,6 +320,9 @@ pub enum RemoteInput {
     /// The attract tour on (the reset for the next visitor, then the tour, as after the
     /// idle timeout) or off (back to explore, at the district).
     Attract(bool),
+    /// The screens on (waking into the attract mode) or black, until the opening hours'
+    /// next change (`/citygrid/screens`).
+    Screens(bool),
 }
 
 /// A request to change what the map shows; written by touch, buttons, keys and automation.

@@ -7,6 +7,7 @@
 //! curator mode is open, commands are dropped: the hall's staff are at work.
 
 mod net;
+mod probe;
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -19,7 +20,7 @@ use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
 use crate::app::base::sets::RemoteCommands;
 use crate::app::base::{
     AppSystems, City, CuratorMode, CurrentLang, Focus, HallConfig, HallLink, KioskMode, MainView,
-    MapRequest, RemoteInput, StoryPlay,
+    MapRequest, RemoteInput, Screens, StoryPlay,
 };
 use crate::hall::osc::{HallCommand, HallState, state_reply, sync_message};
 use net::Throttle;
@@ -27,6 +28,7 @@ pub use net::{OscInbox, listen};
 
 /// Starts the listener when the configuration asks for it (windowed exhibit only).
 pub fn plugin(app: &mut App) {
+    probe::plugin(app);
     app.add_systems(Startup, start).add_systems(
         Update,
         (
@@ -103,6 +105,7 @@ struct Shown<'w> {
     play: Res<'w, StoryPlay>,
     view: Res<'w, State<MainView>>,
     kiosk: Res<'w, State<KioskMode>>,
+    screens: Res<'w, State<Screens>>,
 }
 
 impl Shown<'_> {
@@ -118,6 +121,7 @@ impl Shown<'_> {
                 .as_ref()
                 .and_then(|p| s.stories.get(p.story).map(|st| (st.id.clone(), p.step))),
             attract: *self.kiosk.get() == KioskMode::Attract,
+            screens: *self.screens.get() == Screens::On,
             data: data_id(s),
         }
     }
@@ -180,6 +184,9 @@ fn apply(
                 }
                 HallCommand::Attract(on) => {
                     remote.write(RemoteInput::Attract(on));
+                }
+                HallCommand::Screens(on) => {
+                    remote.write(RemoteInput::Screens(on));
                 }
                 HallCommand::Lang(l) => {
                     remote.write(RemoteInput::Command);
@@ -246,6 +253,10 @@ fn follow(
 ) -> (HallLink, bool) {
     let mine = shown.state();
     let same_data = theirs.data == mine.data;
+    // The hall's screens go black and light up together.
+    if theirs.screens != mine.screens {
+        remote.write(RemoteInput::Screens(theirs.screens));
+    }
     let mut out: Vec<MapRequest> = Vec::new();
     // The leader's attract tour is mirrored (this one's own tour waits); any other state
     // keeps this exhibit awake and out of its own tour.
@@ -324,8 +335,10 @@ fn lead(inbox: Res<OscInbox>, shown: Shown, mut last: Local<Option<HallState>>) 
     let Some(datagram) = sync_message(&now, &inbox.key) else {
         return;
     };
+    // Before sending: a follower may hear it before this thread takes the time again.
+    let sent_at = Instant::now();
     let followers = match inbox.followers.lock() {
-        Ok(mut f) => f.all(Instant::now()),
+        Ok(mut f) => f.all(sent_at),
         Err(_) => Vec::new(),
     };
     for f in &followers {
@@ -335,6 +348,9 @@ fn lead(inbox: Res<OscInbox>, shown: Shown, mut last: Local<Option<HallState>>) 
     }
     if let Ok(mut latest) = inbox.latest.lock() {
         *latest = datagram;
+    }
+    if inbox.probe && last.as_ref().is_none_or(|l| l.focus != now.focus) {
+        probe::line("sent", &now.focus, sent_at);
     }
     *last = Some(now);
 }

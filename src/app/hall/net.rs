@@ -37,6 +37,8 @@ pub struct OscInbox {
     pub(super) key: String,
     /// A follower that hears no leader this long runs its own attract mode.
     pub(super) leader_timeout: Duration,
+    /// The latency probe's lines are printed (`citygrid bench --case hall`).
+    pub(super) probe: bool,
 }
 
 /// Followers a leader has not heard from for this long are no longer sent syncs (they ask
@@ -163,6 +165,7 @@ pub fn listen(osc: &OscConfig, wake: Option<Box<dyn Fn() + Send>>) -> std::io::R
         leader,
         followers: leads.then(|| followers.clone()),
         latest: latest.clone(),
+        probe: super::probe::enabled(),
     };
     let (pending, linked) = (reader.pending.clone(), reader.linked.clone());
     std::thread::Builder::new()
@@ -189,6 +192,7 @@ pub fn listen(osc: &OscConfig, wake: Option<Box<dyn Fn() + Send>>) -> std::io::R
         latest,
         key: osc.key.clone(),
         leader_timeout: Duration::from_secs_f64(osc.leader_timeout_s),
+        probe: super::probe::enabled(),
     })
 }
 
@@ -237,6 +241,8 @@ struct Reader {
     /// A leader's followers (`None`: this process does not lead).
     followers: Option<Arc<Mutex<Followers>>>,
     latest: Arc<Mutex<Vec<u8>>>,
+    /// The latency probe's lines are printed.
+    probe: bool,
 }
 
 /// Whether `from` is `leader` (an IPv4 sender may reach a `::` socket as ::ffff:a.b.c.d).
@@ -321,6 +327,13 @@ impl Reader {
                 continue;
             }
             let heartbeat = is_sync && buf[..n] == last_sync[..] && linked.load(Ordering::Acquire);
+            if is_sync
+                && !heartbeat
+                && self.probe
+                && let [HallCommand::Sync(state)] = commands.as_slice()
+            {
+                super::probe::line("heard", &state.focus, Instant::now());
+            }
             if is_sync {
                 last_sync.clear();
                 last_sync.extend_from_slice(&buf[..n]);

@@ -230,6 +230,7 @@ fn the_state_answers_in_osc() {
         view: "map".into(),
         story: Some(("night-market".into(), 2)),
         attract: false,
+        screens: true,
         data: "2026-11-27T18:00:00+08:00 3a6b6691c0de".into(),
     })
     .unwrap_or_default();
@@ -247,7 +248,8 @@ fn the_state_answers_in_osc() {
             s("night-market"),
             OscType::Int(2),
             OscType::Int(0),
-            s("2026-11-27T18:00:00+08:00 3a6b6691c0de")
+            s("2026-11-27T18:00:00+08:00 3a6b6691c0de"),
+            OscType::Int(1)
         ]
     );
 }
@@ -276,6 +278,7 @@ fn a_leaders_state_reads_back_as_it_was_sent() {
         view: "ring".into(),
         story: Some(("night-market".into(), 3)),
         attract: true,
+        screens: true,
         data: "2026-11-27T18:00:00+08:00 3a6b6691c0de".into(),
     };
     let datagram = sync_message(&state, KEY).unwrap_or_default();
@@ -298,6 +301,7 @@ fn a_leaders_state_reads_back_as_it_was_sent() {
                 view: String::new(),
                 story: None,
                 attract: false,
+                screens: true,
                 data: String::new(),
             },
             "wrong-key-0"
