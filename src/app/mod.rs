@@ -51,7 +51,12 @@ pub fn build(options: AppOptions) -> App {
     app.add_systems(Startup, log_start);
     app.insert_resource(ClearColor(base::theme::color(crate::palette::BACKGROUND)))
         .insert_resource(base::map_view::MapMsaa(options.msaa))
-        .insert_resource(base::ring::RingWindow(options.ring_window));
+        .insert_resource(base::ring::RingWindow(options.ring_window))
+        .insert_resource(base::ring::RingSlice(options.ring_slice))
+        // Screenshots step a clock of their own; the hall's processes share the wall's.
+        .insert_resource(base::ring::ShowClock {
+            wall: options.shot.is_none(),
+        });
     add_exhibit(&mut app, &options);
     app.add_plugins((
         base::pace::window_plugin,

@@ -2,15 +2,13 @@
 //! `MainView` state: requests (the view button, the V key, the attract mode's reset) set
 //! it, and the cameras follow on every change.
 
-use bevy::camera::ScalingMode;
 use bevy::camera::visibility::RenderLayers;
 use bevy::prelude::*;
 
-use crate::app::base::ring::{HALL_LAYER, RING_LAYER, ViewCamera};
+use crate::app::base::ring::{HALL_LAYER, LedOutput, RING_LAYER, ViewCamera};
 use crate::app::base::theme;
 use crate::app::base::{AppSystems, MainView, MapCamera, MapRequest};
 use crate::palette;
-use crate::scene::ring::draw::CANVAS;
 
 /// The view requests (headless as well as windowed).
 pub fn logic_plugin(app: &mut App) {
@@ -22,9 +20,12 @@ pub fn logic_plugin(app: &mut App) {
 pub fn render_plugin(app: &mut App) {
     app.add_systems(Startup, setup).add_systems(
         Update,
-        switch_cameras
-            .run_if(state_changed::<MainView>)
-            .in_set(AppSystems::Animate),
+        (
+            switch_cameras
+                .run_if(state_changed::<MainView>)
+                .in_set(AppSystems::Animate),
+            crate::app::base::ring::fit_led_outputs.after(AppSystems::Animate),
+        ),
     );
 }
 
@@ -66,7 +67,16 @@ fn setup(mut commands: Commands) {
 fn switch_cameras(
     view: Res<State<MainView>>,
     mut commands: Commands,
-    mut alt: Query<(Entity, &mut Camera, &mut RenderLayers, &mut Projection), With<ViewCamera>>,
+    mut alt: Query<
+        (
+            Entity,
+            &mut Camera,
+            &mut RenderLayers,
+            &mut Projection,
+            &mut Transform,
+        ),
+        With<ViewCamera>,
+    >,
     mut map: Query<(Entity, &mut Camera), (With<MapCamera>, Without<ViewCamera>)>,
 ) {
     let on_map = *view.get() == MainView::Map;
@@ -78,7 +88,7 @@ fn switch_cameras(
             commands.entity(e).remove::<bevy::ui::IsDefaultUiCamera>();
         }
     }
-    for (e, mut cam, mut layers, mut proj) in &mut alt {
+    for (e, mut cam, mut layers, mut proj, mut tr) in &mut alt {
         cam.is_active = !on_map;
         if on_map {
             commands.entity(e).remove::<bevy::ui::IsDefaultUiCamera>();
@@ -86,19 +96,17 @@ fn switch_cameras(
             commands.entity(e).insert(bevy::ui::IsDefaultUiCamera);
         }
         match *view.get() {
+            // The ring's canvas on this output: this process's slice of it
+            // (`base::ring::fit_led_outputs`).
             MainView::Ring => {
                 *layers = RenderLayers::layer(RING_LAYER);
-                *proj = Projection::Orthographic(OrthographicProjection {
-                    scaling_mode: ScalingMode::AutoMin {
-                        min_width: CANVAS[0] as f32,
-                        min_height: CANVAS[1] as f32,
-                    },
-                    ..OrthographicProjection::default_2d()
-                });
+                commands.entity(e).insert(LedOutput);
             }
             _ => {
                 *layers = RenderLayers::layer(HALL_LAYER);
                 *proj = Projection::Orthographic(OrthographicProjection::default_2d());
+                tr.translation.x = 0.0;
+                commands.entity(e).remove::<LedOutput>();
             }
         }
     }

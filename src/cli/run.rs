@@ -54,6 +54,11 @@ pub(super) struct RunArgs {
     /// layout sets its own.
     #[arg(long, value_parser = parse_span, global = true)]
     ring_span: Option<f64>,
+    /// Draw only this slice of the ring on the LED output (`--view ring`, `--ring-window`):
+    /// FROM..TO in degrees of the ring's span, e.g. 0..100.33 of 301, stretched to fill
+    /// the window; the hall's processes each draw their slice of one canvas.
+    #[arg(long, value_parser = parse_slice, global = true, value_name = "FROM..TO")]
+    ring_slice: Option<[f64; 2]>,
     /// Fullscreen kiosk: no cursor, no exit shortcuts, idle reset and attract mode.
     #[arg(long, global = true)]
     kiosk: bool,
@@ -92,6 +97,24 @@ fn parse_span(s: &str) -> Result<f64, String> {
     }
 }
 
+fn parse_slice(s: &str) -> Result<[f64; 2], String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("{s:?} is not FROM..TO in degrees, like 0..100.33"))?;
+    let num = |v: &str| {
+        v.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("{v:?} in {s:?} is not a number of degrees"))
+    };
+    let (a, b) = (num(a)?, num(b)?);
+    if !(0.0 <= a && a < b && b <= 360.0) {
+        return Err(format!("{s}: needs 0 <= FROM < TO <= 360"));
+    }
+    Ok([a, b])
+}
+
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
     let (w, h) = s
         .split_once(['x', 'X'])
@@ -124,6 +147,7 @@ pub(super) fn merge(a: &RunArgs, b: &RunArgs) -> RunArgs {
         view: b.view.clone().or(a.view.clone()),
         ring_window: b.ring_window.or(a.ring_window),
         ring_span: b.ring_span.or(a.ring_span),
+        ring_slice: b.ring_slice.or(a.ring_slice),
         kiosk: a.kiosk || b.kiosk,
         config: b.config.clone().or(a.config.clone()),
         osc_port: b.osc_port.or(a.osc_port),
@@ -315,6 +339,17 @@ pub(super) fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
     options.config = config;
     if let Some(span) = args.ring_span {
         options.ring_span_deg = span;
+    }
+    if let Some([from, to]) = args.ring_slice {
+        let span = options.ring_span_deg;
+        if to > span + 1e-9 {
+            eprintln!(
+                "citygrid: --ring-slice {from}..{to}: the ring spans {span}° (--ring-span, \
+                 ring.span_deg): the slice must end within it"
+            );
+            return ExitCode::from(2);
+        }
+        options.ring_slice = Some([from, to]);
     }
     // The hall's log goes to the data directory; screenshots leave no trace there.
     if shot.is_none() {

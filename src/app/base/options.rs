@@ -45,6 +45,9 @@ pub struct AppOptions {
     pub ring_window: Option<(u32, u32)>,
     /// Angular span of the ring screen, degrees (the snapshot's ring layout wins).
     pub ring_span_deg: f64,
+    /// The slice of the ring this process draws on its LED output, degrees of the span
+    /// (`--ring-slice FROM..TO`); `None`: the whole ring.
+    pub ring_slice: Option<[f64; 2]>,
     /// Fullscreen kiosk without cursor or exit shortcuts.
     pub kiosk: bool,
     /// The hall's configuration.
@@ -74,6 +77,7 @@ impl AppOptions {
             view: MainView::Map,
             ring_window: None,
             ring_span_deg: crate::scene::ring::layout::DEFAULT_SPAN_DEG,
+            ring_slice: None,
             kiosk: false,
             config: crate::config::Config::default(),
             data_dir: None,

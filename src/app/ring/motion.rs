@@ -9,7 +9,9 @@ use bevy::window::PrimaryWindow;
 
 use super::logic::RingState;
 use super::render::RingPulse;
-use crate::app::base::ring::{RING_LAYER, RingWindow, StripPixels, TEXTURE_SIZE};
+use crate::app::base::ring::{
+    RING_LAYER, RingSlice, RingWindow, ShowClock, StripPixels, TEXTURE_SIZE,
+};
 use crate::app::base::theme;
 use crate::app::base::{City, CurrentLang, MainView};
 use crate::palette;
@@ -73,6 +75,7 @@ pub(super) struct RingFont {
 pub(super) fn follow_text_scale(
     view: Res<State<MainView>>,
     ring_window: Option<Res<RingWindow>>,
+    slice: Res<RingSlice>,
     window: Option<Single<&Window, With<PrimaryWindow>>>,
     strip: Res<StripPixels>,
     mut scale: ResMut<RingTextScale>,
@@ -81,8 +84,11 @@ pub(super) fn follow_text_scale(
 ) {
     // The main window showing the ring itself, or the hall view's texture; under the map,
     // the strip's texture.
+    // An output showing a slice shows the canvas that much larger.
+    let zoom = slice.zoom(ring.layout.span_deg);
+    let zoomed = |(w, h): (u32, u32)| ((w as f64 * zoom).round() as u32, h);
     let main = window.and_then(|w| match view.get() {
-        MainView::Ring => Some((w.physical_width(), w.physical_height())),
+        MainView::Ring => Some(zoomed((w.physical_width(), w.physical_height()))),
         MainView::Hall => Some(super::hall::hall_text_size(
             ring.layout.span_deg,
             [w.width(), w.height()],
@@ -92,7 +98,11 @@ pub(super) fn follow_text_scale(
     let texture = strip.0.unwrap_or(TEXTURE_SIZE);
     let now = RingTextScale::new(
         texture,
-        ring_window.and_then(|r| r.0).into_iter().chain(main),
+        ring_window
+            .and_then(|r| r.0)
+            .map(zoomed)
+            .into_iter()
+            .chain(main),
     );
     if now.0 == scale.0 {
         return;
@@ -184,12 +194,13 @@ pub(super) struct MarqueeLength(f64);
 /// marquee, and a slow light sweeping the headings.
 pub(super) fn idle_motion(
     time: Res<Time<Real>>,
+    clock: Res<ShowClock>,
     length: Option<Res<MarqueeLength>>,
     mut pulses: Query<(&RingPulse, &mut Transform), (Without<Marquee>, Without<Sweep>)>,
     mut marquee: Query<(&Marquee, &mut Transform), (Without<RingPulse>, Without<Sweep>)>,
     mut sweep: Query<&mut Transform, (With<Sweep>, Without<RingPulse>, Without<Marquee>)>,
 ) {
-    let t = time.elapsed_secs_f64();
+    let t = clock.seconds(&time);
     for (p, mut tr) in &mut pulses {
         let s = 1.0 + 0.35 * ((t * 2.4 + p.0 as f64).sin() * 0.5 + 0.5);
         tr.scale = Vec3::splat(s as f32);

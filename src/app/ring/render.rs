@@ -109,13 +109,8 @@ pub(super) fn setup(
                 ..default()
             },
             RenderTarget::Window(WindowRef::Entity(window)),
-            Projection::Orthographic(OrthographicProjection {
-                scaling_mode: ScalingMode::AutoMin {
-                    min_width: CANVAS[0] as f32,
-                    min_height: CANVAS[1] as f32,
-                },
-                ..OrthographicProjection::default_2d()
-            }),
+            // This process's slice of the canvas (`base::ring::fit_led_outputs`).
+            crate::app::base::ring::LedOutput,
             RenderLayers::layer(RING_LAYER),
         ));
     }
