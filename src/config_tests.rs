@@ -136,3 +136,13 @@ fn show_control_is_off_unless_configured_and_checked() {
         assert!(e.contains(&format!("field `{field}`")), "{e}");
     }
 }
+
+#[test]
+fn the_example_configuration_that_ships_is_valid() {
+    let c = Config::parse(
+        "deploy/citygrid.example.ron",
+        include_bytes!("../deploy/citygrid.example.ron"),
+    );
+    let c = c.unwrap_or_else(|e| panic!("{e}"));
+    assert!(c.kiosk && c.osc.is_some() && c.hours.is_some());
+}

@@ -64,9 +64,12 @@ pub fn window_plugins(
             ..default()
         })
         .set(bevy::log::LogPlugin {
-            filter:
-                "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn,winit=error,citygrid=info"
-                    .into(),
+            // Under Wayland the window-decoration library asks the desktop portal for its
+            // colour scheme and logs an error where there is none (a kiosk compositor): the
+            // kiosk window has no decorations to colour.
+            filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn,winit=error,\
+                     sctk_adwaita=off,citygrid=info"
+                .into(),
             custom_layer: logfile::file_layer,
             ..default()
         })
