@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 
 mod hours;
 mod osc;
+mod pin;
 pub use hours::{OpeningHours, Schedule};
 pub use osc::OscConfig;
+pub use pin::PinHash;
 
 /// Whether owner names are shown in full. Personal data: masked unless the hall's staff
 /// explicitly choose otherwise.
@@ -273,7 +275,7 @@ impl Config {
         {
             return Err(field(
                 "pin_hash",
-                "is not a hash made by `citygrid pin` (blake3:<salt>:<hash>)".into(),
+                "is not a hash made by `citygrid pin` ($argon2id$…, or an older blake3:<salt>:<hash>)".into(),
             ));
         }
         let s = &self.screen;
@@ -322,75 +324,6 @@ impl Config {
             ));
         }
         Ok(())
-    }
-}
-
-/// A salted PIN hash: `blake3:<salt hex>:<hash hex>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PinHash {
-    salt: Vec<u8>,
-    hash: [u8; 32],
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
-impl PinHash {
-    /// Hashes a PIN with a fresh salt.
-    pub fn new(pin: &str) -> PinHash {
-        let mut seed = blake3::Hasher::new();
-        seed.update(&std::process::id().to_le_bytes());
-        if let Ok(t) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-            seed.update(&t.as_nanos().to_le_bytes());
-        }
-        if let Ok(random) = std::fs::read("/proc/sys/kernel/random/uuid") {
-            seed.update(&random);
-        }
-        let salt = seed.finalize().as_bytes()[..16].to_vec();
-        let hash = Self::digest(&salt, pin);
-        PinHash { salt, hash }
-    }
-
-    fn digest(salt: &[u8], pin: &str) -> [u8; 32] {
-        let mut h = blake3::Hasher::new();
-        h.update(salt);
-        h.update(pin.as_bytes());
-        // Slow it down a little against guessing from a copied configuration file.
-        let mut out = *h.finalize().as_bytes();
-        for _ in 0..10_000 {
-            out = *blake3::hash(&out).as_bytes();
-        }
-        out
-    }
-
-    pub fn parse(s: &str) -> Option<PinHash> {
-        let rest = s.strip_prefix("blake3:")?;
-        let (salt, hash) = rest.split_once(':')?;
-        let salt = unhex(salt)?;
-        let hash: [u8; 32] = unhex(hash)?.try_into().ok()?;
-        (!salt.is_empty()).then_some(PinHash { salt, hash })
-    }
-
-    /// Whether `pin` is the PIN this hash was made from.
-    pub fn matches(&self, pin: &str) -> bool {
-        Self::digest(&self.salt, pin) == self.hash
-    }
-}
-
-impl std::fmt::Display for PinHash {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "blake3:{}:{}", hex(&self.salt), hex(&self.hash))
     }
 }
 

@@ -59,12 +59,15 @@ fn errors_name_the_field() {
 
 #[test]
 fn pin_hash_round_trips_and_rejects_wrong_pins() {
-    let h = PinHash::new("2468");
+    let h = PinHash::new("2468").expect("hashed");
     let parsed = PinHash::parse(&h.to_string()).expect("parses");
     assert!(parsed.matches("2468"));
     assert!(!parsed.matches("2469"));
     assert!(!parsed.matches(""));
-    assert_ne!(PinHash::new("2468").to_string(), h.to_string(), "salted");
+    // As the configuration holds it: a RON string.
+    let config = format!("(pin_hash: Some(\"{h}\"))");
+    let c = Config::parse("c.ron", config.as_bytes()).expect("valid");
+    assert_eq!(c.pin_hash, Some(h.to_string()));
 }
 
 #[test]
@@ -122,6 +125,10 @@ fn show_control_is_off_unless_configured_and_checked() {
         ),
         (
             &br#"(osc: Some((key: "hall-key-2026", leader: Some("127.0.0.1:9000"))))"#[..],
+            "osc.leader",
+        ),
+        (
+            &br#"(osc: Some((key: "hall-key-2026", leader: Some("192.168.10.11:9000"))))"#[..],
             "osc.leader",
         ),
         (

@@ -39,7 +39,7 @@ fn hold_corner(app: &mut App, id: u64, seconds: f64) {
 fn the_pin_gate_opens_curator_mode_and_a_file_is_applied() {
     let (mut app, city) = common::headless_app();
     app.world_mut().resource_mut::<HallConfig>().0.pin_hash =
-        Some(PinHash::new("2468").to_string());
+        Some(PinHash::new("2468").expect("hashed").to_string());
 
     // Taps and short presses in the corner do nothing.
     hold_corner(&mut app, 1, 0.5);
@@ -115,7 +115,7 @@ fn a_kiosk_without_a_pin_never_opens_curator_mode() {
 /// entered (`touch` is the touch id of the hold).
 fn open_curator_mode(app: &mut App, touch: u64) {
     app.world_mut().resource_mut::<HallConfig>().0.pin_hash =
-        Some(PinHash::new("2468").to_string());
+        Some(PinHash::new("2468").expect("hashed").to_string());
     hold_corner(app, touch, HOLD_SECONDS + 0.3);
     for d in ['2', '4', '6', '8'] {
         act(app, CuratorAction::Digit(d));

@@ -144,7 +144,7 @@ fn watch_input(
             RemoteInput::Command => commanded = true,
             RemoteInput::Attract(false) => (commanded, to_district) = (true, true),
             RemoteInput::Attract(true) => start_attract = true,
-            RemoteInput::Screens(_) => {}
+            RemoteInput::Screens(_) | RemoteInput::ScreensByHours => {}
         }
     }
     if woke || commanded {

@@ -13,7 +13,7 @@ use bevy::window::{RequestRedraw, WindowRef};
 use jiff::Timestamp;
 
 use crate::app::base::sets::RemoteCommands;
-use crate::app::base::{AppSystems, CuratorMode, HallConfig, MapCamera, RemoteInput, Screens};
+use crate::app::base::{AppSystems, CuratorMode, HallConfig, RemoteInput, Screens};
 use crate::config::Schedule;
 
 /// The opening hours in force (`None`: always open, or a screenshot or bench, which
@@ -88,6 +88,9 @@ fn follow_clock(
     let now = Timestamp::now();
     let arrived: Vec<RemoteInput> = cursor.read(&remote).copied().collect();
     for r in &arrived {
+        if let RemoteInput::ScreensByHours = r {
+            clock.command = None;
+        }
         if let RemoteInput::Screens(on) = r {
             let until = clock.schedule.as_ref().and_then(|s| s.next_change(now));
             clock.command = Some((*on, until));
@@ -113,11 +116,11 @@ fn follow_clock(
 #[derive(Component)]
 struct BlackCamera;
 
-/// A camera switched off with the screens, and whether it was on (and the UI's camera).
+/// A camera switched off with the screens, and whether it was on (the views and the ring
+/// set their own cameras again when the screens light up).
 #[derive(Component)]
 struct Dimmed {
     was_active: bool,
-    default_ui: bool,
 }
 
 /// Black frames drawn before every camera stops (the window keeps the last one).
@@ -130,24 +133,49 @@ const BLACK_LAYER: usize = 31;
 pub fn render_plugin(app: &mut App) {
     app.add_systems(OnEnter(Screens::Off), go_black)
         .add_systems(OnExit(Screens::Off), light_up)
-        .add_systems(Last, keep_black.run_if(in_state(Screens::Off)));
+        .add_systems(
+            Last,
+            (black_new_windows, keep_black)
+                .chain()
+                .run_if(in_state(Screens::Off)),
+        );
+}
+
+/// A black camera for a window. Ordered below every other camera: Bevy's UI, without a
+/// camera marked for it, falls back to the highest-ordered camera on the window, which must
+/// be an inactive one, never this.
+fn black_camera(commands: &mut Commands, window: Entity, i: usize) {
+    commands.spawn((
+        Name::new("Screens off"),
+        BlackCamera,
+        Camera2d,
+        Msaa::Off,
+        Camera {
+            order: -1000 - i as isize,
+            clear_color: ClearColorConfig::Custom(Color::BLACK),
+            ..default()
+        },
+        RenderTarget::Window(WindowRef::Entity(window)),
+        RenderLayers::layer(BLACK_LAYER),
+    ));
 }
 
 fn go_black(mut commands: Commands, windows: Query<Entity, With<Window>>) {
     for (i, w) in windows.iter().enumerate() {
-        commands.spawn((
-            Name::new("Screens off"),
-            BlackCamera,
-            Camera2d,
-            Msaa::Off,
-            Camera {
-                order: 1000 + i as isize,
-                clear_color: ClearColorConfig::Custom(Color::BLACK),
-                ..default()
-            },
-            RenderTarget::Window(WindowRef::Entity(w)),
-            RenderLayers::layer(BLACK_LAYER),
-        ));
+        black_camera(&mut commands, w, i);
+    }
+}
+
+/// A window opened while the screens are off (the LED window, spawned at start after an
+/// exhibit started outside the hours) is black too.
+fn black_new_windows(
+    mut commands: Commands,
+    windows: Query<Entity, Added<Window>>,
+    mut frames: Local<usize>,
+) {
+    for w in &windows {
+        *frames += 1;
+        black_camera(&mut commands, w, 100 + *frames);
     }
 }
 
@@ -155,32 +183,16 @@ fn go_black(mut commands: Commands, windows: Query<Entity, With<Window>>) {
 /// and off as they need), and the black ones too once they have drawn.
 fn keep_black(
     mut commands: Commands,
-    mut cameras: Query<
-        (
-            Entity,
-            &mut Camera,
-            Option<&Dimmed>,
-            Has<bevy::ui::IsDefaultUiCamera>,
-            Has<MapCamera>,
-        ),
-        Without<BlackCamera>,
-    >,
+    mut cameras: Query<(Entity, &mut Camera, Option<&Dimmed>), Without<BlackCamera>>,
     mut black: Query<&mut Camera, With<BlackCamera>>,
     mut frames: Local<u32>,
     mut redraw: MessageWriter<RequestRedraw>,
 ) {
-    for (e, mut cam, dimmed, default_ui, map) in &mut cameras {
+    for (e, mut cam, dimmed) in &mut cameras {
         if dimmed.is_none() {
-            let mut e = commands.entity(e);
-            e.insert(Dimmed {
+            commands.entity(e).insert(Dimmed {
                 was_active: cam.is_active,
-                default_ui,
             });
-            // The UI is drawn by the camera marked for it, else by the highest-ordered
-            // one on the window: the black one must not be that.
-            if map {
-                e.insert(bevy::ui::IsDefaultUiCamera);
-            }
         }
         if cam.is_active {
             cam.is_active = false;
@@ -206,13 +218,11 @@ fn light_up(
     for e in &black {
         commands.entity(e).despawn();
     }
+    // The views switch theirs again for the view now shown (`views::switch_cameras` runs
+    // when the screens change), the ring its canvas camera each frame.
     for (e, mut cam, d) in &mut cameras {
         cam.is_active = d.was_active;
-        let mut e = commands.entity(e);
-        e.remove::<Dimmed>();
-        if !d.default_ui {
-            e.remove::<bevy::ui::IsDefaultUiCamera>();
-        }
+        commands.entity(e).remove::<Dimmed>();
     }
 }
 

@@ -7,7 +7,7 @@ use bevy::prelude::*;
 
 use crate::app::base::ring::{HALL_LAYER, LedOutput, RING_LAYER, ViewCamera};
 use crate::app::base::theme;
-use crate::app::base::{AppSystems, MainView, MapCamera, MapRequest};
+use crate::app::base::{AppSystems, MainView, MapCamera, MapRequest, Screens};
 use crate::palette;
 
 /// The view requests (headless as well as windowed).
@@ -21,10 +21,11 @@ pub fn render_plugin(app: &mut App) {
     app.add_systems(Startup, setup).add_systems(
         Update,
         (
+            // Also when the screens light up: the view may have changed while they were
+            // black, and the cameras are this view's again.
             switch_cameras
-                .run_if(state_changed::<MainView>)
+                .run_if(state_changed::<MainView>.or_else(state_changed::<Screens>))
                 .in_set(AppSystems::Animate),
-            crate::app::base::ring::fit_led_outputs.after(AppSystems::Animate),
         ),
     );
 }

@@ -217,8 +217,16 @@ pub(super) fn pin() -> ExitCode {
         eprintln!("citygrid pin: a PIN is at least 4 digits");
         return ExitCode::from(2);
     }
-    println!("pin_hash: Some(\"{}\"),", PinHash::new(pin));
-    ExitCode::SUCCESS
+    match PinHash::new(pin) {
+        Ok(h) => {
+            println!("pin_hash: Some(\"{h}\"),");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("citygrid pin: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// `citygrid import DIR --write-mapping [--mapping FILE]`: proposes a mapping from the

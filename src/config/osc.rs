@@ -112,6 +112,17 @@ impl OscConfig {
                 }
                 Ok(_) => {}
             }
+            let loopback_bind = self.bind.parse::<IpAddr>().is_ok_and(|b| b.is_loopback());
+            if loopback_bind && l.parse::<SocketAddr>().is_ok_and(|a| !a.ip().is_loopback()) {
+                return Err((
+                    "osc.leader",
+                    format!(
+                        "{l:?} is on another PC, but osc.bind is {}: its syncs could never \
+                         arrive (bind this PC's hall-LAN address)",
+                        self.bind
+                    ),
+                ));
+            }
             if self.lead || !self.followers.is_empty() {
                 return Err((
                     "osc.leader",

@@ -94,23 +94,6 @@ impl RingSlice {
 #[derive(Component)]
 pub struct LedOutput;
 
-/// Keeps every [`LedOutput`] camera on this process's slice: a camera that became one, and
-/// all of them when the slice or the span changes.
-pub fn fit_led_outputs(
-    slice: Res<RingSlice>,
-    span: Res<super::state::RingSpan>,
-    mut cameras: Query<(&mut Projection, &mut Transform, Ref<LedOutput>)>,
-) {
-    let changed = slice.is_changed() || span.is_changed();
-    let (want, x) = slice.camera(span.0);
-    for (mut p, mut t, led) in &mut cameras {
-        if changed || led.is_added() {
-            *p = want.clone();
-            t.translation.x = x;
-        }
-    }
-}
-
 /// The time the ring's calm motion (sweep, pulses, marquee) follows, seconds: the wall
 /// clock's (Unix time) where [`ShowClock::wall`], so that the hall's processes — each
 /// drawing its slice, on one PC or several kept in time by NTP — move in step across the
@@ -125,7 +108,8 @@ impl ShowClock {
     pub fn seconds(&self, time: &Time<Real>) -> f64 {
         if self.wall {
             // Seconds of the UTC day: f64 keeps its precision, and every process jumps
-            // together at midnight UTC (08:00 in China, before opening).
+            // together at midnight UTC (08:00 in China, before most halls open; elsewhere
+            // a jump of the marquee once a day, on every screen at once).
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0.0, |d| {

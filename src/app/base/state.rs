@@ -323,6 +323,9 @@ pub enum RemoteInput {
     /// The screens on (waking into the attract mode) or black, until the opening hours'
     /// next change (`/citygrid/screens`).
     Screens(bool),
+    /// Back to the opening hours: a command to the screens no longer holds (a follower
+    /// that lost its leader).
+    ScreensByHours,
 }
 
 /// A request to change what the map shows; written by touch, buttons, keys and automation.

@@ -53,7 +53,7 @@ mod tests {
 
     #[test]
     fn three_wrong_pins_lock_the_gate() {
-        let hash = PinHash::new("2468");
+        let hash = PinHash::new("2468").unwrap_or_else(|e| panic!("{e}"));
         let mut gate = PinGate::default();
         assert_eq!(
             gate.check(&hash, "1111", 0.0),

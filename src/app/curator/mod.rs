@@ -226,6 +226,12 @@ fn act(
                 match gate.check(&hash, entered, time.elapsed_secs_f64()) {
                     GateAnswer::Open => {
                         info!("curator mode opened");
+                        if hash.is_legacy() {
+                            warn!(
+                                "the curator PIN's hash is the older blake3 form: set the PIN \
+                                 again with `citygrid pin` for an Argon2id hash"
+                            );
+                        }
                         entered.clear();
                         NextState::set_if_neq(&mut next, CuratorMode::Open);
                     }

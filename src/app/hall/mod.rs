@@ -231,6 +231,8 @@ fn apply(
             inbox.leader_timeout.as_secs_f64()
         );
         next_link = HallLink::default();
+        // Its own hours again (black or lit as they say), and its own tour.
+        remote.write(RemoteInput::ScreensByHours);
         remote.write(RemoteInput::Attract(true));
     }
     inbox

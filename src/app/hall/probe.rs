@@ -47,6 +47,10 @@ fn shown(
 ) {
     if focus.is_changed() && !focus.is_added() {
         pending.push((frames.0, focus.id(&city.0).to_string()));
+        // Frames never drawn (screens off) are not waited for forever.
+        if pending.len() > 64 {
+            pending.remove(0);
+        }
     }
     let Some(probe) = probe else {
         return;

@@ -38,6 +38,7 @@ pub fn render_plugin(app: &mut App) {
                 hall::skip_input.run_if(not(in_state(MainView::Hall))),
                 hall::fit_canvas,
                 render::throttle_canvas,
+                render::fit_led_outputs,
             )
                 .chain()
                 .in_set(AppSystems::Animate)

@@ -372,3 +372,28 @@ pub(super) fn throttle_canvas(
         }
     }
 }
+
+/// Keeps every LED output camera (`base::ring::LedOutput`: the main window's ring view, the
+/// LED window) on this process's slice of the canvas: a camera that became one, and all of
+/// them when the slice or the ring's span (the snapshot's own layout may set it) changes.
+pub(super) fn fit_led_outputs(
+    slice: Res<crate::app::base::ring::RingSlice>,
+    ring: Res<RingState>,
+    mut cameras: Query<(
+        &mut Projection,
+        &mut Transform,
+        Ref<crate::app::base::ring::LedOutput>,
+    )>,
+    mut fitted: Local<Option<f64>>,
+) {
+    let span = ring.layout.span_deg;
+    let changed = slice.is_changed() || *fitted != Some(span);
+    *fitted = Some(span);
+    let (want, x) = slice.camera(span);
+    for (mut p, mut t, led) in &mut cameras {
+        if changed || led.is_added() {
+            *p = want.clone();
+            t.translation.x = x;
+        }
+    }
+}
