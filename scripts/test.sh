@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 need=()
 command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1 || need+=(mesa-vulkan-drivers)
-ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1' || need+=(libvulkan1)
+# (grep reads all of it: with -q it may stop early, and under pipefail ldconfig's SIGPIPE
+# would count as 'missing'.)
+ldconfig -p 2>/dev/null | grep 'libvulkan.so.1' >/dev/null || need+=(libvulkan1)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing ${need[*]}"
   sudo=""
