@@ -71,14 +71,16 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// The exhibit with `osc` as its configuration's OSC section, its data and log in `dir`.
-fn exhibit(dir: &std::path::Path, name: &str, osc: &str) -> Exhibit {
-    let config = dir.join(format!("{name}.ron"));
-    std::fs::write(&config, format!("(osc: Some(({osc})))")).expect("config");
+/// The exhibit with `config` as its configuration file (`NAME.ron`) and `args` after it, its
+/// data and log (`NAME.log`) in `dir`.
+fn spawn(dir: &std::path::Path, name: &str, config: &str, args: &[&str]) -> Exhibit {
+    let file = dir.join(format!("{name}.ron"));
+    std::fs::write(&file, config).expect("config");
     Exhibit(
         Command::new(env!("CARGO_BIN_EXE_citygrid"))
             .args(["--size", "640x360", "--config"])
-            .arg(&config)
+            .arg(&file)
+            .args(args)
             .env("XDG_DATA_HOME", dir)
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(dir.join(format!("{name}.log"))).expect("log"))
@@ -87,21 +89,14 @@ fn exhibit(dir: &std::path::Path, name: &str, osc: &str) -> Exhibit {
     )
 }
 
+/// The exhibit with `osc` as its configuration's OSC section.
+fn exhibit(dir: &std::path::Path, name: &str, osc: &str) -> Exhibit {
+    spawn(dir, name, &format!("(osc: Some(({osc})))"), &[])
+}
+
 /// The exhibit started with `args` after a configuration holding only the hall's key.
 fn exhibit_with(dir: &std::path::Path, name: &str, args: &[&str]) -> Exhibit {
-    let config = dir.join("key-only.ron");
-    std::fs::write(&config, format!("(osc: Some((key: \"{KEY}\")))")).expect("config");
-    Exhibit(
-        Command::new(env!("CARGO_BIN_EXE_citygrid"))
-            .args(["--size", "640x360", "--config"])
-            .arg(&config)
-            .args(args)
-            .env("XDG_DATA_HOME", dir)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join(format!("{name}.log"))).expect("log"))
-            .spawn()
-            .expect("citygrid runs"),
-    )
+    spawn(dir, name, &format!("(osc: Some((key: \"{KEY}\")))"), args)
 }
 
 /// The resident memory of a process, KiB (Linux).
@@ -263,36 +258,8 @@ fn hall_options_without_a_key_are_refused_before_any_window() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
     let config = dir.join("plain.ron");
-    std::fs::write(&config, "()").expect("config");
-    for args in [
-        &["--lead"][..],
-        &["--osc-port", "9100"][..],
-        &["--follow", "127.0.0.1:9000"][..],
-    ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_citygrid"))
-            .arg("--config")
-            .arg(&config)
-            .args(args)
-            .env("XDG_DATA_HOME", &dir)
-            .output()
-            .expect("citygrid runs");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.contains("need the hall's key"), "{err}");
-    }
-    std::fs::write(
-        &config,
-        format!("(osc: Some((key: \"{KEY}\", port: 9100)))"),
-    )
-    .expect("config");
-    for (args, says) in [
-        (&["--follow", "table-pc:9000"][..], "osc.leader"),
-        (&["--follow", "127.0.0.1:9100"][..], "cannot follow itself"),
-        (
-            &["--lead", "--follow", "127.0.0.1:9000"][..],
-            "cannot be used with",
-        ),
-    ] {
+    // Exits with status 2 before any window, saying `says`.
+    let refused = |args: &[&str], says: &str| {
         let out = Command::new(env!("CARGO_BIN_EXE_citygrid"))
             .arg("--config")
             .arg(&config)
@@ -303,7 +270,26 @@ fn hall_options_without_a_key_are_refused_before_any_window() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(says), "{args:?}: {err}");
+    };
+    std::fs::write(&config, "()").expect("config");
+    for args in [
+        &["--lead"][..],
+        &["--osc-port", "9100"][..],
+        &["--follow", "127.0.0.1:9000"][..],
+    ] {
+        refused(args, "need the hall's key");
     }
+    std::fs::write(
+        &config,
+        format!("(osc: Some((key: \"{KEY}\", port: 9100)))"),
+    )
+    .expect("config");
+    refused(&["--follow", "table-pc:9000"], "osc.leader");
+    refused(&["--follow", "127.0.0.1:9100"], "cannot follow itself");
+    refused(
+        &["--lead", "--follow", "127.0.0.1:9000"],
+        "cannot be used with",
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -315,31 +301,13 @@ fn show_control_drives_the_exhibit_and_junk_changes_nothing() {
     let dir = std::env::temp_dir().join(format!("citygrid-osc-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
-    // A port free now (the exhibit binds it a moment later).
-    let port = UdpSocket::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
-    let config = dir.join("config.ron");
-    std::fs::write(
-        &config,
-        format!("(osc: Some((port: {port}, key: \"{KEY}\", allow: [\"127.0.0.1\"])))"),
-    )
-    .expect("config");
-    let exhibit = Exhibit(
-        Command::new(env!("CARGO_BIN_EXE_citygrid"))
-            .args(["--size", "640x360", "--config"])
-            .arg(&config)
-            .env("XDG_DATA_HOME", &dir)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("stderr.log")).expect("log"))
-            .spawn()
-            .expect("citygrid runs"),
+    let port = free_port();
+    let exhibit = exhibit(
+        &dir,
+        "stderr",
+        &format!("port: {port}, key: \"{KEY}\", allow: [\"127.0.0.1\"]"),
     );
-    let socket = UdpSocket::bind("127.0.0.1:0").expect("socket");
-    socket
-        .set_read_timeout(Some(Duration::from_millis(500)))
-        .expect("timeout");
+    let socket = client();
 
     let start = state_until(&socket, port, |_| true);
     assert_eq!(start[0], s("370203"), "the demo starts at the district");
@@ -422,24 +390,14 @@ fn outside_the_opening_hours_the_screens_are_black_until_told() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
     let port = free_port();
-    let config = dir.join("closed.ron");
-    std::fs::write(
-        &config,
-        format!(
+    let _exhibit = spawn(
+        &dir,
+        "closed",
+        &format!(
             "(osc: Some((port: {port}, key: \"{KEY}\")), \
              hours: Some((closed: [\"2000-01-01..2100-12-31\"])))"
         ),
-    )
-    .expect("config");
-    let _exhibit = Exhibit(
-        Command::new(env!("CARGO_BIN_EXE_citygrid"))
-            .args(["--size", "640x360", "--config"])
-            .arg(&config)
-            .env("XDG_DATA_HOME", &dir)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("stderr.log")).expect("log"))
-            .spawn()
-            .expect("citygrid runs"),
+        &[],
     );
     let socket = client();
     let start = state_until(&socket, port, |_| true);
