@@ -62,6 +62,27 @@ impl OscConfig {
                     .is_ok_and(|b| b.is_unspecified() || b == a.ip()))
     }
 
+    /// Another process's OSC address (`field`'s entry `text`): an `IP:port` that is not this
+    /// process's own. Errors: the field and what is wrong (`example` shows the form).
+    fn peer(
+        &self,
+        field: &'static str,
+        text: &str,
+        example: &str,
+    ) -> Result<SocketAddr, (&'static str, String)> {
+        match text.parse::<SocketAddr>() {
+            Err(_) => Err((
+                field,
+                format!("{text:?} is not an address:port like {example}"),
+            )),
+            Ok(a) if self.is_own(&a) => Err((
+                field,
+                format!("{text:?} is this process's own port: it cannot follow itself"),
+            )),
+            Ok(a) => Ok(a),
+        }
+    }
+
     /// The section's checks. Errors: the field (as `osc.key`) and what is wrong with it.
     pub(super) fn check(&self) -> Result<(), (&'static str, String)> {
         if self.port < 1024 {
@@ -80,40 +101,12 @@ impl OscConfig {
             return Err(("osc.allow", format!("{a:?} is not an IP address")));
         }
         for f in &self.followers {
-            match f.parse::<SocketAddr>() {
-                Err(_) => {
-                    return Err((
-                        "osc.followers",
-                        format!("{f:?} is not an address:port like 192.168.10.12:9000"),
-                    ));
-                }
-                Ok(a) if self.is_own(&a) => {
-                    return Err((
-                        "osc.followers",
-                        format!("{f:?} is this process's own port: it cannot follow itself"),
-                    ));
-                }
-                Ok(_) => {}
-            }
+            self.peer("osc.followers", f, "192.168.10.12:9000")?;
         }
         if let Some(l) = &self.leader {
-            match l.parse::<SocketAddr>() {
-                Err(_) => {
-                    return Err((
-                        "osc.leader",
-                        format!("{l:?} is not an address:port like 192.168.10.11:9000"),
-                    ));
-                }
-                Ok(a) if self.is_own(&a) => {
-                    return Err((
-                        "osc.leader",
-                        format!("{l:?} is this process's own port: it cannot follow itself"),
-                    ));
-                }
-                Ok(_) => {}
-            }
+            let leader = self.peer("osc.leader", l, "192.168.10.11:9000")?;
             let loopback_bind = self.bind.parse::<IpAddr>().is_ok_and(|b| b.is_loopback());
-            if loopback_bind && l.parse::<SocketAddr>().is_ok_and(|a| !a.ip().is_loopback()) {
+            if loopback_bind && !leader.ip().is_loopback() {
                 return Err((
                     "osc.leader",
                     format!(
