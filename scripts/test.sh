@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of citygrid, installing what the tests need when it is missing:
 # Xvfb (a virtual display) and Mesa's software Vulkan driver (lavapipe), for the
-# screenshot tests that render the real exhibit.
+# screenshot tests that render the real exhibit, and Chromium, the real browser the docent's
+# console is tested in (tests/console.rs).
 #
 #   scripts/test.sh            # all tests
 #   scripts/test.sh shots      # extra arguments go to `cargo test`
@@ -14,6 +15,7 @@ ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1 || need+=(mesa-vulkan-d
 # (grep reads all of it: with -q it may stop early, and under pipefail ldconfig's SIGPIPE
 # would count as 'missing'.)
 ldconfig -p 2>/dev/null | grep 'libvulkan.so.1' >/dev/null || need+=(libvulkan1)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing ${need[*]}"
   sudo=""
@@ -36,4 +38,5 @@ for _ in $(seq 1 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0
 export DISPLAY="$display"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 export CITYGRID_REQUIRE_DISPLAY=1
+export CITYGRID_REQUIRE_BROWSER=1
 cargo test --all-targets "$@"

@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod console;
 mod hours;
 mod osc;
 mod pin;
+pub use console::ConsoleConfig;
 pub use hours::{OpeningHours, Schedule};
 pub use osc::OscConfig;
 pub use pin::PinHash;
@@ -136,6 +138,8 @@ pub struct Config {
     /// Opening hours: outside them the screens are black and the exhibit rests; absent
     /// (the default): always open.
     pub hours: Option<OpeningHours>,
+    /// The docent's web console (`docs/console.md`); off when absent (the default).
+    pub console: Option<ConsoleConfig>,
 }
 
 impl Default for Config {
@@ -157,6 +161,7 @@ impl Default for Config {
             history_keep: crate::store::DEFAULT_KEEP,
             osc: None,
             hours: None,
+            console: None,
         }
     }
 }
@@ -266,6 +271,9 @@ impl Config {
         }
         if let Some(osc) = &self.osc {
             osc.check().map_err(|(f, m)| field(f, m))?;
+        }
+        if let Some(c) = &self.console {
+            c.check().map_err(|(f, m)| field(f, m))?;
         }
         if let Some(h) = &self.hours {
             Schedule::new(h).map_err(|(f, m)| field(f, m))?;

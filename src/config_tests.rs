@@ -153,3 +153,46 @@ fn the_example_configuration_that_ships_is_valid() {
     let c = c.unwrap_or_else(|e| panic!("{e}"));
     assert!(c.kiosk && c.osc.is_some() && c.hours.is_some());
 }
+
+#[test]
+fn the_docents_console_is_off_unless_configured_and_needs_an_argon2id_pin() {
+    assert_eq!(Config::default().console, None);
+    let hash = crate::config::PinHash::new("1357").map(|h| h.to_string());
+    let hash = hash.unwrap_or_default();
+    let text = format!("(console: Some((port: 8088, pin_hash: Some({hash:?}))))");
+    let c = Config::parse("c.ron", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let console = c.console.unwrap_or_default();
+    assert_eq!(
+        (console.bind.as_str(), console.max_attempts),
+        ("127.0.0.1", 5)
+    );
+    for (text, field) in [
+        ("(console: Some(()))".to_string(), "console.pin_hash"),
+        (
+            "(console: Some((pin_hash: Some(\"blake3:00:00\"))))".to_string(),
+            "console.pin_hash",
+        ),
+        (
+            format!("(console: Some((port: 80, pin_hash: Some({hash:?}))))"),
+            "console.port",
+        ),
+        (
+            format!("(console: Some((bind: \"lan\", pin_hash: Some({hash:?}))))"),
+            "console.bind",
+        ),
+        (
+            format!("(console: Some((max_attempts: 1000, pin_hash: Some({hash:?}))))"),
+            "console.max_attempts",
+        ),
+        (
+            format!("(console: Some((lockout_s: 1, pin_hash: Some({hash:?}))))"),
+            "console.lockout_s",
+        ),
+    ] {
+        let e = Config::parse("c.ron", text.as_bytes())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains(&format!("field `{field}`")), "{text}: {e}");
+    }
+}

@@ -1,4 +1,6 @@
-//! The hall beyond one window: show control over Open Sound Control ([`osc`]). Plain Rust;
-//! the exhibit's listener (`app::hall`) runs it on a thread of its own.
+//! The hall beyond one window: show control over Open Sound Control ([`osc`]) and the
+//! docent's web console ([`console`]). Plain Rust; the exhibit (`app::hall`) runs their
+//! listeners on threads of their own.
 
+pub mod console;
 pub mod osc;

@@ -6,6 +6,7 @@
 //! the same map requests a touch makes; `/citygrid/state` is answered to its sender. While
 //! curator mode is open, commands are dropped: the hall's staff are at work.
 
+mod console;
 mod net;
 mod probe;
 
@@ -29,12 +30,13 @@ pub use net::{OscInbox, listen};
 /// Starts the listener when the configuration asks for it (windowed exhibit only).
 pub fn plugin(app: &mut App) {
     probe::plugin(app);
+    console::plugin(app);
     app.add_systems(Startup, start).add_systems(
         Update,
         (
-            apply
-                .in_set(RemoteCommands)
-                .run_if(resource_exists::<OscInbox>),
+            apply.in_set(RemoteCommands).run_if(
+                resource_exists::<OscInbox>.or_else(resource_exists::<console::ConsoleInbox>),
+            ),
             lead.in_set(AppSystems::Rebuild)
                 .run_if(resource_exists::<OscInbox>),
         ),
@@ -131,7 +133,8 @@ impl Shown<'_> {
 /// attract mode and the idle clock); answers state queries; follows a leader's syncs and
 /// lets it go when it is silent for `leader_timeout_s`.
 fn apply(
-    inbox: Res<OscInbox>,
+    osc: Option<Res<OscInbox>>,
+    console: Option<Res<console::ConsoleInbox>>,
     shown: Shown,
     curator: Res<State<CuratorMode>>,
     mut link: ResMut<HallLink>,
@@ -140,12 +143,17 @@ fn apply(
     mut log: Local<Option<Throttle>>,
     mut heard: Local<Option<Instant>>,
 ) {
-    inbox.pending.store(false, Ordering::Release);
-    let Ok(queue) = inbox.commands.lock() else {
-        return;
-    };
-    let arrived: Vec<_> = queue.try_iter().collect();
-    drop(queue);
+    let mut arrived = Vec::new();
+    if let Some(c) = &console {
+        c.0.take(&mut arrived);
+    }
+    if let Some(inbox) = &osc {
+        inbox.pending.store(false, Ordering::Release);
+        if let Ok(queue) = inbox.commands.lock() {
+            arrived.extend(queue.try_iter());
+        }
+    }
+    let leads = osc.as_ref().is_none_or(|i| i.leads);
     let log = log.get_or_insert_with(Throttle::new);
     // The language as the requests already written leave it (two `lang en` in one frame
     // toggle once).
@@ -161,7 +169,7 @@ fn apply(
         if let [HallCommand::Sync(_)] = commands.as_slice()
             && let Some(HallCommand::Sync(theirs)) = commands.pop()
         {
-            if !inbox.leads {
+            if !leads {
                 *heard = Some(Instant::now());
                 sync = Some((from, theirs));
             } else {
@@ -176,7 +184,8 @@ fn apply(
         for command in commands {
             match command {
                 HallCommand::Query => {
-                    if let Some(bytes) = state_reply(&shown.state())
+                    if let Some(inbox) = &osc
+                        && let Some(bytes) = state_reply(&shown.state())
                         && let Err(e) = inbox.socket.send_to(&bytes, from)
                     {
                         log.drop(from, &format!("cannot answer: {e}"));
@@ -225,19 +234,24 @@ fn apply(
             next_link.leader = Some(from);
         }
     }
-    if next_link.leader.is_some() && heard.is_none_or(|t| t.elapsed() > inbox.leader_timeout) {
+    let timeout = osc
+        .as_ref()
+        .map_or(std::time::Duration::ZERO, |i| i.leader_timeout);
+    if next_link.leader.is_some() && heard.is_none_or(|t| t.elapsed() > timeout) {
         info!(
             "OSC: no word from the leader for {:.0} s: running on its own",
-            inbox.leader_timeout.as_secs_f64()
+            timeout.as_secs_f64()
         );
         next_link = HallLink::default();
         // Its own hours again (black or lit as they say), and its own tour.
         remote.write(RemoteInput::ScreensByHours);
         remote.write(RemoteInput::Attract(true));
     }
-    inbox
-        .linked
-        .store(next_link.leader.is_some() && in_step, Ordering::Release);
+    if let Some(inbox) = &osc {
+        inbox
+            .linked
+            .store(next_link.leader.is_some() && in_step, Ordering::Release);
+    }
     link.set_if_neq(next_link);
 }
 

@@ -1,0 +1,301 @@
+//! Who may use the docent's console: the PIN (checked against its Argon2id hash), the
+//! lockout after wrong PINs, and the sessions that a sign-in opens.
+//!
+//! Each address gets `max_attempts` wrong PINs in a row; then it is locked out for
+//! `lockout`, twice as long at each further lockout (up to a day). Wrong PINs from all
+//! addresses together are counted too: four addresses' worth within one lockout period
+//! locks sign-in for everyone for that period (a 4-digit PIN's 10⁴ values cannot be run
+//! through from many addresses either). A session is a random 256-bit token (from the
+//! operating system) kept in a cookie, bound to the address that signed in, ended by
+//! signing out, by `idle` without use, after [`SESSION_MAX`] in any case, or when
+//! [`MAX_SESSIONS`] newer ones push it out.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use crate::config::PinHash;
+
+/// Longest a session lasts however busy, 12 h (an opening day).
+pub const SESSION_MAX: Duration = Duration::from_secs(12 * 3600);
+/// Sessions open at once at most; a new one ends the least recently used.
+pub const MAX_SESSIONS: usize = 16;
+/// Longest lockout of one address, 24 h.
+const LOCKOUT_MAX: Duration = Duration::from_secs(24 * 3600);
+/// Longest PIN taken, characters (longer ones are wrong without being hashed).
+const MAX_PIN: usize = 64;
+/// Addresses whose wrong PINs are remembered at most (the oldest quiet one is forgotten).
+const MAX_ADDRESSES: usize = 1024;
+
+/// What a sign-in came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Login {
+    /// Signed in: the session's token (64 hex digits).
+    Opened(String),
+    /// Wrong PIN; `left` more wrong ones before the address is locked out.
+    Wrong { left: u32 },
+    /// Locked out (this address, or everyone): try again in `seconds`.
+    Locked { seconds: u64 },
+    /// The system gave no randomness for a token (nothing opened).
+    NoToken,
+}
+
+#[derive(Debug)]
+struct Session {
+    token: String,
+    from: IpAddr,
+    opened: Instant,
+    used: Instant,
+}
+
+#[derive(Debug, Default)]
+struct Failures {
+    in_a_row: u32,
+    lockouts: u32,
+    locked_until: Option<Instant>,
+    last: Option<Instant>,
+}
+
+/// The console's PIN, lockouts and sessions.
+#[derive(Debug)]
+pub struct Gate {
+    pin: PinHash,
+    max_attempts: u32,
+    lockout: Duration,
+    idle: Duration,
+    sessions: Vec<Session>,
+    failures: HashMap<IpAddr, Failures>,
+    /// Times of recent wrong PINs from anyone.
+    recent: VecDeque<Instant>,
+    hall_locked_until: Option<Instant>,
+}
+
+/// Whether two texts are equal, in time that does not depend on where they differ.
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A fresh session token: 32 random bytes from the operating system, in hex.
+fn token() -> Option<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl Gate {
+    /// A gate for `pin`: `max_attempts` wrong PINs in a row lock an address out for
+    /// `lockout` (doubling); sessions end after `idle` without use.
+    pub fn new(pin: PinHash, max_attempts: u32, lockout: Duration, idle: Duration) -> Gate {
+        Gate {
+            pin,
+            max_attempts: max_attempts.max(1),
+            lockout,
+            idle,
+            sessions: Vec::new(),
+            failures: HashMap::new(),
+            recent: VecDeque::new(),
+            hall_locked_until: None,
+        }
+    }
+
+    /// Seconds until `from` may try again at `now`, when it (or everyone) is locked out.
+    fn locked(&self, from: IpAddr, now: Instant) -> Option<u64> {
+        let own = self.failures.get(&from).and_then(|f| f.locked_until);
+        [own, self.hall_locked_until]
+            .into_iter()
+            .flatten()
+            .filter(|&t| t > now)
+            .map(|t| t.saturating_duration_since(now).as_secs().max(1))
+            .max()
+    }
+
+    /// A sign-in from `from` with `pin` at `now`. The PIN is hashed only when the address
+    /// is not locked out (checking takes ~0.1 s of one core).
+    pub fn login(&mut self, from: IpAddr, pin: &str, now: Instant) -> Login {
+        if let Some(seconds) = self.locked(from, now) {
+            return Login::Locked { seconds };
+        }
+        if pin.chars().count() <= MAX_PIN && self.pin.matches(pin) {
+            self.failures.remove(&from);
+            let Some(token) = token() else {
+                return Login::NoToken;
+            };
+            if self.sessions.len() >= MAX_SESSIONS
+                && let Some(oldest) = self
+                    .sessions
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(_, s)| s.used)
+                    .map(|(i, _)| i)
+            {
+                self.sessions.swap_remove(oldest);
+            }
+            self.sessions.push(Session {
+                token: token.clone(),
+                from,
+                opened: now,
+                used: now,
+            });
+            return Login::Opened(token);
+        }
+        self.wrong(from, now)
+    }
+
+    fn wrong(&mut self, from: IpAddr, now: Instant) -> Login {
+        if self.failures.len() >= MAX_ADDRESSES && !self.failures.contains_key(&from) {
+            // Forget the quietest address that is not locked out.
+            if let Some(quiet) = self
+                .failures
+                .iter()
+                .filter(|(_, f)| f.locked_until.is_none_or(|t| t <= now))
+                .min_by_key(|(_, f)| f.last)
+                .map(|(a, _)| *a)
+            {
+                self.failures.remove(&quiet);
+            }
+        }
+        let f = self.failures.entry(from).or_default();
+        f.in_a_row += 1;
+        f.last = Some(now);
+        let mut out = Login::Wrong {
+            left: self.max_attempts.saturating_sub(f.in_a_row),
+        };
+        if f.in_a_row >= self.max_attempts {
+            f.in_a_row = 0;
+            f.lockouts += 1;
+            let factor = 1u32 << (f.lockouts - 1).min(16);
+            let length = self.lockout.saturating_mul(factor).min(LOCKOUT_MAX);
+            f.locked_until = Some(now + length);
+            out = Login::Locked {
+                seconds: length.as_secs().max(1),
+            };
+        }
+        self.recent.push_back(now);
+        while self
+            .recent
+            .front()
+            .is_some_and(|&t| now.saturating_duration_since(t) > self.lockout)
+        {
+            self.recent.pop_front();
+        }
+        if self.recent.len() as u32 >= self.max_attempts * 4 {
+            self.recent.clear();
+            self.hall_locked_until = Some(now + self.lockout);
+            out = Login::Locked {
+                seconds: self.lockout.as_secs().max(1),
+            };
+        }
+        out
+    }
+
+    /// Whether `token` is an open session of `from` at `now` (and marks it used).
+    pub fn session(&mut self, token: &str, from: IpAddr, now: Instant) -> bool {
+        let (idle, max) = (self.idle, SESSION_MAX);
+        self.sessions.retain(|s| {
+            now.saturating_duration_since(s.used) < idle
+                && now.saturating_duration_since(s.opened) < max
+        });
+        match self
+            .sessions
+            .iter_mut()
+            .find(|s| same(&s.token, token) && s.from == from)
+        {
+            Some(s) => {
+                s.used = now;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Ends the session `token` (signing out).
+    pub fn logout(&mut self, token: &str) {
+        self.sessions.retain(|s| !same(&s.token, token));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gate() -> Gate {
+        let pin = PinHash::new("2468").expect("a hash");
+        Gate::new(pin, 3, Duration::from_secs(60), Duration::from_secs(600))
+    }
+
+    const A: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 168, 10, 20));
+    const B: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 168, 10, 21));
+
+    #[test]
+    fn the_right_pin_opens_a_session_bound_to_its_address() {
+        let mut g = gate();
+        let now = Instant::now();
+        let Login::Opened(t) = g.login(A, "2468", now) else {
+            panic!("the right PIN opens");
+        };
+        assert_eq!(t.len(), 64);
+        assert!(g.session(&t, A, now));
+        assert!(!g.session(&t, B, now), "another address cannot use it");
+        assert!(!g.session("00", A, now));
+        assert!(!g.session(&t, A, now + Duration::from_secs(601)), "idle");
+        let Login::Opened(t) = g.login(A, "2468", now) else {
+            panic!("opens again");
+        };
+        g.logout(&t);
+        assert!(!g.session(&t, A, now));
+    }
+
+    #[test]
+    fn wrong_pins_lock_an_address_out_and_the_lockout_doubles() {
+        let mut g = gate();
+        let t0 = Instant::now();
+        assert_eq!(g.login(A, "0000", t0), Login::Wrong { left: 2 });
+        assert_eq!(g.login(A, "1111", t0), Login::Wrong { left: 1 });
+        assert_eq!(g.login(A, "2222", t0), Login::Locked { seconds: 60 });
+        // Even the right PIN is refused while locked; another address is not.
+        assert_eq!(g.login(A, "2468", t0), Login::Locked { seconds: 60 });
+        assert!(matches!(g.login(B, "2468", t0), Login::Opened(_)));
+        let t1 = t0 + Duration::from_secs(61);
+        for pin in ["0", "1"] {
+            assert!(matches!(g.login(A, pin, t1), Login::Wrong { .. }));
+        }
+        assert_eq!(g.login(A, "2", t1), Login::Locked { seconds: 120 });
+        // A right PIN after the lockout clears the count.
+        let t2 = t1 + Duration::from_secs(121);
+        assert!(matches!(g.login(A, "2468", t2), Login::Opened(_)));
+        assert_eq!(g.login(A, "9", t2), Login::Wrong { left: 2 });
+    }
+
+    #[test]
+    fn wrong_pins_from_many_addresses_lock_everyone_out() {
+        let mut g = gate();
+        let now = Instant::now();
+        let mut last = Login::NoToken;
+        for i in 0..12u8 {
+            let ip = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, i));
+            last = g.login(ip, "0000", now);
+        }
+        assert_eq!(last, Login::Locked { seconds: 60 });
+        assert_eq!(g.login(A, "2468", now), Login::Locked { seconds: 60 });
+        assert!(matches!(
+            g.login(A, "2468", now + Duration::from_secs(61)),
+            Login::Opened(_)
+        ));
+    }
+
+    #[test]
+    fn sessions_are_capped_and_the_least_used_goes() {
+        let mut g = gate();
+        let now = Instant::now();
+        let tokens: Vec<String> = (0..=MAX_SESSIONS as u64)
+            .map(|i| match g.login(A, "2468", now + Duration::from_secs(i)) {
+                Login::Opened(t) => t,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let later = now + Duration::from_secs(100);
+        assert!(!g.session(&tokens[0], A, later), "the oldest went");
+        assert!(g.session(&tokens[MAX_SESSIONS], A, later));
+    }
+}

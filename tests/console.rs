@@ -1,0 +1,485 @@
+//! The docent's console against the real exhibit, in a real headless browser (Chromium,
+//! driven over the DevTools protocol): on a phone-sized screen a wrong PIN is refused with
+//! the tries left, the right one opens the console; a subdistrict, the language, a story
+//! and its steps, the attract tour and the screens chosen by tapping its buttons reach the
+//! exhibit; the screens' thumbnails load; nothing is wider than the phone; the session
+//! cookie is out of the page's reach and no answer may be cached; signing out closes the
+//! session. Over plain HTTP: the lockout, the header and size checks, and no session no
+//! answer. Under `scripts/test.sh` (Xvfb + lavapipe, and Chromium installed when missing).
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tungstenite::Message;
+use tungstenite::stream::MaybeTlsStream;
+
+/// The docent's PIN in these tests, and its Argon2id hash (made by `citygrid pin`).
+const PIN: &str = "2468";
+
+/// A process killed when dropped.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn pin_hash() -> String {
+    citygrid::config::PinHash::new(PIN)
+        .expect("a hash")
+        .to_string()
+}
+
+/// The exhibit with a console on `port` (its data and log in `dir`).
+fn exhibit(dir: &Path, port: u16, extra: &str) -> Killed {
+    let config = format!(
+        "(console: Some((port: {port}, pin_hash: Some({:?}){extra})))",
+        pin_hash()
+    );
+    let file = dir.join("hall.ron");
+    std::fs::write(&file, config).expect("config");
+    Killed(
+        Command::new(env!("CARGO_BIN_EXE_citygrid"))
+            .args(["--size", "640x360", "--config"])
+            .arg(&file)
+            .env("XDG_DATA_HOME", dir)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("exhibit.log")).expect("log"))
+            .spawn()
+            .expect("citygrid runs"),
+    )
+}
+
+/// One HTTP request by hand: the status and the body.
+fn http(port: u16, request: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    s.write_all(request.as_bytes()).expect("write");
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let status = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+    (status, body)
+}
+
+fn post(port: u16, path: &str, headers: &str, body: &str) -> (u16, String) {
+    http(
+        port,
+        &format!(
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{headers}\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+/// Waits until the console answers (the exhibit starts it with its window).
+fn wait_for_console(port: u16, dir: &Path) {
+    let until = Instant::now() + Duration::from_secs(90);
+    while Instant::now() < until {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!(
+        "the console never listened; log: {}",
+        std::fs::read_to_string(dir.join("exhibit.log")).unwrap_or_default()
+    );
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("citygrid-console-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
+}
+
+/// Chromium under the DevTools protocol: one page, attached.
+struct Browser {
+    _process: Killed,
+    ws: tungstenite::WebSocket<MaybeTlsStream<TcpStream>>,
+    session: String,
+    next: u64,
+}
+
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|n| {
+            std::env::var_os("PATH")
+                .map(|p| {
+                    std::env::split_paths(&p)
+                        .map(|d| d.join(n))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+        .find(|p| p.is_file())
+}
+
+impl Browser {
+    fn start(dir: &Path, exe: &Path) -> Browser {
+        let profile = dir.join("chromium-profile");
+        let process = Killed(
+            Command::new(exe)
+                .args([
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-extensions",
+                    "--remote-debugging-port=0",
+                    "about:blank",
+                ])
+                .arg(format!("--user-data-dir={}", profile.display()))
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(dir.join("chromium.log")).expect("log"))
+                .spawn()
+                .expect("chromium runs"),
+        );
+        // Chromium writes its DevTools port and path here when it is ready.
+        let file = profile.join("DevToolsActivePort");
+        let until = Instant::now() + Duration::from_secs(60);
+        let text = loop {
+            if let Ok(t) = std::fs::read_to_string(&file)
+                && t.lines().count() >= 2
+            {
+                break t;
+            }
+            assert!(Instant::now() < until, "Chromium never opened DevTools");
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let mut lines = text.lines();
+        let (port, path) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+        let (ws, _) =
+            tungstenite::connect(format!("ws://127.0.0.1:{port}{path}")).expect("DevTools");
+        let mut b = Browser {
+            _process: process,
+            ws,
+            session: String::new(),
+            next: 0,
+        };
+        let target = b.call("Target.createTarget", json!({ "url": "about:blank" }));
+        let attached = b.call(
+            "Target.attachToTarget",
+            json!({ "targetId": target["targetId"], "flatten": true }),
+        );
+        b.session = attached["sessionId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        b.call("Page.enable", json!({}));
+        // A phone: 390 × 844 CSS px at 3× (an iPhone 13's screen), with touch.
+        b.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": true }),
+        );
+        b.call(
+            "Emulation.setTouchEmulationEnabled",
+            json!({ "enabled": true }),
+        );
+        b
+    }
+
+    /// A DevTools command (on the page once attached) and its result; events are skipped.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next += 1;
+        let id = self.next;
+        let mut msg = json!({ "id": id, "method": method, "params": params });
+        if !self.session.is_empty() {
+            msg["sessionId"] = json!(self.session);
+        }
+        self.ws
+            .send(Message::text(msg.to_string()))
+            .expect("send to DevTools");
+        loop {
+            let m = self.ws.read().expect("read from DevTools");
+            let Ok(text) = m.to_text() else { continue };
+            let Ok(v) = serde_json::from_str::<Value>(text) else {
+                continue;
+            };
+            if v["id"] == json!(id) {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    /// Evaluates `js` in the page (awaiting a promise) and returns its value.
+    fn eval(&mut self, js: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({ "expression": js, "awaitPromise": true, "returnByValue": true }),
+        );
+        assert!(r.get("exceptionDetails").is_none(), "{js}: {r}");
+        r["result"]["value"].clone()
+    }
+
+    /// Waits until `js` is true (or 60 s pass).
+    fn wait(&mut self, js: &str) {
+        let until = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < until {
+            if self.eval(js) == json!(true) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(150));
+        }
+        panic!("never true: {js}");
+    }
+
+    /// Taps the element `selector` as a finger would: a touch at its centre.
+    fn tap(&mut self, selector: &str) {
+        let js = format!(
+            "(() => {{ const e = document.querySelector({selector:?}); if (!e) return null; \
+             e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect(); \
+             return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
+        );
+        let at = self.eval(&js);
+        let (x, y) = (at[0].as_f64(), at[1].as_f64());
+        let (Some(x), Some(y)) = (x, y) else {
+            panic!("nothing to tap at {selector}");
+        };
+        for kind in ["touchStart", "touchEnd"] {
+            let points = if kind == "touchEnd" {
+                json!([])
+            } else {
+                json!([{ "x": x, "y": y }])
+            };
+            self.call(
+                "Input.dispatchTouchEvent",
+                json!({ "type": kind, "touchPoints": points }),
+            );
+        }
+    }
+
+    /// The exhibit's state as the console reads it.
+    fn state(&mut self) -> Value {
+        self.eval("fetch('/api/state', {cache: 'no-store'}).then(r => r.json())")
+    }
+
+    /// Waits until the exhibit's state satisfies `want`.
+    fn state_until(&mut self, what: &str, want: impl Fn(&Value) -> bool) -> Value {
+        let until = Instant::now() + Duration::from_secs(60);
+        let mut last = Value::Null;
+        while Instant::now() < until {
+            last = self.state();
+            if want(&last) {
+                return last;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("the exhibit never showed {what}; last state {last}");
+    }
+
+    fn type_pin(&mut self, pin: &str) {
+        self.tap("#pin");
+        self.call("Input.insertText", json!({ "text": pin }));
+        self.tap("#sign-in");
+    }
+}
+
+fn browser_available() -> Option<PathBuf> {
+    if !common::display_available("the console tests") {
+        return None;
+    }
+    match chromium() {
+        Some(p) => Some(p),
+        None => {
+            assert!(
+                std::env::var("CITYGRID_REQUIRE_BROWSER").as_deref() != Ok("1"),
+                "CITYGRID_REQUIRE_BROWSER is set but there is no chromium on PATH"
+            );
+            eprintln!(
+                "no chromium: the console's browser test skipped (scripts/test.sh installs it)"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn a_docent_leads_the_exhibit_from_a_phone_sized_browser() {
+    let Some(exe) = browser_available() else {
+        return;
+    };
+    let dir = temp_dir("browser");
+    let port = free_port();
+    let _exhibit = exhibit(&dir, port, "");
+    wait_for_console(port, &dir);
+    let mut b = Browser::start(&dir, &exe);
+    b.call(
+        "Page.navigate",
+        json!({ "url": format!("http://127.0.0.1:{port}/") }),
+    );
+    b.wait("!!document.getElementById('login') && !document.getElementById('login').hidden");
+
+    // A wrong PIN: refused, with the tries left.
+    b.type_pin("1111");
+    b.wait("document.getElementById('login-msg').textContent.includes('4')");
+    assert_eq!(
+        b.eval("document.getElementById('console').hidden"),
+        json!(true)
+    );
+
+    // The right one opens the console, and nothing is wider than the phone.
+    b.type_pin(PIN);
+    b.wait("!document.getElementById('console').hidden && document.querySelectorAll('#children button').length > 3");
+    assert_eq!(
+        b.eval("document.documentElement.scrollWidth <= window.innerWidth"),
+        json!(true),
+        "the console fits a 390 px wide screen"
+    );
+    let small = b.eval(
+        "[...document.querySelectorAll('button')].filter(e => e.offsetParent && \
+         e.getBoundingClientRect().height < 40).map(e => e.textContent)",
+    );
+    assert_eq!(small, json!([]), "every button is a finger's size");
+    // The session cookie is HttpOnly (out of the page's scripts' reach) and nothing may be
+    // cached.
+    assert_eq!(b.eval("document.cookie"), json!(""));
+    assert_eq!(
+        b.eval("fetch('/api/state').then(r => r.headers.get('cache-control'))"),
+        json!("no-store")
+    );
+    assert_eq!(
+        b.eval("fetch('/').then(r => r.headers.get('cache-control'))"),
+        json!("no-store")
+    );
+
+    // The screens' thumbnail loads.
+    b.wait("[...document.querySelectorAll('#thumbs img')].some(i => i.complete && i.naturalWidth >= 320)");
+
+    // A subdistrict by tapping its button.
+    let id = b.eval("document.querySelector('#children button').dataset.id");
+    let id = id.as_str().expect("a region id").to_string();
+    b.tap("#children button");
+    b.state_until("the subdistrict", |s| s["focus"]["id"] == json!(id));
+    b.wait(&format!(
+        "document.getElementById('crumbs').textContent.length > 3 && \
+         [...document.querySelectorAll('#crumbs button')].length === 2 && {:?}.length > 0",
+        id
+    ));
+    // Back to the district.
+    b.tap("#district");
+    b.state_until("the district", |s| s["focus"]["level"] == json!("district"));
+
+    // The language.
+    b.tap("#lang button[data-value='en']");
+    b.state_until("English", |s| s["lang"] == json!("en"));
+    b.tap("#lang button[data-value='zh']");
+    b.state_until("Chinese", |s| s["lang"] == json!("zh"));
+
+    // A story, a step on, a step back, its end.
+    b.wait("document.querySelectorAll('#stories button').length > 0");
+    b.tap("#stories button");
+    let s = b.state_until("a story", |s| s["story"]["step"] == json!(0));
+    let steps = s["story"]["steps"].as_u64().unwrap_or(0);
+    assert!(steps >= 2, "the demo's story has steps: {s}");
+    b.wait("!document.getElementById('story-now').hidden");
+    b.tap("#next");
+    b.state_until("the story's second step", |s| {
+        s["story"]["step"] == json!(1)
+    });
+    b.tap("#prev");
+    b.state_until("the story's first step", |s| s["story"]["step"] == json!(0));
+    b.tap("#end");
+    b.state_until("no story", |s| s["story"].is_null());
+
+    // The attract tour and back.
+    b.tap("#attract button[data-value='1']");
+    b.state_until("the attract tour", |s| s["attract"] == json!(true));
+    b.tap("#attract button[data-value='0']");
+    b.state_until("explore", |s| s["attract"] == json!(false));
+
+    // The screens off (after the page's confirmation) and on.
+    b.eval("window.confirm = () => true; true");
+    b.tap("#screens button[data-value='0']");
+    b.state_until("the screens off", |s| s["screens"] == json!(false));
+    b.wait("!document.getElementById('banner').hidden");
+    b.tap("#screens button[data-value='1']");
+    b.state_until("the screens on", |s| s["screens"] == json!(true));
+
+    // Signing out ends the session.
+    b.tap("#logout");
+    b.wait("!document.getElementById('login').hidden");
+    assert_eq!(
+        b.eval("fetch('/api/state').then(r => r.status)"),
+        json!(401)
+    );
+}
+
+#[test]
+fn the_console_refuses_what_a_tablet_should_not_send() {
+    if !common::display_available("the console tests") {
+        return;
+    }
+    let dir = temp_dir("http");
+    let port = free_port();
+    let _exhibit = exhibit(&dir, port, ", max_attempts: 3, max_per_s: 100");
+    wait_for_console(port, &dir);
+    let h = "X-Citygrid: 1\r\n";
+    // Without a session: the page, but no state and no commands.
+    let (code, body) = http(
+        port,
+        &format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+    );
+    assert_eq!(code, 200);
+    assert!(body.contains("讲解台"));
+    let get_state =
+        format!("GET /api/state HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    assert_eq!(http(port, &get_state).0, 401);
+    assert_eq!(post(port, "/api/command", h, r#"{"do":"back"}"#).0, 401);
+    // A page of another site (a DNS name) is refused, as is a POST without the header.
+    let (code, _) = http(
+        port,
+        &format!("GET / HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"),
+    );
+    assert_eq!(code, 421);
+    assert_eq!(
+        post(port, "/api/login", "", &format!(r#"{{"pin":"{PIN}"}}"#)).0,
+        403
+    );
+    // A body over 1 KiB.
+    let big = format!(r#"{{"pin":"{}"}}"#, "1".repeat(2000));
+    assert_eq!(post(port, "/api/login", h, &big).0, 413);
+    // Three wrong PINs lock the address out: then even the right one is refused.
+    assert_eq!(post(port, "/api/login", h, r#"{"pin":"0000"}"#).0, 401);
+    let (code, body) = post(port, "/api/login", h, r#"{"pin":"0001"}"#);
+    assert_eq!((code, body.contains("\"left\":1")), (401, true), "{body}");
+    let (code, body) = post(port, "/api/login", h, r#"{"pin":"0002"}"#);
+    assert_eq!(code, 429, "{body}");
+    let (code, body) = post(port, "/api/login", h, &format!(r#"{{"pin":"{PIN}"}}"#));
+    assert_eq!(code, 429, "locked out even with the right PIN: {body}");
+    assert!(body.contains("\"seconds\":"), "{body}");
+    // Unknown paths and methods.
+    assert_eq!(
+        http(
+            port,
+            "GET /etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .0,
+        404
+    );
+    let log = std::fs::read_to_string(dir.join("exhibit.log")).unwrap_or_default();
+    assert!(log.contains("locked out"), "the lockout is logged: {log}");
+}
