@@ -51,34 +51,51 @@ fn exhibit(dir: &Path, port: u16, extra: &str) -> Killed {
         "(console: Some((port: {port}, pin_hash: Some({:?}){extra})))",
         pin_hash()
     );
-    let file = dir.join("hall.ron");
+    spawn(dir, "exhibit", &config, &[])
+}
+
+/// The exhibit with `config` (`NAME.ron`) and `args`, its data and log (`NAME.log`) in `dir`.
+fn spawn(dir: &Path, name: &str, config: &str, args: &[&str]) -> Killed {
+    let file = dir.join(format!("{name}.ron"));
     std::fs::write(&file, config).expect("config");
     Killed(
         Command::new(env!("CARGO_BIN_EXE_citygrid"))
             .args(["--size", "640x360", "--config"])
             .arg(&file)
+            .args(args)
             .env("XDG_DATA_HOME", dir)
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("exhibit.log")).expect("log"))
+            .stderr(std::fs::File::create(dir.join(format!("{name}.log"))).expect("log"))
             .spawn()
             .expect("citygrid runs"),
     )
 }
 
-/// One HTTP request by hand: the status and the body.
-fn http(port: u16, request: &str) -> (u16, String) {
+/// One HTTP request by hand: the status, the headers and the body.
+fn http_raw(port: u16, request: &str) -> (u16, String, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(10))).ok();
     s.write_all(request.as_bytes()).expect("write");
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    let status = out
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let split = out
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(out.len());
+    let head = String::from_utf8_lossy(&out[..split]).to_string();
+    let body = out.get(split + 4..).unwrap_or_default().to_vec();
+    let status = head
         .split(' ')
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let body = out.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
-    (status, body)
+    (status, head, body)
+}
+
+/// One HTTP request by hand: the status and the body as text.
+fn http(port: u16, request: &str) -> (u16, String) {
+    let (status, _, body) = http_raw(port, request);
+    (status, String::from_utf8_lossy(&body).to_string())
 }
 
 fn post(port: u16, path: &str, headers: &str, body: &str) -> (u16, String) {
@@ -459,9 +476,63 @@ fn the_console_refuses_what_a_tablet_should_not_send() {
         post(port, "/api/login", "", &format!(r#"{{"pin":"{PIN}"}}"#)).0,
         403
     );
-    // A body over 1 KiB.
+    // A body over 1 KiB, or one that only says it is huge: refused unread.
     let big = format!(r#"{{"pin":"{}"}}"#, "1".repeat(2000));
     assert_eq!(post(port, "/api/login", h, &big).0, 413);
+    let (code, _) = http(
+        port,
+        &format!(
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 99999999999999999\r\n\r\n"
+        ),
+    );
+    assert_eq!(code, 413);
+    // Connections that send nothing hold no one else up, and are closed in time.
+    let idle: Vec<TcpStream> = (0..4)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).expect("connect"))
+        .collect();
+    let asked = Instant::now();
+    let (code, _) = http(
+        port,
+        &format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+    );
+    assert_eq!(code, 200, "answered beside idle connections");
+    assert!(asked.elapsed() < Duration::from_secs(4));
+    for mut c in idle {
+        c.set_read_timeout(Some(Duration::from_secs(15))).ok();
+        let mut buf = [0u8; 16];
+        assert!(
+            matches!(c.read(&mut buf), Ok(0)),
+            "an idle connection is closed within seconds"
+        );
+    }
+    // Signed in: a command for an id the snapshot lacks is refused with the reason.
+    let (code, head, _) = http_raw(
+        port,
+        &format!(
+            "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\n{h}Content-Length: {}\r\n\r\n{{\"pin\":\"{PIN}\"}}",
+            PIN.len() + 10
+        ),
+    );
+    assert_eq!(code, 204, "{head}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Set-Cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let with_cookie = format!("{h}Cookie: {cookie}\r\n");
+    let (code, body) = post(
+        port,
+        "/api/command",
+        &with_cookie,
+        r#"{"do":"focus","id":"999"}"#,
+    );
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("no region, grid or building 999"), "{body}");
+    let (code, body) = post(port, "/api/command", &with_cookie, r#"{"do":"quit"}"#);
+    assert_eq!(code, 400, "{body}");
+    let (code, body) = post(port, "/api/command", &with_cookie, r#"{"do":"back"}"#);
+    assert_eq!(code, 204, "{body}");
     // Three wrong PINs lock the address out: then even the right one is refused.
     assert_eq!(post(port, "/api/login", h, r#"{"pin":"0000"}"#).0, 401);
     let (code, body) = post(port, "/api/login", h, r#"{"pin":"0001"}"#);
@@ -482,4 +553,144 @@ fn the_console_refuses_what_a_tablet_should_not_send() {
     );
     let log = std::fs::read_to_string(dir.join("exhibit.log")).unwrap_or_default();
     assert!(log.contains("locked out"), "the lockout is logged: {log}");
+}
+
+#[test]
+fn a_leaders_console_shows_its_followers_screens() {
+    if !common::display_available("the console tests") {
+        return;
+    }
+    let dir = temp_dir("hall");
+    let (web, lead_osc, follow_osc) = (free_port(), free_udp_port(), free_udp_port());
+    let key = "hall-key-2026";
+    let _leader = spawn(
+        &dir,
+        "exhibit",
+        &format!(
+            "(osc: Some((port: {lead_osc}, key: {key:?}, lead: true)), \
+             console: Some((port: {web}, pin_hash: Some({:?}))))",
+            pin_hash()
+        ),
+        &[],
+    );
+    let follow_at = format!("127.0.0.1:{lead_osc}");
+    let _follower = spawn(
+        &dir,
+        "follower",
+        &format!("(osc: Some((key: {key:?})))"),
+        &[
+            "--osc-port",
+            &follow_osc.to_string(),
+            "--follow",
+            &follow_at,
+            "--view",
+            "ring",
+        ],
+    );
+    wait_for_console(web, &dir);
+    let h = "X-Citygrid: 1\r\n";
+    let login = format!(
+        "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{h}\
+         Content-Length: {}\r\n\r\n{{\"pin\":\"{PIN}\"}}",
+        PIN.len() + 10
+    );
+    let (code, head, _) = http_raw(web, &login);
+    assert_eq!(code, 204, "{head}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Set-Cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let get = |path: &str| {
+        http_raw(
+            web,
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\
+                 Connection: close\r\n\r\n"
+            ),
+        )
+    };
+    // The console watching: the leader's own window and the follower's appear.
+    let until = Instant::now() + Duration::from_secs(90);
+    let follower = format!("127.0.0.1:{follow_osc}");
+    let state = loop {
+        let (_, _, body) = get("/api/state");
+        let state: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let thumbs = state["thumbs"].as_array().cloned().unwrap_or_default();
+        let ready = thumbs.len() >= 2
+            && thumbs.iter().all(|t| t["serial"].as_u64().unwrap_or(0) > 0)
+            && thumbs
+                .iter()
+                .any(|t| t["name"].as_str().unwrap_or("").contains(&follower));
+        if ready {
+            break state;
+        }
+        assert!(
+            Instant::now() < until,
+            "no thumbnail from the follower; last state {state}; logs in {}",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert_eq!(state["followers"], json!([follower]));
+    let thumbs = state["thumbs"].as_array().cloned().unwrap_or_default();
+    let theirs = thumbs
+        .iter()
+        .position(|t| t["name"].as_str().unwrap_or("").contains(&follower))
+        .expect("the follower's screen is named with its address");
+    assert!(
+        thumbs[theirs]["name"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("环幕 Ring"),
+        "a follower started as a ring output keeps its view: {state}"
+    );
+    // It follows the leader's focus all the same.
+    let (code, _) = post(
+        web,
+        "/api/command",
+        &format!("{h}Cookie: {cookie}\r\n"),
+        r#"{"do":"focus","id":"370203021"}"#,
+    );
+    assert_eq!(code, 204);
+    let osc = std::net::UdpSocket::bind("127.0.0.1:0").expect("socket");
+    osc.set_read_timeout(Some(Duration::from_millis(500))).ok();
+    let query = rosc::encoder::encode(&rosc::OscPacket::Message(rosc::OscMessage {
+        addr: "/citygrid/state".into(),
+        args: vec![rosc::OscType::String(key.into())],
+    }))
+    .expect("encode");
+    let until = Instant::now() + Duration::from_secs(30);
+    loop {
+        osc.send_to(&query, ("127.0.0.1", follow_osc))
+            .expect("send");
+        let mut buf = [0u8; 2048];
+        if let Ok((n, _)) = osc.recv_from(&mut buf)
+            && let Ok((_, rosc::OscPacket::Message(m))) = rosc::decoder::decode_udp(&buf[..n])
+            && m.args.first() == Some(&rosc::OscType::String("370203021".into()))
+        {
+            assert_eq!(m.args.get(2), Some(&rosc::OscType::String("ring".into())));
+            break;
+        }
+        assert!(
+            Instant::now() < until,
+            "the follower never followed the focus"
+        );
+    }
+    for (i, want_width) in [(0, 480), (theirs, 320)] {
+        let (code, head, png) = get(&format!("/api/thumb/{i}"));
+        assert_eq!(code, 200, "{head}");
+        assert!(head.contains("image/png"));
+        let img = image::load_from_memory(&png).expect("a PNG");
+        assert_eq!(img.width(), want_width, "screen {i}");
+    }
+}
+
+/// A UDP port free now.
+fn free_udp_port() -> u16 {
+    std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }

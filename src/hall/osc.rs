@@ -15,6 +15,15 @@ use rosc::{OscMessage, OscPacket, OscType};
 
 /// Largest datagram read, bytes: a command is a few dozen.
 pub const MAX_DATAGRAM: usize = 1024;
+/// Largest `/citygrid/thumb` datagram, bytes: a follower's screen as a PNG of ~30 KB
+/// (320 px wide); the only message allowed over [`MAX_DATAGRAM`], and only alone.
+pub const MAX_THUMB_DATAGRAM: usize = 60_000;
+/// Most screens a process reports thumbnails of.
+pub const MAX_SCREENS: i32 = 16;
+/// The PNG signature a thumbnail starts with.
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+/// A thumbnail datagram's first bytes: its address, NUL-padded to 4 bytes as OSC pads it.
+const THUMB_PREFIX: &[u8] = b"/citygrid/thumb\0";
 /// Deepest bundle nesting taken.
 pub const MAX_DEPTH: usize = 4;
 /// Most messages taken from one datagram.
@@ -55,6 +64,25 @@ pub enum HallCommand {
     /// `/citygrid/screens 1|0`: the screens on, or black with the exhibit at rest (as
     /// outside the opening hours).
     Screens(bool),
+    /// `/citygrid/thumb/want`: a leader whose docent's console is open asks a follower for
+    /// thumbnails of its screens (for a few seconds; it asks again every 2 s). Taken by a
+    /// follower from its leader only.
+    ThumbWant,
+    /// `/citygrid/thumb`, a screen's number (0–15), its name and a PNG blob: a follower's
+    /// answer to [`HallCommand::ThumbWant`], up to [`MAX_THUMB_DATAGRAM`] bytes. Taken by a
+    /// leader from its followers only.
+    Thumb(ScreenThumb),
+}
+
+/// One screen's picture as a follower sends it to its leader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreenThumb {
+    /// The screen's number in the follower (0 its main window).
+    pub screen: u8,
+    /// What it shows (`环幕 Ring`), at most 64 characters.
+    pub name: String,
+    /// A PNG file.
+    pub png: Vec<u8>,
 }
 
 /// Why a datagram was refused.
@@ -81,7 +109,8 @@ pub enum Refused {
 /// The commands of one datagram, in order; nothing when any message is refused (a
 /// datagram acts whole or not at all). `key`: the hall's key, compared in constant time.
 pub fn parse(datagram: &[u8], key: &str) -> Result<Vec<HallCommand>, Refused> {
-    if datagram.len() > MAX_DATAGRAM {
+    let thumb = datagram.starts_with(THUMB_PREFIX);
+    if datagram.len() > MAX_THUMB_DATAGRAM || (datagram.len() > MAX_DATAGRAM && !thumb) {
         return Err(Refused::TooLarge(datagram.len()));
     }
     let (_, packet) =
@@ -171,6 +200,21 @@ fn command(m: &OscMessage, key: &str) -> Result<HallCommand, Refused> {
             .map(HallCommand::Screens)
             .ok_or_else(|| bad("takes the key and 1 or 0")),
         "/citygrid/follow" => none(HallCommand::Follow),
+        "/citygrid/thumb/want" => none(HallCommand::ThumbWant),
+        "/citygrid/thumb" => match rest.as_slice() {
+            [OscType::Int(n), OscType::String(name), OscType::Blob(png)]
+                if (0..MAX_SCREENS).contains(n)
+                    && name.chars().count() <= MAX_TEXT
+                    && png.starts_with(PNG_SIGNATURE) =>
+            {
+                Ok(HallCommand::Thumb(ScreenThumb {
+                    screen: *n as u8,
+                    name: name.clone(),
+                    png: png.clone(),
+                }))
+            }
+            _ => Err(bad("takes the key, a screen 0–15, its name and a PNG blob")),
+        },
         "/citygrid/state" => none(HallCommand::Query),
         "/citygrid/sync" => sync_state(&rest).map(HallCommand::Sync).ok_or_else(|| {
             bad("takes the key and the state: focus, lang, view, story, step, attract, data, screens")
@@ -197,6 +241,32 @@ pub fn follow_message(key: &str) -> Option<Vec<u8>> {
         args: vec![OscType::String(key.to_string())],
     };
     rosc::encoder::encode(&OscPacket::Message(message)).ok()
+}
+
+/// A leader's request for its followers' thumbnails: `/citygrid/thumb/want` and the key.
+pub fn thumb_want_message(key: &str) -> Option<Vec<u8>> {
+    let message = OscMessage {
+        addr: "/citygrid/thumb/want".into(),
+        args: vec![OscType::String(key.to_string())],
+    };
+    rosc::encoder::encode(&OscPacket::Message(message)).ok()
+}
+
+/// A follower's screen for its leader: `/citygrid/thumb`, the key, the screen's number, its
+/// name and the PNG. `None` when it would be over [`MAX_THUMB_DATAGRAM`].
+pub fn thumb_message(key: &str, t: &ScreenThumb) -> Option<Vec<u8>> {
+    let message = OscMessage {
+        addr: "/citygrid/thumb".into(),
+        args: vec![
+            OscType::String(key.to_string()),
+            OscType::Int(i32::from(t.screen)),
+            OscType::String(t.name.chars().take(MAX_TEXT).collect()),
+            OscType::Blob(t.png.clone()),
+        ],
+    };
+    rosc::encoder::encode(&OscPacket::Message(message))
+        .ok()
+        .filter(|d| d.len() <= MAX_THUMB_DATAGRAM)
 }
 
 /// What the exhibit shows, as `/citygrid/state` answers it.

@@ -1,29 +1,20 @@
 //! The docent's console in the exhibit (`docs/console.md`): starts the web server of
-//! [`crate::hall::console`] when the configuration has a `console` section, puts up what
-//! the exhibit shows (as JSON) and, while a signed-in tablet watches, a thumbnail of each
-//! window every [`THUMB_EVERY`]. Its commands join the OSC commands in [`super::apply`].
+//! [`crate::hall::console`] when the configuration has a `console` section and puts up
+//! what the exhibit shows (as JSON) with the latest thumbnails of its windows and its
+//! followers' ([`super::thumbs`]). Its commands join the OSC commands in [`super::apply`].
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bevy::prelude::*;
-use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
-use bevy::window::{PrimaryWindow, RequestRedraw};
 use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
 use serde_json::json;
 
+use super::thumbs::{OwnThumbs, WATCH_TTL};
 use super::{OscInbox, Shown};
-use crate::app::base::{CuratorMode, Focus, HallConfig, HallLink, KioskMode, RemoteInput, Screens};
-use crate::hall::console::{Console, Hook, Shared, Thumb, serve};
+use crate::app::base::{CuratorMode, Focus, HallConfig, HallLink, KioskMode, RemoteInput};
+use crate::hall::console::{Console, Hook, Thumb, serve};
 use crate::snapshot::index::CityData;
-
-/// A new thumbnail of each window this often while a console watches.
-pub const THUMB_EVERY: Duration = Duration::from_secs(2);
-/// A console that has not asked for the state this long no longer watches.
-const WATCH_TTL: Duration = Duration::from_secs(5);
-/// Thumbnails' width, px (their height keeps the window's proportions).
-const THUMB_WIDTH: u32 = 480;
 
 /// The running console.
 #[derive(Resource)]
@@ -33,8 +24,7 @@ pub struct ConsoleInbox(pub Console);
 pub fn plugin(app: &mut App) {
     app.add_systems(Startup, start).add_systems(
         Update,
-        (publish, capture)
-            .chain()
+        publish
             .in_set(crate::app::base::AppSystems::Rebuild)
             .run_if(resource_exists::<ConsoleInbox>),
     );
@@ -173,10 +163,13 @@ fn city_json(city: &CityData, data: &str) -> serde_json::Value {
     })
 }
 
+/// How long after a docent's last command the console holds the hall.
+const HOLD: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
 /// Puts up the state when it changed, and the city when the snapshot did. While a
-/// signed-in console watches, the docent holds the hall: the idle clock restarts every few
-/// seconds, so the attract tour does not start under a delegation (the console's Attract
-/// button starts it).
+/// signed-in console watches and its docent sent a command within [`HOLD`], the docent
+/// holds the hall: the idle clock restarts every few seconds, so the attract tour does not
+/// start under a delegation (the console's Attract button starts it).
 #[allow(clippy::too_many_arguments)]
 fn publish(
     console: Res<ConsoleInbox>,
@@ -184,6 +177,7 @@ fn publish(
     shown: Shown,
     curator: Res<State<CuratorMode>>,
     link: Res<HallLink>,
+    own: Res<OwnThumbs>,
     mut remote: MessageWriter<RemoteInput>,
     mut held: Local<Option<Instant>>,
     mut last_city: Local<Option<String>>,
@@ -191,6 +185,7 @@ fn publish(
     let shared = &console.0.shared;
     if *shown.kiosk.get() == KioskMode::Explore
         && shared.watched_within(WATCH_TTL)
+        && shared.commanded_within(HOLD)
         && held.is_none_or(|t| t.elapsed() >= WATCH_TTL)
     {
         remote.write(RemoteInput::Command);
@@ -204,17 +199,26 @@ fn publish(
         }
         *last_city = Some(data);
     }
+    let now = Instant::now();
     let followers = osc
+        .as_ref()
         .and_then(|o| {
-            o.followers.lock().ok().map(|mut f| {
-                f.all(Instant::now())
-                    .iter()
-                    .map(|a| a.to_string())
-                    .collect()
-            })
+            o.followers
+                .lock()
+                .ok()
+                .map(|mut f| f.all(now).iter().map(|a| a.to_string()).collect())
         })
         .unwrap_or_default();
-    let thumbs = shared.thumbs.lock().map(|t| t.clone()).unwrap_or_default();
+    // This exhibit's windows, then its followers' (each follower's, by address).
+    let mut thumbs: Vec<Thumb> = own.0.lock().map(|t| t.clone()).unwrap_or_default();
+    if let Some(o) = &osc
+        && let Ok(mut f) = o.thumbs.lock()
+    {
+        thumbs.extend(f.fresh(now));
+    }
+    if let Ok(mut t) = shared.thumbs.lock() {
+        t.clone_from(&thumbs);
+    }
     let body = state_json(
         &shown,
         *curator.get() != CuratorMode::Closed,
@@ -229,88 +233,4 @@ fn publish(
     {
         *s = Arc::new(body);
     }
-}
-
-/// While a console watches and the screens are on, a thumbnail of every window each
-/// [`THUMB_EVERY`] (frames are drawn for it even at rest).
-fn capture(
-    mut commands: Commands,
-    console: Res<ConsoleInbox>,
-    screens: Res<State<Screens>>,
-    windows: Query<(Entity, Has<PrimaryWindow>), With<Window>>,
-    mut redraw: MessageWriter<RequestRedraw>,
-    mut last: Local<Option<Instant>>,
-    in_flight: Local<Arc<AtomicUsize>>,
-) {
-    if in_flight.load(Ordering::Acquire) > 0 {
-        redraw.write(RequestRedraw);
-        return;
-    }
-    let shared = &console.0.shared;
-    if *screens.get() != Screens::On
-        || !shared.watched_within(WATCH_TTL)
-        || last.is_some_and(|t| t.elapsed() < THUMB_EVERY)
-    {
-        return;
-    }
-    *last = Some(Instant::now());
-    let mut list: Vec<(Entity, bool)> = windows.iter().collect();
-    // The touch table first, then the other windows in a stable order.
-    list.sort_by_key(|(e, primary)| (!primary, *e));
-    if let Ok(mut thumbs) = shared.thumbs.lock() {
-        thumbs.resize_with(list.len(), Thumb::default);
-        for (i, (_, primary)) in list.iter().enumerate() {
-            thumbs[i].name = if *primary {
-                "触摸台 Touch table".into()
-            } else {
-                format!("环幕 LED ring {i}")
-            };
-        }
-    }
-    for (i, (window, _)) in list.into_iter().enumerate() {
-        in_flight.fetch_add(1, Ordering::AcqRel);
-        let shared: Arc<Shared> = shared.clone();
-        let flight = in_flight.clone();
-        commands.spawn(Screenshot::window(window)).observe(
-            move |captured: On<ScreenshotCaptured>| {
-                flight.fetch_sub(1, Ordering::AcqRel);
-                match thumbnail(&captured.image) {
-                    Ok(png) => {
-                        if let Ok(mut thumbs) = shared.thumbs.lock()
-                            && let Some(t) = thumbs.get_mut(i)
-                        {
-                            t.png = Arc::new(png);
-                            t.serial += 1;
-                        }
-                    }
-                    Err(e) => warn!("console: no thumbnail of screen {i}: {e}"),
-                }
-            },
-        );
-    }
-    redraw.write(RequestRedraw);
-}
-
-/// A screenshot shrunk to [`THUMB_WIDTH`] and encoded as PNG.
-fn thumbnail(image: &Image) -> Result<Vec<u8>, String> {
-    let rgb = image
-        .clone()
-        .try_into_dynamic()
-        .map_err(|e| format!("cannot convert the screenshot: {e}"))?
-        .to_rgb8();
-    let (w, h) = rgb.dimensions();
-    if w == 0 || h == 0 {
-        return Err("an empty picture".into());
-    }
-    let tw = THUMB_WIDTH.min(w);
-    let th = (u64::from(h) * u64::from(tw) / u64::from(w)).max(1) as u32;
-    let small = image::imageops::thumbnail(&rgb, tw, th);
-    let mut bytes: Vec<u8> = Vec::new();
-    small
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .map_err(|e| format!("cannot encode PNG: {e}"))?;
-    Ok(bytes)
 }

@@ -9,6 +9,7 @@
 mod console;
 mod net;
 mod probe;
+mod thumbs;
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -31,6 +32,7 @@ pub use net::{OscInbox, listen};
 pub fn plugin(app: &mut App) {
     probe::plugin(app);
     console::plugin(app);
+    thumbs::plugin(app);
     app.add_systems(Startup, start).add_systems(
         Update,
         (
@@ -142,11 +144,12 @@ fn apply(
     mut remote: MessageWriter<RemoteInput>,
     mut log: Local<Option<Throttle>>,
     mut heard: Local<Option<Instant>>,
+    mut started_view: Local<Option<MainView>>,
 ) {
+    // A follower started as a display output (`--view ring` or `hall`: a ring PC, an LED
+    // slice) keeps its view; one started on the map (another table) follows the leader's.
+    let own_view = *started_view.get_or_insert(*shown.view.get()) != MainView::Map;
     let mut arrived = Vec::new();
-    if let Some(c) = &console {
-        c.0.take(&mut arrived);
-    }
     if let Some(inbox) = &osc {
         inbox.pending.store(false, Ordering::Release);
         if let Ok(queue) = inbox.commands.lock() {
@@ -164,6 +167,25 @@ fn apply(
     // processes leading each other would never rest).
     let mut sync: Option<(SocketAddr, HallState)> = None;
     let mut in_step = true;
+    // The docent's console waits for each command's verdict.
+    for order in console.iter().flat_map(|c| c.0.take()) {
+        let verdict = if *curator.get() != CuratorMode::Closed {
+            Err((
+                409,
+                "curator mode is open (the staff are at work): try again when it closes".into(),
+            ))
+        } else {
+            act(
+                order.command,
+                &shown,
+                &mut lang_now,
+                &mut requests,
+                &mut remote,
+            )
+            .map_err(|why| (400, why))
+        };
+        let _ = order.reply.try_send(verdict);
+    }
     for (from, commands) in arrived {
         let mut commands = commands;
         if let [HallCommand::Sync(_)] = commands.as_slice()
@@ -191,28 +213,19 @@ fn apply(
                         log.drop(from, &format!("cannot answer: {e}"));
                     }
                 }
-                HallCommand::Attract(on) => {
-                    remote.write(RemoteInput::Attract(on));
-                }
-                HallCommand::Screens(on) => {
-                    remote.write(RemoteInput::Screens(on));
-                }
-                HallCommand::Lang(l) => {
-                    remote.write(RemoteInput::Command);
-                    if l != lang_now.code() {
-                        lang_now = lang_now.other();
-                        requests.write(MapRequest::ToggleLang);
+                HallCommand::ThumbWant => {
+                    if let Some(inbox) = &osc
+                        && !leads
+                        && (next_link.leader == Some(from) || link.leader == Some(from))
+                        && let Ok(mut w) = inbox.thumbs_wanted.lock()
+                    {
+                        *w = Some((from, Instant::now()));
                     }
                 }
-                HallCommand::Sync(_) => {}
-
                 other => {
-                    remote.write(RemoteInput::Command);
-                    match request(&shown.city, other) {
-                        Ok(r) => {
-                            requests.write_batch(r);
-                        }
-                        Err(why) => log.drop(from, &why),
+                    if let Err(why) = act(other, &shown, &mut lang_now, &mut requests, &mut remote)
+                    {
+                        log.drop(from, &why);
                     }
                 }
             }
@@ -222,8 +235,8 @@ fn apply(
         if *curator.get() == CuratorMode::Closed {
             let (l, wrote) = follow(
                 &shown,
-                &theirs,
-                from,
+                (&theirs, from),
+                own_view,
                 &mut lang_now,
                 &mut requests,
                 &mut remote,
@@ -258,11 +271,11 @@ fn apply(
 /// The requests that make this exhibit show what its leader shows (`theirs`), where it
 /// differs, and whether there were any (none: in step); the link as it then stands. With
 /// other data (another [`HallState::data`]) only language and view follow: ids may mean nothing
-/// here.
+/// here. With `own_view` (a display output) the view stays this process's own.
 fn follow(
     shown: &Shown,
-    theirs: &HallState,
-    from: SocketAddr,
+    (theirs, from): (&HallState, SocketAddr),
+    own_view: bool,
     lang_now: &mut crate::scene::format::Lang,
     requests: &mut MessageWriter<MapRequest>,
     remote: &mut MessageWriter<RemoteInput>,
@@ -291,7 +304,8 @@ fn follow(
         *lang_now = lang_now.other();
         out.push(MapRequest::ToggleLang);
     }
-    if theirs.view != mine.view
+    if !own_view
+        && theirs.view != mine.view
         && let Some(v) = MainView::parse(&theirs.view)
     {
         out.push(MapRequest::SetView(v));
@@ -371,6 +385,42 @@ fn lead(inbox: Res<OscInbox>, shown: Shown, mut last: Local<Option<HallState>>) 
     *last = Some(now);
 }
 
+/// Does what a show-control command asks (`lang_now`: the language as the requests
+/// written this frame leave it). Errors: an id the snapshot lacks, an unknown view (then
+/// nothing changes, the idle clock included). Queries, syncs and thumbnails are handled
+/// by the caller and do nothing here.
+fn act(
+    command: HallCommand,
+    shown: &Shown,
+    lang_now: &mut crate::scene::format::Lang,
+    requests: &mut MessageWriter<MapRequest>,
+    remote: &mut MessageWriter<RemoteInput>,
+) -> Result<(), String> {
+    match command {
+        HallCommand::Attract(on) => {
+            remote.write(RemoteInput::Attract(on));
+        }
+        HallCommand::Screens(on) => {
+            remote.write(RemoteInput::Screens(on));
+        }
+        HallCommand::Lang(l) => {
+            remote.write(RemoteInput::Command);
+            if l != lang_now.code() {
+                *lang_now = lang_now.other();
+                requests.write(MapRequest::ToggleLang);
+            }
+        }
+        other => {
+            let r = request(&shown.city, other)?;
+            if !r.is_empty() {
+                remote.write(RemoteInput::Command);
+                requests.write_batch(r);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The map requests for a command. Errors: an id the snapshot lacks, an unknown view.
 fn request(city: &City, command: HallCommand) -> Result<Vec<MapRequest>, String> {
     let c = &city.0;
@@ -396,6 +446,8 @@ fn request(city: &City, command: HallCommand) -> Result<Vec<MapRequest>, String>
         | HallCommand::Query
         | HallCommand::Sync(_)
         | HallCommand::Follow
+        | HallCommand::ThumbWant
+        | HallCommand::Thumb(_)
         | HallCommand::Screens(_) => Vec::new(),
     })
 }

@@ -11,7 +11,10 @@ use std::time::{Duration, Instant};
 use bevy::prelude::*;
 
 use crate::config::OscConfig;
-use crate::hall::osc::{HallCommand, MAX_DATAGRAM, RateLimit, follow_message, parse};
+use crate::hall::console::{Thumb, next_serial};
+use crate::hall::osc::{
+    HallCommand, MAX_SCREENS, MAX_THUMB_DATAGRAM, RateLimit, ScreenThumb, follow_message, parse,
+};
 
 /// Datagrams' commands queued for the exhibit at most; more are dropped (logged).
 const QUEUE: usize = 256;
@@ -32,6 +35,10 @@ pub struct OscInbox {
     pub(super) leads: bool,
     /// The processes this one leads.
     pub(super) followers: Arc<Mutex<Followers>>,
+    /// The followers' latest screens, for the docent's console.
+    pub(super) thumbs: Arc<Mutex<FollowerThumbs>>,
+    /// A follower's leader asked for its screens (`/citygrid/thumb/want`): whom, and when.
+    pub(super) thumbs_wanted: Mutex<Option<(SocketAddr, Instant)>>,
     /// The last `/citygrid/sync` datagram this leader made, sent again once a second.
     pub(super) latest: Arc<Mutex<Vec<u8>>>,
     pub(super) key: String,
@@ -84,6 +91,53 @@ impl Followers {
         }
         self.asked.push((from, now));
         Ok(true)
+    }
+}
+
+impl Followers {
+    /// Whether `a` is a follower at `now` (listed, or asked within [`FOLLOW_TTL`]).
+    pub(super) fn contains(&self, a: SocketAddr, now: Instant) -> bool {
+        self.listed.contains(&a)
+            || self
+                .asked
+                .iter()
+                .any(|(x, t)| *x == a && now.saturating_duration_since(*t) < FOLLOW_TTL)
+    }
+}
+
+/// A follower's thumbnail older than this is no longer shown (the follower is gone or its
+/// screens went off).
+const THUMB_TTL: Duration = Duration::from_secs(10);
+
+/// The followers' latest screens (at most [`MAX_FOLLOWERS`] × 16).
+#[derive(Debug, Default)]
+pub(super) struct FollowerThumbs(Vec<(SocketAddr, u8, Thumb, Instant)>);
+
+impl FollowerThumbs {
+    fn put(&mut self, from: SocketAddr, t: ScreenThumb, now: Instant) {
+        let thumb = Thumb {
+            name: format!("{} · {from}", t.name),
+            png: Arc::new(t.png),
+            serial: next_serial(),
+        };
+        let full = self.0.len() >= MAX_FOLLOWERS * MAX_SCREENS as usize;
+        match self
+            .0
+            .iter_mut()
+            .find(|(a, n, ..)| *a == from && *n == t.screen)
+        {
+            Some(e) => (e.2, e.3) = (thumb, now),
+            None if !full => self.0.push((from, t.screen, thumb, now)),
+            None => {}
+        }
+    }
+
+    /// The thumbnails heard within [`THUMB_TTL`] of `now`, by follower and screen.
+    pub(super) fn fresh(&mut self, now: Instant) -> Vec<Thumb> {
+        self.0
+            .retain(|(.., t)| now.saturating_duration_since(*t) < THUMB_TTL);
+        self.0.sort_by_key(|(a, n, ..)| (*a, *n));
+        self.0.iter().map(|(_, _, t, _)| t.clone()).collect()
     }
 }
 
@@ -152,6 +206,7 @@ pub fn listen(osc: &OscConfig, wake: Option<Box<dyn Fn() + Send>>) -> std::io::R
         asked: Vec::new(),
     }));
     let latest = Arc::new(Mutex::new(Vec::new()));
+    let thumbs = Arc::new(Mutex::new(FollowerThumbs::default()));
     let leads = osc.leads();
     let reader = Reader {
         socket: socket.try_clone()?,
@@ -165,6 +220,7 @@ pub fn listen(osc: &OscConfig, wake: Option<Box<dyn Fn() + Send>>) -> std::io::R
         leader,
         followers: leads.then(|| followers.clone()),
         latest: latest.clone(),
+        thumbs: thumbs.clone(),
         probe: super::probe::enabled(),
     };
     let (pending, linked) = (reader.pending.clone(), reader.linked.clone());
@@ -189,6 +245,8 @@ pub fn listen(osc: &OscConfig, wake: Option<Box<dyn Fn() + Send>>) -> std::io::R
         linked,
         leads,
         followers,
+        thumbs,
+        thumbs_wanted: Mutex::new(None),
         latest,
         key: osc.key.clone(),
         leader_timeout: Duration::from_secs_f64(osc.leader_timeout_s),
@@ -241,6 +299,7 @@ struct Reader {
     /// A leader's followers (`None`: this process does not lead).
     followers: Option<Arc<Mutex<Followers>>>,
     latest: Arc<Mutex<Vec<u8>>>,
+    thumbs: Arc<Mutex<FollowerThumbs>>,
     /// The latency probe's lines are printed.
     probe: bool,
 }
@@ -264,7 +323,7 @@ impl Reader {
         };
         let linked = &*self.linked;
         // One byte more than the limit, so an oversized datagram is told from a full one.
-        let mut buf = vec![0u8; MAX_DATAGRAM + 1];
+        let mut buf = vec![0u8; MAX_THUMB_DATAGRAM + 1];
         // The last sync a leader sent, and when: the same again (its heartbeat) is queued
         // without waking a follower at rest and in step, which reads it at its next frame;
         // a leader silent past its timeout wakes the follower to run on its own.
@@ -299,7 +358,7 @@ impl Reader {
                 log.drop(from, "sender not in osc.allow");
                 continue;
             }
-            let commands = match parse(&buf[..n], &self.key) {
+            let mut commands = match parse(&buf[..n], &self.key) {
                 Ok(c) => c,
                 Err(e) => {
                     log.drop(from, &e.to_string());
@@ -315,11 +374,20 @@ impl Reader {
                 self.asked(from, &mut log);
                 continue;
             }
-            if commands.contains(&HallCommand::Follow) {
-                log.drop(from, "/citygrid/follow comes alone");
+            if let [HallCommand::Thumb(_)] = commands.as_slice()
+                && let Some(HallCommand::Thumb(t)) = commands.pop()
+            {
+                self.thumb(from, t, &mut log);
                 continue;
             }
-            if is_sync
+            if commands
+                .iter()
+                .any(|c| matches!(c, HallCommand::Follow | HallCommand::Thumb(_)))
+            {
+                log.drop(from, "/citygrid/follow and /citygrid/thumb come alone");
+                continue;
+            }
+            if (is_sync || commands.contains(&HallCommand::ThumbWant))
                 && let Some(l) = self.leader
                 && !same_address(from, l)
             {
@@ -346,6 +414,22 @@ impl Reader {
                 // The exhibit is gone.
                 Err(TrySendError::Disconnected(_)) => return,
             }
+        }
+    }
+
+    /// A follower's screen arrived: kept for the console when this process leads it.
+    fn thumb(&self, from: SocketAddr, t: ScreenThumb, log: &mut Throttle) {
+        let now = Instant::now();
+        let follows = self
+            .followers
+            .as_ref()
+            .and_then(|f| f.lock().ok().map(|f| f.contains(from, now)));
+        if follows != Some(true) {
+            log.drop(from, "/citygrid/thumb: not a follower of this process");
+            return;
+        }
+        if let Ok(mut thumbs) = self.thumbs.lock() {
+            thumbs.put(from, t, now);
         }
     }
 

@@ -2,10 +2,11 @@
 //! lockout after wrong PINs, and the sessions that a sign-in opens.
 //!
 //! Each address gets `max_attempts` wrong PINs in a row; then it is locked out for
-//! `lockout`, twice as long at each further lockout (up to a day). Wrong PINs from all
-//! addresses together are counted too: four addresses' worth within one lockout period
-//! locks sign-in for everyone for that period (a 4-digit PIN's 10⁴ values cannot be run
-//! through from many addresses either). A session is a random 256-bit token (from the
+//! `lockout`, twice as long at each further lockout (up to a day). An IPv6 address counts
+//! by its /64 network (one device may hold a whole /64). Wrong PINs from all addresses
+//! together are counted too: four addresses' worth within one lockout period locks sign-in
+//! for everyone, for `lockout` and twice as long each further time (up to a day), so a
+//! 4-digit PIN's 10⁴ values cannot be run through from many addresses either. A session is a random 256-bit token (from the
 //! operating system) kept in a cookie, bound to the address that signed in, ended by
 //! signing out, by `idle` without use, after [`SESSION_MAX`] in any case, or when
 //! [`MAX_SESSIONS`] newer ones push it out.
@@ -56,10 +57,10 @@ struct Failures {
     last: Option<Instant>,
 }
 
-/// The console's PIN, lockouts and sessions.
+/// The console's lockouts and sessions (the PIN's hash is checked apart, with
+/// [`pin_matches`], so that other requests need not wait for it).
 #[derive(Debug)]
 pub struct Gate {
-    pin: PinHash,
     max_attempts: u32,
     lockout: Duration,
     idle: Duration,
@@ -68,6 +69,26 @@ pub struct Gate {
     /// Times of recent wrong PINs from anyone.
     recent: VecDeque<Instant>,
     hall_locked_until: Option<Instant>,
+    hall_lockouts: u32,
+}
+
+/// Whom wrong PINs and requests are counted against: an IPv4 address, or an IPv6
+/// address's /64 network.
+pub fn who(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let mut s = v6.segments();
+            s[4..].fill(0);
+            IpAddr::V6(s.into())
+        }
+        v4 => v4,
+    }
+}
+
+/// Whether `pin` is the one `hash` was made from (~0.1 s of one core for Argon2id);
+/// longer than [`MAX_PIN`] characters it is wrong unhashed.
+pub fn pin_matches(hash: &PinHash, pin: &str) -> bool {
+    pin.chars().count() <= MAX_PIN && hash.matches(pin)
 }
 
 /// Whether two texts are equal, in time that does not depend on where they differ.
@@ -86,9 +107,8 @@ fn token() -> Option<String> {
 impl Gate {
     /// A gate for `pin`: `max_attempts` wrong PINs in a row lock an address out for
     /// `lockout` (doubling); sessions end after `idle` without use.
-    pub fn new(pin: PinHash, max_attempts: u32, lockout: Duration, idle: Duration) -> Gate {
+    pub fn new(max_attempts: u32, lockout: Duration, idle: Duration) -> Gate {
         Gate {
-            pin,
             max_attempts: max_attempts.max(1),
             lockout,
             idle,
@@ -96,12 +116,13 @@ impl Gate {
             failures: HashMap::new(),
             recent: VecDeque::new(),
             hall_locked_until: None,
+            hall_lockouts: 0,
         }
     }
 
     /// Seconds until `from` may try again at `now`, when it (or everyone) is locked out.
-    fn locked(&self, from: IpAddr, now: Instant) -> Option<u64> {
-        let own = self.failures.get(&from).and_then(|f| f.locked_until);
+    pub fn locked(&self, from: IpAddr, now: Instant) -> Option<u64> {
+        let own = self.failures.get(&who(from)).and_then(|f| f.locked_until);
         [own, self.hall_locked_until]
             .into_iter()
             .flatten()
@@ -110,36 +131,46 @@ impl Gate {
             .max()
     }
 
-    /// A sign-in from `from` with `pin` at `now`. The PIN is hashed only when the address
-    /// is not locked out (checking takes ~0.1 s of one core).
-    pub fn login(&mut self, from: IpAddr, pin: &str, now: Instant) -> Login {
+    /// A sign-in from `from` with `pin` checked against `hash` at `now` (the PIN is not
+    /// hashed while the address is locked out).
+    pub fn login(&mut self, hash: &PinHash, from: IpAddr, pin: &str, now: Instant) -> Login {
         if let Some(seconds) = self.locked(from, now) {
             return Login::Locked { seconds };
         }
-        if pin.chars().count() <= MAX_PIN && self.pin.matches(pin) {
-            self.failures.remove(&from);
-            let Some(token) = token() else {
-                return Login::NoToken;
-            };
-            if self.sessions.len() >= MAX_SESSIONS
-                && let Some(oldest) = self
-                    .sessions
-                    .iter()
-                    .enumerate()
-                    .min_by_key(|(_, s)| s.used)
-                    .map(|(i, _)| i)
-            {
-                self.sessions.swap_remove(oldest);
-            }
-            self.sessions.push(Session {
-                token: token.clone(),
-                from,
-                opened: now,
-                used: now,
-            });
-            return Login::Opened(token);
+        let right = pin_matches(hash, pin);
+        self.record(from, right, now)
+    }
+
+    /// The outcome of a sign-in from `from` whose PIN was `right` or not at `now` (still
+    /// refused when a lockout began meanwhile).
+    pub fn record(&mut self, from: IpAddr, right: bool, now: Instant) -> Login {
+        if let Some(seconds) = self.locked(from, now) {
+            return Login::Locked { seconds };
         }
-        self.wrong(from, now)
+        if !right {
+            return self.wrong(who(from), now);
+        }
+        self.failures.remove(&who(from));
+        let Some(token) = token() else {
+            return Login::NoToken;
+        };
+        if self.sessions.len() >= MAX_SESSIONS
+            && let Some(oldest) = self
+                .sessions
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, s)| s.used)
+                .map(|(i, _)| i)
+        {
+            self.sessions.swap_remove(oldest);
+        }
+        self.sessions.push(Session {
+            token: token.clone(),
+            from,
+            opened: now,
+            used: now,
+        });
+        Login::Opened(token)
     }
 
     fn wrong(&mut self, from: IpAddr, now: Instant) -> Login {
@@ -181,16 +212,20 @@ impl Gate {
         }
         if self.recent.len() as u32 >= self.max_attempts * 4 {
             self.recent.clear();
-            self.hall_locked_until = Some(now + self.lockout);
+            self.hall_lockouts += 1;
+            let factor = 1u32 << (self.hall_lockouts - 1).min(16);
+            let length = self.lockout.saturating_mul(factor).min(LOCKOUT_MAX);
+            self.hall_locked_until = Some(now + length);
             out = Login::Locked {
-                seconds: self.lockout.as_secs().max(1),
+                seconds: length.as_secs().max(1),
             };
         }
         out
     }
 
-    /// Whether `token` is an open session of `from` at `now` (and marks it used).
-    pub fn session(&mut self, token: &str, from: IpAddr, now: Instant) -> bool {
+    /// Whether `token` is an open session of `from` at `now`; `used` marks it used (a
+    /// command: a page that only watches does not keep its session open).
+    pub fn session(&mut self, token: &str, from: IpAddr, now: Instant, used: bool) -> bool {
         let (idle, max) = (self.idle, SESSION_MAX);
         self.sessions.retain(|s| {
             now.saturating_duration_since(s.used) < idle
@@ -202,7 +237,9 @@ impl Gate {
             .find(|s| same(&s.token, token) && s.from == from)
         {
             Some(s) => {
-                s.used = now;
+                if used {
+                    s.used = now;
+                }
                 true
             }
             None => false,
@@ -219,9 +256,27 @@ impl Gate {
 mod tests {
     use super::*;
 
-    fn gate() -> Gate {
+    /// A gate whose PIN is 2468: `g.login(...)` with the hash given once.
+    struct G(Gate, PinHash);
+
+    impl G {
+        fn login(&mut self, from: IpAddr, pin: &str, now: Instant) -> Login {
+            self.0.login(&self.1, from, pin, now)
+        }
+        fn session(&mut self, t: &str, from: IpAddr, now: Instant) -> bool {
+            self.0.session(t, from, now, true)
+        }
+        fn logout(&mut self, t: &str) {
+            self.0.logout(t)
+        }
+    }
+
+    fn gate() -> G {
         let pin = PinHash::new("2468").expect("a hash");
-        Gate::new(pin, 3, Duration::from_secs(60), Duration::from_secs(600))
+        G(
+            Gate::new(3, Duration::from_secs(60), Duration::from_secs(600)),
+            pin,
+        )
     }
 
     const A: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 168, 10, 20));
@@ -278,10 +333,33 @@ mod tests {
         }
         assert_eq!(last, Login::Locked { seconds: 60 });
         assert_eq!(g.login(A, "2468", now), Login::Locked { seconds: 60 });
-        assert!(matches!(
-            g.login(A, "2468", now + Duration::from_secs(61)),
-            Login::Opened(_)
-        ));
+        let later = now + Duration::from_secs(61);
+        assert!(matches!(g.login(A, "2468", later), Login::Opened(_)));
+        // The next round locks everyone out twice as long.
+        for i in 0..12u8 {
+            let ip = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 1, i));
+            last = g.login(ip, "0000", later);
+        }
+        assert_eq!(last, Login::Locked { seconds: 120 });
+    }
+
+    #[test]
+    fn an_ipv6_network_counts_as_one_address() {
+        let mut g = gate();
+        let now = Instant::now();
+        let ip = |last: u16| IpAddr::V6(std::net::Ipv6Addr::new(0xfd00, 1, 2, 3, 9, 9, 9, last));
+        assert!(matches!(g.login(ip(1), "0", now), Login::Wrong { left: 2 }));
+        assert!(matches!(g.login(ip(2), "0", now), Login::Wrong { left: 1 }));
+        assert!(matches!(g.login(ip(3), "0", now), Login::Locked { .. }));
+        assert!(matches!(g.login(ip(4), "2468", now), Login::Locked { .. }));
+        // A watching page does not keep a session open; a command does.
+        let other = IpAddr::V6(std::net::Ipv6Addr::new(0xfd00, 1, 2, 4, 0, 0, 0, 1));
+        let Login::Opened(t) = g.login(other, "2468", now) else {
+            panic!("another network signs in");
+        };
+        let t1 = now + Duration::from_secs(500);
+        assert!(g.0.session(&t, other, t1, false));
+        assert!(!g.0.session(&t, other, now + Duration::from_secs(601), false));
     }
 
     #[test]

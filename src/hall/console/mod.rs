@@ -5,19 +5,21 @@
 //! Off unless the configuration has a `console` section. Everything but the page itself
 //! needs a session opened with the docent's PIN ([`gate`]); a POST also needs the
 //! `X-Citygrid` header (which a form on another site cannot send) and a JSON body of at
-//! most [`MAX_BODY`] bytes. Requests are rate-limited per address; every answer says
+//! most [`MAX_BODY`] bytes. Connections are capped and timed (`http`); requests are
+//! rate-limited per address; every answer says
 //! `Cache-Control: no-store` and the session cookie has no expiry date, so nothing stays
 //! on the tablet when its browser closes. A request can only become one of the
 //! [`HallCommand`]s that show control may send: nothing here reads or writes files, quits
 //! the exhibit or reaches curator mode.
 
 pub mod gate;
+mod http;
 mod server;
 
 use serde::Deserialize;
 
 use crate::hall::osc::HallCommand;
-pub use server::{Console, Hook, Shared, Thumb, serve};
+pub use server::{Console, Hook, Order, Shared, Thumb, Verdict, next_serial, serve};
 
 /// Largest request body read, bytes (a command is a few dozen).
 pub const MAX_BODY: usize = 1024;

@@ -309,3 +309,66 @@ fn a_leaders_state_reads_back_as_it_was_sent() {
         .is_some_and(|d| parse(&d, KEY).is_err())
     );
 }
+
+#[test]
+fn thumbnails_travel_alone_up_to_their_own_limit() {
+    let png = |n: usize| {
+        let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
+        p.resize(n, 7);
+        p
+    };
+    let t = ScreenThumb {
+        screen: 1,
+        name: "环幕 Ring".into(),
+        png: png(30_000),
+    };
+    let d = thumb_message(KEY, &t).unwrap_or_default();
+    assert!(d.len() > MAX_DATAGRAM);
+    assert_eq!(parse(&d, KEY), Ok(vec![HallCommand::Thumb(t.clone())]));
+    assert_eq!(
+        parse(&thumb_want_message(KEY).unwrap_or_default(), KEY),
+        Ok(vec![HallCommand::ThumbWant])
+    );
+    // Too big to send; over the limit when received.
+    let big = ScreenThumb {
+        png: png(MAX_THUMB_DATAGRAM),
+        ..t.clone()
+    };
+    assert_eq!(thumb_message(KEY, &big), None);
+    let mut over = d.clone();
+    over.resize(MAX_THUMB_DATAGRAM + 1, 0);
+    assert_eq!(
+        parse(&over, KEY),
+        Err(Refused::TooLarge(MAX_THUMB_DATAGRAM + 1))
+    );
+    // Not a PNG, a screen out of range, the wrong key.
+    let not_png = ScreenThumb {
+        png: vec![1, 2, 3],
+        ..t.clone()
+    };
+    assert!(matches!(
+        parse(&thumb_message(KEY, &not_png).unwrap_or_default(), KEY),
+        Err(Refused::Arguments { .. })
+    ));
+    assert!(matches!(
+        parse(
+            &keyed(
+                "/citygrid/thumb",
+                vec![OscType::Int(99), s("x"), OscType::Blob(png(20))]
+            ),
+            KEY
+        ),
+        Err(Refused::Arguments { .. })
+    ));
+    assert!(matches!(
+        parse(&d, "another-key-0000"),
+        Err(Refused::Key(_))
+    ));
+    // Another message as large is refused unread.
+    let mut large_focus = keyed("/citygrid/focus", vec![s(&"9".repeat(40))]);
+    large_focus.resize(MAX_DATAGRAM + 100, 0);
+    assert_eq!(
+        parse(&large_focus, KEY),
+        Err(Refused::TooLarge(MAX_DATAGRAM + 100))
+    );
+}

@@ -6,6 +6,8 @@ const $ = (id) => document.getElementById(id);
 let city = null;
 let state = null;
 let poll = null;
+// A message for the docent (a refused command), shown until `until` (ms).
+let notice = { text: '', until: 0 };
 const thumbSerials = [];
 
 async function get(path) {
@@ -52,14 +54,22 @@ function showLogin(message) {
   $('pin').focus();
 }
 
+function tell(text) {
+  notice = { text, until: Date.now() + 6000 };
+  if (state) render();
+}
+
 async function send(command) {
-  const r = await post('/api/command', command);
-  if (r.status === 401) { showLogin('请重新登录 · Please sign in again'); return; }
+  let r;
+  try { r = await post('/api/command', command); } catch (e) {
+    tell('连接不上展项 · Cannot reach the exhibit');
+    return;
+  }
+  if (r.status === 401) { showLogin('登录已结束，请重新登录 · Session ended: sign in again'); return; }
   if (!r.ok) {
     let why = r.status;
     try { why = (await r.json()).error; } catch (e) { /* no body */ }
-    $('banner').hidden = false;
-    $('banner').textContent = '未执行 · Not done: ' + why;
+    tell('未执行 · Not done: ' + why);
     return;
   }
   refresh();
@@ -155,8 +165,9 @@ function render() {
   ];
   $('now-mode').textContent = mode.join(' · ');
   const notes = [];
-  if (state.curator) notes.push('馆员模式打开中，指令暂停 · Curator mode is open: commands wait');
+  if (state.curator) notes.push('馆员模式打开中，暂不能操作 · Curator mode is open: commands are refused until it closes');
   if (!state.screens) notes.push('屏幕已熄灭 · The screens are off');
+  if (notice.until > Date.now()) notes.push(notice.text);
   const banner = $('banner');
   banner.hidden = notes.length === 0;
   banner.textContent = notes.join(' — ');
@@ -175,7 +186,10 @@ async function refresh() {
     $('now-mode').textContent = '连接中断 · No connection to the exhibit';
     return;
   }
-  if (r.status === 401) { showLogin(''); return; }
+  if (r.status === 401) {
+    showLogin(state ? '登录已结束，请重新登录 · Session ended: sign in again' : '');
+    return;
+  }
   if (!r.ok) return;
   state = await r.json();
   if (!city || city.data !== state.data) {
@@ -186,12 +200,27 @@ async function refresh() {
   render();
 }
 
+function startPolling() {
+  if (!poll) poll = setInterval(refresh, 1000);
+}
+
 function showConsole() {
   $('login').hidden = true;
   $('console').hidden = false;
   refresh();
-  if (!poll) poll = setInterval(refresh, 1000);
+  startPolling();
 }
+
+// A hidden page (tablet asleep, another tab) stops asking: the exhibit then no longer
+// takes thumbnails for it, and the docent's hold on the hall ends.
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) {
+    if (poll) { clearInterval(poll); poll = null; }
+  } else if (!$('console').hidden) {
+    refresh();
+    startPolling();
+  }
+});
 
 $('login-form').addEventListener('submit', async (e) => {
   e.preventDefault();
