@@ -24,6 +24,18 @@ pub const MAX_SCREENS: i32 = 16;
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 /// A thumbnail datagram's first bytes: its address, NUL-padded to 4 bytes as OSC pads it.
 const THUMB_PREFIX: &[u8] = b"/citygrid/thumb\0";
+/// Then its type tags: the key, the screen, the name, the PNG.
+const THUMB_TAGS: &[u8] = b",sisb\0\0\0";
+
+/// `s` as an OSC string: its bytes, a NUL, padded with NULs to a multiple of 4.
+fn osc_string(s: &str) -> Vec<u8> {
+    let mut b = s.as_bytes().to_vec();
+    b.push(0);
+    while !b.len().is_multiple_of(4) {
+        b.push(0);
+    }
+    b
+}
 /// Deepest bundle nesting taken.
 pub const MAX_DEPTH: usize = 4;
 /// Most messages taken from one datagram.
@@ -112,6 +124,24 @@ pub fn parse(datagram: &[u8], key: &str) -> Result<Vec<HallCommand>, Refused> {
     let thumb = datagram.starts_with(THUMB_PREFIX);
     if datagram.len() > MAX_THUMB_DATAGRAM || (datagram.len() > MAX_DATAGRAM && !thumb) {
         return Err(Refused::TooLarge(datagram.len()));
+    }
+    if datagram.len() > MAX_DATAGRAM {
+        // Before anything is decoded: exactly a thumbnail's type tags, and the key.
+        let address = "/citygrid/thumb".to_string();
+        let rest = &datagram[THUMB_PREFIX.len()..];
+        let Some(rest) = rest.strip_prefix(THUMB_TAGS) else {
+            return Err(Refused::Arguments {
+                address,
+                message: "a datagram this large is a thumbnail: key, screen, name, PNG".into(),
+            });
+        };
+        let key = osc_string(key);
+        let theirs = rest.get(..key.len()).unwrap_or_default();
+        if theirs.len() != key.len()
+            || theirs.iter().zip(&key).fold(0u8, |a, (x, y)| a | (x ^ y)) != 0
+        {
+            return Err(Refused::Key(address));
+        }
     }
     let (_, packet) =
         rosc::decoder::decode_udp(datagram).map_err(|e| Refused::NotOsc(format!("{e:?}")))?;

@@ -169,7 +169,10 @@ fn apply(
     let mut in_step = true;
     // The docent's console waits for each command's verdict.
     for order in console.iter().flat_map(|c| c.0.take()) {
-        let verdict = if *curator.get() != CuratorMode::Closed {
+        let verdict = if Instant::now() >= order.deadline {
+            // Its request was already told to try again: acting now would act twice.
+            continue;
+        } else if *curator.get() != CuratorMode::Closed {
             Err((
                 409,
                 "curator mode is open (the staff are at work): try again when it closes".into(),
@@ -200,6 +203,14 @@ fn apply(
             continue;
         }
         if *curator.get() != CuratorMode::Closed {
+            // Show control may still ask what is shown; it changes nothing.
+            if commands.contains(&HallCommand::Query)
+                && let Some(inbox) = &osc
+                && let Some(bytes) = state_reply(&shown.state())
+                && let Err(e) = inbox.socket.send_to(&bytes, from)
+            {
+                log.drop(from, &format!("cannot answer: {e}"));
+            }
             log.drop(from, "curator mode is open");
             continue;
         }

@@ -97,11 +97,11 @@ impl Followers {
 impl Followers {
     /// Whether `a` is a follower at `now` (listed, or asked within [`FOLLOW_TTL`]).
     pub(super) fn contains(&self, a: SocketAddr, now: Instant) -> bool {
-        self.listed.contains(&a)
+        self.listed.iter().any(|x| same_address(a, *x))
             || self
                 .asked
                 .iter()
-                .any(|(x, t)| *x == a && now.saturating_duration_since(*t) < FOLLOW_TTL)
+                .any(|(x, t)| same_address(a, *x) && now.saturating_duration_since(*t) < FOLLOW_TTL)
     }
 }
 

@@ -98,7 +98,10 @@ fn capture(
             .filter(|(_, t)| t.elapsed() < WATCH_TTL)
             .map(|(a, _)| a)
     });
-    if (!watched && wanted.is_none()) || last.is_some_and(|t| t.elapsed() < THUMB_EVERY) {
+    // (A little early rather than a wake late: the wakes for the console come every
+    // THUMB_EVERY too.)
+    let due = last.is_none_or(|t| t.elapsed() + Duration::from_millis(250) >= THUMB_EVERY);
+    if (!watched && wanted.is_none()) || !due {
         return;
     }
     *last = Some(Instant::now());

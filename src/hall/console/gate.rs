@@ -187,6 +187,10 @@ impl Gate {
             }
         }
         let f = self.failures.entry(from).or_default();
+        // A day without a lockout forgives the earlier ones.
+        if f.locked_until.is_some_and(|t| now > t + LOCKOUT_MAX) {
+            f.lockouts = 0;
+        }
         f.in_a_row += 1;
         f.last = Some(now);
         let mut out = Login::Wrong {
@@ -209,6 +213,12 @@ impl Gate {
             .is_some_and(|&t| now.saturating_duration_since(t) > self.lockout)
         {
             self.recent.pop_front();
+        }
+        if self
+            .hall_locked_until
+            .is_some_and(|t| now > t + LOCKOUT_MAX)
+        {
+            self.hall_lockouts = 0;
         }
         if self.recent.len() as u32 >= self.max_attempts * 4 {
             self.recent.clear();

@@ -3,9 +3,10 @@
 //! this module holds only the limits a hall's LAN calls for:
 //!
 //! - at most [`MAX_CONNECTIONS`] connections open at once, [`MAX_PER_ADDRESS`] from one
-//!   address; more are closed at once;
-//! - the whole request (head and body) within [`REQUEST_TIME`], else the connection is
-//!   closed (a client that sends nothing holds a worker that long at most);
+//!   address (an IPv6 address by its /64); more are closed at once; a worker for each;
+//! - the whole request (head and body) within [`REQUEST_TIME`] of its connection's
+//!   arrival, else the connection is closed (a client that sends nothing holds a worker that
+//!   long at most), and the answer written within [`ANSWER_TIME`];
 //! - a head of at most [`MAX_HEAD`] bytes and [`MAX_HEADERS`] headers (431), a body only
 //!   with its `Content-Length` and of at most [`super::MAX_BODY`] bytes (413, 411): nothing
 //!   is read or allocated beyond that;
@@ -19,19 +20,23 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::MAX_BODY;
+use super::gate::who;
 
-/// Connections open at once at most.
+/// Connections open at once at most (each has its worker: none waits for another's).
 pub const MAX_CONNECTIONS: usize = 32;
-/// Connections open at once from one address at most (a browser opens up to 6).
-pub const MAX_PER_ADDRESS: usize = 8;
-/// Time for a whole request to arrive.
+/// Connections open at once from one address at most (a browser opens up to 6 to one
+/// host; the page needs 2–4 at a time).
+pub const MAX_PER_ADDRESS: usize = 6;
+/// Time for a whole request to arrive, from its connection's arrival.
 pub const REQUEST_TIME: Duration = Duration::from_secs(5);
+/// Time to write an answer (a thumbnail is ~100 KB).
+pub const ANSWER_TIME: Duration = Duration::from_secs(10);
 /// Largest request head, bytes.
 pub const MAX_HEAD: usize = 8 * 1024;
 /// Most headers in a request.
 pub const MAX_HEADERS: usize = 32;
-/// Threads answering requests.
-const WORKERS: usize = 8;
+/// Threads answering requests: one per connection allowed.
+const WORKERS: usize = MAX_CONNECTIONS;
 
 /// A request as the routes see it.
 #[derive(Debug)]
@@ -139,30 +144,70 @@ fn write(stream: &mut TcpStream, r: &Resp) {
         "Content-Length: {}\r\nConnection: close\r\n\r\n",
         r.body.len()
     ));
-    let _ = stream
-        .write_all(head.as_bytes())
-        .and_then(|()| stream.write_all(&r.body))
-        .and_then(|()| stream.flush());
+    let deadline = Instant::now() + ANSWER_TIME;
+    for part in [head.as_bytes(), &r.body] {
+        let mut at = 0;
+        while at < part.len() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() || stream.set_write_timeout(Some(left)).is_err() {
+                return;
+            }
+            match stream.write(&part[at..]) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => at += n,
+            }
+        }
+    }
+    let _ = stream.flush();
+}
+
+/// Closes a connection after its answer: the sending side first, then what the client
+/// still sends is read briefly (at most 4 KiB), so that the answer is not lost to a reset.
+fn close(mut stream: TcpStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+    let mut sink = [0u8; 1024];
+    for _ in 0..4 {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Where a request's head ends (after its blank line, CRLF or bare LF), if it does.
+fn head_end(buf: &[u8]) -> Option<usize> {
+    let crlf = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4);
+    let lf = buf.windows(2).position(|w| w == b"\n\n").map(|i| i + 2);
+    match (crlf, lf) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Why a request could not be read: the answer to give, or none (the client went away
 /// or ran out of time: the connection is just closed).
-fn read_request(stream: &mut TcpStream, from: SocketAddr) -> Result<Req, Option<Resp>> {
-    let deadline = Instant::now() + REQUEST_TIME;
+fn read_request(
+    stream: &mut TcpStream,
+    from: SocketAddr,
+    arrived: Instant,
+) -> Result<Req, Option<Resp>> {
+    let deadline = arrived + REQUEST_TIME;
     let mut buf: Vec<u8> = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
     let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
+        if let Some(i) = head_end(&buf) {
+            break i;
         }
-        if buf.len() > MAX_HEAD {
+        if buf.len() >= MAX_HEAD {
             return Err(Some(Resp::error(431, "the request's head is too large")));
         }
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
             return Err(None);
         }
-        match stream.read(&mut chunk) {
+        let want = (MAX_HEAD - buf.len()).min(chunk.len());
+        match stream.read(&mut chunk[..want]) {
             Ok(0) | Err(_) => return Err(None),
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
@@ -178,13 +223,13 @@ fn read_request(stream: &mut TcpStream, from: SocketAddr) -> Result<Req, Option<
         Err(e) => return Err(Some(Resp::error(400, &format!("not HTTP: {e}")))),
     }
     let method = parsed.method.unwrap_or("").to_string();
-    let path = parsed
-        .path
-        .unwrap_or("")
-        .split('?')
-        .next()
-        .unwrap_or("")
-        .to_string();
+    // An absolute-form target (`http://host/path`) names its path after the host.
+    let target = parsed.path.unwrap_or("");
+    let target = match target.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => target,
+    };
+    let path = target.split('?').next().unwrap_or("").to_string();
     let headers: Vec<(String, String)> = parsed
         .headers
         .iter()
@@ -208,7 +253,19 @@ fn read_request(stream: &mut TcpStream, from: SocketAddr) -> Result<Req, Option<
             "a body with its Content-Length only",
         )));
     }
-    let length = match req.header("content-length") {
+    let lengths: Vec<&str> = req
+        .headers
+        .iter()
+        .filter(|(k, _)| k == "content-length")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    if lengths.windows(2).any(|w| w[0] != w[1]) {
+        return Err(Some(Resp::error(
+            400,
+            "Content-Length given twice, differently",
+        )));
+    }
+    let length = match lengths.first().copied() {
         None => 0,
         Some(v) => match v.parse::<usize>() {
             Ok(n) if n <= MAX_BODY => n,
@@ -247,8 +304,11 @@ struct Open {
 
 impl Open {
     fn take(&mut self, ip: IpAddr) -> bool {
-        let mine = self.by_address.entry(ip).or_insert(0);
-        if self.all >= MAX_CONNECTIONS || *mine >= MAX_PER_ADDRESS {
+        if self.all >= MAX_CONNECTIONS {
+            return false;
+        }
+        let mine = self.by_address.entry(who(ip)).or_insert(0);
+        if *mine >= MAX_PER_ADDRESS {
             return false;
         }
         *mine += 1;
@@ -258,6 +318,7 @@ impl Open {
 
     fn give(&mut self, ip: IpAddr) {
         self.all = self.all.saturating_sub(1);
+        let ip = who(ip);
         if let Some(n) = self.by_address.get_mut(&ip) {
             *n = n.saturating_sub(1);
             if *n == 0 {
@@ -278,8 +339,8 @@ pub fn run(
     log: Arc<dyn Fn(&str) + Send + Sync>,
 ) -> std::io::Result<()> {
     let open = Arc::new(Mutex::new(Open::default()));
-    let (tx, rx) = sync_channel::<(TcpStream, SocketAddr)>(MAX_CONNECTIONS);
-    let rx: Arc<Mutex<Receiver<(TcpStream, SocketAddr)>>> = Arc::new(Mutex::new(rx));
+    let (tx, rx) = sync_channel::<(TcpStream, SocketAddr, Instant)>(MAX_CONNECTIONS);
+    let rx: Arc<Mutex<Receiver<(TcpStream, SocketAddr, Instant)>>> = Arc::new(Mutex::new(rx));
     for i in 0..WORKERS {
         let (rx, open, handle) = (rx.clone(), open.clone(), handle.clone());
         std::thread::Builder::new()
@@ -290,18 +351,17 @@ pub fn run(
                         Ok(r) => r.recv(),
                         Err(_) => return,
                     };
-                    let Ok((mut stream, from)) = next else {
+                    let Ok((mut stream, from, arrived)) = next else {
                         return;
                     };
-                    let _ = stream.set_write_timeout(Some(REQUEST_TIME));
-                    let answer = match read_request(&mut stream, from) {
+                    let answer = match read_request(&mut stream, from, arrived) {
                         Ok(req) => Some(handle(req)),
                         Err(a) => a,
                     };
                     if let Some(a) = answer {
                         write(&mut stream, &a);
                     }
-                    let _ = stream.shutdown(Shutdown::Both);
+                    close(stream);
                     if let Ok(mut o) = open.lock() {
                         o.give(from.ip());
                     }
@@ -328,7 +388,7 @@ pub fn run(
                     // Dropped: the connection closes unread.
                     continue;
                 }
-                if tx.try_send((stream, from)).is_err()
+                if tx.try_send((stream, from, Instant::now())).is_err()
                     && let Ok(mut o) = open.lock()
                 {
                     o.give(from.ip());
@@ -356,5 +416,19 @@ mod tests {
             assert!(o.take([10, 0, 1, i].into()));
         }
         assert!(!o.take([10, 0, 2, 1].into()), "all taken");
+        assert_eq!(o.by_address.len(), MAX_CONNECTIONS - MAX_PER_ADDRESS + 1);
+        // One IPv6 device counts by its /64.
+        let mut o = Open::default();
+        for i in 0..MAX_PER_ADDRESS as u16 {
+            assert!(o.take(std::net::Ipv6Addr::new(0xfd00, 0, 0, 1, i, i, i, i).into()));
+        }
+        assert!(!o.take(std::net::Ipv6Addr::new(0xfd00, 0, 0, 1, 9, 9, 9, 9).into()));
+    }
+
+    #[test]
+    fn heads_end_at_a_blank_line_with_or_without_carriage_returns() {
+        assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: a\r\n\r\nbody"), Some(27));
+        assert_eq!(head_end(b"GET / HTTP/1.1\nHost: a\n\nbody"), Some(24));
+        assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: a\r\n"), None);
     }
 }

@@ -102,6 +102,9 @@ pub struct Order {
     pub command: HallCommand,
     /// Where the verdict goes (the request waits for it).
     pub reply: SyncSender<Verdict>,
+    /// After this the request has given up waiting (and said so): the order is stale and
+    /// must not act (the docent may have tried again).
+    pub deadline: Instant,
 }
 
 /// A running console: the orders it takes, what it shares, and where it listens.
@@ -352,6 +355,7 @@ impl Routes {
             from,
             command,
             reply,
+            deadline: Instant::now() + VERDICT_WAIT,
         }) {
             Ok(()) => self.wake(),
             Err(TrySendError::Full(_)) => {

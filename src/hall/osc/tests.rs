@@ -372,3 +372,29 @@ fn thumbnails_travel_alone_up_to_their_own_limit() {
         Err(Refused::TooLarge(MAX_DATAGRAM + 100))
     );
 }
+
+#[test]
+fn a_large_datagram_is_checked_before_it_is_decoded() {
+    let t = ScreenThumb {
+        screen: 0,
+        name: "x".into(),
+        png: {
+            let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
+            p.resize(5000, 1);
+            p
+        },
+    };
+    let good = thumb_message(KEY, &t).unwrap_or_default();
+    assert!(parse(&good, KEY).is_ok());
+    // The address of a thumbnail but other type tags (here: 30,000 nested arrays).
+    let mut nested = b"/citygrid/thumb\0,".to_vec();
+    nested.extend(std::iter::repeat_n(b'[', 20_000));
+    nested.extend(std::iter::repeat_n(b']', 20_000));
+    assert!(matches!(
+        parse(&nested, KEY),
+        Err(Refused::Arguments { .. })
+    ));
+    // The right tags, the wrong key.
+    let wrong = thumb_message("another-key-0000", &t).unwrap_or_default();
+    assert!(matches!(parse(&wrong, KEY), Err(Refused::Key(_))));
+}
