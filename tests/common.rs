@@ -88,3 +88,31 @@ pub fn display_available(what: &str) -> bool {
     eprintln!("no DISPLAY: {what} skipped (scripts/test.sh provides one)");
     false
 }
+
+/// A process killed when dropped (an exhibit, a browser).
+pub struct Killed(pub std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The exhibit (640 × 360) with `config` as its configuration file (`NAME.ron`) and `args`
+/// after it, its data and log (`NAME.log`) in `dir`.
+pub fn spawn_exhibit(dir: &std::path::Path, name: &str, config: &str, args: &[&str]) -> Killed {
+    let file = dir.join(format!("{name}.ron"));
+    std::fs::write(&file, config).expect("config");
+    Killed(
+        std::process::Command::new(env!("CARGO_BIN_EXE_citygrid"))
+            .args(["--size", "640x360", "--config"])
+            .arg(&file)
+            .args(args)
+            .env("XDG_DATA_HOME", dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(dir.join(format!("{name}.log"))).expect("log"))
+            .spawn()
+            .expect("citygrid runs"),
+    )
+}

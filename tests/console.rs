@@ -12,7 +12,7 @@ mod common;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -22,15 +22,7 @@ use tungstenite::stream::MaybeTlsStream;
 /// The docent's PIN in these tests, and its Argon2id hash (made by `citygrid pin`).
 const PIN: &str = "2468";
 
-/// A process killed when dropped.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::{Killed, spawn_exhibit as spawn};
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -52,23 +44,6 @@ fn exhibit(dir: &Path, port: u16, extra: &str) -> Killed {
         pin_hash()
     );
     spawn(dir, "exhibit", &config, &[])
-}
-
-/// The exhibit with `config` (`NAME.ron`) and `args`, its data and log (`NAME.log`) in `dir`.
-fn spawn(dir: &Path, name: &str, config: &str, args: &[&str]) -> Killed {
-    let file = dir.join(format!("{name}.ron"));
-    std::fs::write(&file, config).expect("config");
-    Killed(
-        Command::new(env!("CARGO_BIN_EXE_citygrid"))
-            .args(["--size", "640x360", "--config"])
-            .arg(&file)
-            .args(args)
-            .env("XDG_DATA_HOME", dir)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join(format!("{name}.log"))).expect("log"))
-            .spawn()
-            .expect("citygrid runs"),
-    )
 }
 
 /// One HTTP request by hand: the status, the headers and the body.
@@ -96,6 +71,24 @@ fn http_raw(port: u16, request: &str) -> (u16, String, Vec<u8>) {
 fn http(port: u16, request: &str) -> (u16, String) {
     let (status, _, body) = http_raw(port, request);
     (status, String::from_utf8_lossy(&body).to_string())
+}
+
+/// Signs in with the PIN over plain HTTP: the session cookie (`name=value`).
+fn sign_in(port: u16) -> String {
+    let (code, head, _) = http_raw(
+        port,
+        &format!(
+            "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Citygrid: 1\r\n\
+             Content-Length: {}\r\n\r\n{{\"pin\":\"{PIN}\"}}",
+            PIN.len() + 10
+        ),
+    );
+    assert_eq!(code, 204, "{head}");
+    head.lines()
+        .find_map(|l| l.strip_prefix("Set-Cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string()
 }
 
 fn post(port: u16, path: &str, headers: &str, body: &str) -> (u16, String) {
@@ -507,20 +500,7 @@ fn the_console_refuses_what_a_tablet_should_not_send() {
         );
     }
     // Signed in: a command for an id the snapshot lacks is refused with the reason.
-    let (code, head, _) = http_raw(
-        port,
-        &format!(
-            "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\n{h}Content-Length: {}\r\n\r\n{{\"pin\":\"{PIN}\"}}",
-            PIN.len() + 10
-        ),
-    );
-    assert_eq!(code, 204, "{head}");
-    let cookie = head
-        .lines()
-        .find_map(|l| l.strip_prefix("Set-Cookie: "))
-        .and_then(|c| c.split(';').next())
-        .expect("a session cookie")
-        .to_string();
+    let cookie = sign_in(port);
     let with_cookie = format!("{h}Cookie: {cookie}\r\n");
     let (code, body) = post(
         port,
@@ -590,19 +570,7 @@ fn a_leaders_console_shows_its_followers_screens() {
     );
     wait_for_console(web, &dir);
     let h = "X-Citygrid: 1\r\n";
-    let login = format!(
-        "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{h}\
-         Content-Length: {}\r\n\r\n{{\"pin\":\"{PIN}\"}}",
-        PIN.len() + 10
-    );
-    let (code, head, _) = http_raw(web, &login);
-    assert_eq!(code, 204, "{head}");
-    let cookie = head
-        .lines()
-        .find_map(|l| l.strip_prefix("Set-Cookie: "))
-        .and_then(|c| c.split(';').next())
-        .expect("a session cookie")
-        .to_string();
+    let cookie = sign_in(web);
     let get = |path: &str| {
         http_raw(
             web,

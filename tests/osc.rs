@@ -10,22 +10,14 @@
 mod common;
 
 use std::net::UdpSocket;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rosc::{OscMessage, OscPacket, OscType};
 
 const KEY: &str = "hall-key-2026";
 
-/// The exhibit, killed when dropped.
-struct Exhibit(Child);
-
-impl Drop for Exhibit {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::Killed as Exhibit;
 
 fn send(socket: &UdpSocket, port: u16, addr: &str, args: Vec<OscType>) {
     let packet = OscPacket::Message(OscMessage {
@@ -71,22 +63,8 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// The exhibit with `config` as its configuration file (`NAME.ron`) and `args` after it, its
-/// data and log (`NAME.log`) in `dir`.
 fn spawn(dir: &std::path::Path, name: &str, config: &str, args: &[&str]) -> Exhibit {
-    let file = dir.join(format!("{name}.ron"));
-    std::fs::write(&file, config).expect("config");
-    Exhibit(
-        Command::new(env!("CARGO_BIN_EXE_citygrid"))
-            .args(["--size", "640x360", "--config"])
-            .arg(&file)
-            .args(args)
-            .env("XDG_DATA_HOME", dir)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join(format!("{name}.log"))).expect("log"))
-            .spawn()
-            .expect("citygrid runs"),
-    )
+    common::spawn_exhibit(dir, name, config, args)
 }
 
 /// The exhibit with `osc` as its configuration's OSC section.

@@ -91,6 +91,16 @@ pub fn pin_matches(hash: &PinHash, pin: &str) -> bool {
     pin.chars().count() <= MAX_PIN && hash.matches(pin)
 }
 
+/// One more lockout (`count` of them so far): `lockout` × 2^(count − 1), at most a day,
+/// from `now`; when it ends, and the answer.
+fn lock(count: &mut u32, lockout: Duration, now: Instant) -> (Instant, Login) {
+    *count += 1;
+    let factor = 1u32 << (*count - 1).min(16);
+    let length = lockout.saturating_mul(factor).min(LOCKOUT_MAX);
+    let seconds = length.as_secs().max(1);
+    (now + length, Login::Locked { seconds })
+}
+
 /// Whether two texts are equal, in time that does not depend on where they differ.
 fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -198,13 +208,9 @@ impl Gate {
         };
         if f.in_a_row >= self.max_attempts {
             f.in_a_row = 0;
-            f.lockouts += 1;
-            let factor = 1u32 << (f.lockouts - 1).min(16);
-            let length = self.lockout.saturating_mul(factor).min(LOCKOUT_MAX);
-            f.locked_until = Some(now + length);
-            out = Login::Locked {
-                seconds: length.as_secs().max(1),
-            };
+            let (until, locked) = lock(&mut f.lockouts, self.lockout, now);
+            f.locked_until = Some(until);
+            out = locked;
         }
         self.recent.push_back(now);
         while self
@@ -222,13 +228,9 @@ impl Gate {
         }
         if self.recent.len() as u32 >= self.max_attempts * 4 {
             self.recent.clear();
-            self.hall_lockouts += 1;
-            let factor = 1u32 << (self.hall_lockouts - 1).min(16);
-            let length = self.lockout.saturating_mul(factor).min(LOCKOUT_MAX);
-            self.hall_locked_until = Some(now + length);
-            out = Login::Locked {
-                seconds: length.as_secs().max(1),
-            };
+            let (until, locked) = lock(&mut self.hall_lockouts, self.lockout, now);
+            self.hall_locked_until = Some(until);
+            out = locked;
         }
         out
     }
