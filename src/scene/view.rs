@@ -1,5 +1,12 @@
 //! The map's view: which part of the plane the window shows, fitting a region into it, and
 //! the eased transition between two views.
+//!
+//! The view may be tilted and turned (the 3D map, issue 17): an orthographic camera looking
+//! down at `tilt` from the vertical, the map turned by `heading`. A ground point's screen
+//! position is then, with `d` its offset from the centre turned by −`heading` into
+//! (`u` across the screen, `v` up it): `x = u / scale + w/2`,
+//! `y = h/2 − (v·cos tilt + z·sin tilt) / scale` for a point `z` metres high. At
+//! `tilt = heading = 0` every figure is exactly the flat map's.
 
 use crate::geo::{P2, Rect};
 
@@ -10,7 +17,15 @@ pub struct View {
     pub center: P2,
     pub scale: f64,
     pub viewport: [f64; 2],
+    /// Radians from looking straight down (0, the flat map) towards the horizon; at most
+    /// [`MAX_TILT`].
+    pub tilt: f64,
+    /// Radians the map is turned counter-clockwise on screen (0: north up).
+    pub heading: f64,
 }
+
+/// The steepest tilt, radians (60°, as the issue asks: buildings still read as a map).
+pub const MAX_TILT: f64 = std::f64::consts::FRAC_PI_3;
 
 /// Free space around a fitted region, in logical pixels: (left, right, top, bottom), so that
 /// the top bar and the card never cover the region.
@@ -38,29 +53,80 @@ impl View {
             center: [c[0] + dx, c[1] + dy],
             scale,
             viewport,
+            tilt: 0.0,
+            heading: 0.0,
         }
     }
 
-    /// Screen position (logical px, origin top-left, y down) → plane (metres, y up).
-    pub fn to_world(&self, screen: [f64; 2]) -> P2 {
+    /// The same view tilted and turned (tilt clamped to 0…[`MAX_TILT`]).
+    pub fn posed(self, tilt: f64, heading: f64) -> View {
+        View {
+            tilt: if tilt.is_finite() {
+                tilt.clamp(0.0, MAX_TILT)
+            } else {
+                0.0
+            },
+            heading: if heading.is_finite() { heading } else { 0.0 },
+            ..self
+        }
+    }
+
+    /// A screen offset from the viewport's centre (logical px) as (`u`, `v`) on the ground in
+    /// the view's frame, metres.
+    fn ground_uv(&self, screen: [f64; 2]) -> [f64; 2] {
         [
-            self.center[0] + (screen[0] - self.viewport[0] * 0.5) * self.scale,
-            self.center[1] - (screen[1] - self.viewport[1] * 0.5) * self.scale,
+            (screen[0] - self.viewport[0] * 0.5) * self.scale,
+            (self.viewport[1] * 0.5 - screen[1]) * self.scale / self.tilt.cos(),
         ]
     }
 
-    /// Plane → screen.
-    pub fn to_screen(&self, world: P2) -> [f64; 2] {
+    /// Screen position (logical px, origin top-left, y down) → the ground under it
+    /// (metres, y up).
+    pub fn to_world(&self, screen: [f64; 2]) -> P2 {
+        let [u, v] = self.ground_uv(screen);
+        let (sin, cos) = self.heading.sin_cos();
         [
-            (world[0] - self.center[0]) / self.scale + self.viewport[0] * 0.5,
-            (self.center[1] - world[1]) / self.scale + self.viewport[1] * 0.5,
+            self.center[0] + (u * cos - v * sin),
+            self.center[1] + (u * sin + v * cos),
         ]
+    }
+
+    /// Ground → screen.
+    pub fn to_screen(&self, world: P2) -> [f64; 2] {
+        self.to_screen3(world, 0.0)
+    }
+
+    /// A point `z` metres above the ground → screen.
+    pub fn to_screen3(&self, world: P2, z: f64) -> [f64; 2] {
+        let (dx, dy) = (world[0] - self.center[0], world[1] - self.center[1]);
+        let (sin, cos) = self.heading.sin_cos();
+        let u = dx * cos + dy * sin;
+        let v = -dx * sin + dy * cos;
+        let up = v * self.tilt.cos() + z * self.tilt.sin();
+        [
+            u / self.scale + self.viewport[0] * 0.5,
+            self.viewport[1] * 0.5 - up / self.scale,
+        ]
+    }
+
+    /// Where along the ground the line of sight through one screen position runs, per metre
+    /// of height: the point `z` metres up that the screen shows where it shows the ground
+    /// point `g` stands over `g + z · shift` (metres). Zero when looking straight down.
+    /// Picking walks this line (`scene::pick`).
+    pub fn height_shift(&self) -> P2 {
+        let t = self.tilt.tan();
+        let (sin, cos) = self.heading.sin_cos();
+        [t * sin, -t * cos]
     }
 
     /// Moves the view so the map follows a finger that moved by `delta` screen pixels.
     pub fn pan(&mut self, delta: [f64; 2]) {
-        self.center[0] -= delta[0] * self.scale;
-        self.center[1] += delta[1] * self.scale;
+        // The ground under the finger moved by (du, dv) in the view's frame.
+        let du = delta[0] * self.scale;
+        let dv = -delta[1] * self.scale / self.tilt.cos();
+        let (sin, cos) = self.heading.sin_cos();
+        self.center[0] -= du * cos - dv * sin;
+        self.center[1] -= du * sin + dv * cos;
     }
 
     /// Zooms by `factor` (>1 zooms in) keeping the plane point under `screen` fixed.
@@ -85,18 +151,28 @@ impl View {
             ],
             scale: a.scale * (b.scale / a.scale).powf(t),
             viewport: b.viewport,
+            tilt: a.tilt + (b.tilt - a.tilt) * t,
+            // The shorter way round.
+            heading: a.heading + wrap_angle(b.heading - a.heading) * t,
         }
     }
 
-    /// The plane rectangle the viewport shows.
+    /// The ground rectangle the viewport shows (the bounds of its four corners' ground).
     pub fn visible(&self) -> Rect {
-        let a = self.to_world([0.0, 0.0]);
-        let b = self.to_world(self.viewport);
+        let [w, h] = self.viewport;
         let mut r = Rect::EMPTY;
-        r.include(a);
-        r.include(b);
+        for corner in [[0.0, 0.0], [w, 0.0], [0.0, h], [w, h]] {
+            r.include(self.to_world(corner));
+        }
         r
     }
+}
+
+/// An angle brought into (−π, π].
+pub fn wrap_angle(a: f64) -> f64 {
+    use std::f64::consts::{PI, TAU};
+    let r = a.rem_euclid(TAU);
+    if r > PI { r - TAU } else { r }
 }
 
 /// Cubic ease-out: fast start, gentle landing.
@@ -173,6 +249,8 @@ mod tests {
     #[test]
     fn screen_and_world_round_trip() {
         let v = View {
+            tilt: 0.0,
+            heading: 0.0,
             center: [10.0, 20.0],
             scale: 2.5,
             viewport: [800.0, 600.0],
@@ -185,6 +263,8 @@ mod tests {
     #[test]
     fn zoom_keeps_point_under_finger() {
         let mut v = View {
+            tilt: 0.0,
+            heading: 0.0,
             center: [0.0, 0.0],
             scale: 10.0,
             viewport: [800.0, 600.0],
@@ -200,11 +280,15 @@ mod tests {
     #[test]
     fn transition_eases_out_and_lands_exactly() {
         let a = View {
+            tilt: 0.0,
+            heading: 0.0,
             center: [0.0, 0.0],
             scale: 10.0,
             viewport: [800.0, 600.0],
         };
         let b = View {
+            tilt: 0.0,
+            heading: 0.0,
             center: [100.0, 0.0],
             scale: 1.0,
             viewport: [800.0, 600.0],
@@ -225,5 +309,71 @@ mod tests {
         assert!(done);
         assert_eq!(end.center, b.center);
         assert!((end.scale - b.scale).abs() < 1e-12);
+    }
+
+    fn tilted() -> View {
+        View {
+            center: [1000.0, -500.0],
+            scale: 2.0,
+            viewport: [1280.0, 720.0],
+            tilt: 0.0,
+            heading: 0.0,
+        }
+        .posed(0.8, 0.6)
+    }
+
+    #[test]
+    fn a_tilted_turned_view_round_trips_and_pans_under_the_finger() {
+        let v = tilted();
+        for s in [[0.0, 0.0], [640.0, 360.0], [1000.0, 100.0], [13.0, 700.0]] {
+            let w = v.to_world(s);
+            let back = v.to_screen(w);
+            assert!((back[0] - s[0]).abs() < 1e-9 && (back[1] - s[1]).abs() < 1e-9);
+        }
+        // The ground under a finger stays under it as the finger moves.
+        let mut moved = v;
+        let under = v.to_world([400.0, 300.0]);
+        moved.pan([35.0, -20.0]);
+        let now = moved.to_screen(under);
+        assert!((now[0] - 435.0).abs() < 1e-9 && (now[1] - 280.0).abs() < 1e-9);
+        // Zooming keeps the point under the finger too.
+        let mut z = v;
+        z.zoom_about([900.0, 200.0], 1.7, 0.01, 100.0);
+        let p = z.to_screen(under);
+        let q = v.to_screen(under);
+        let f = [900.0 + (q[0] - 900.0) * 1.7, 200.0 + (q[1] - 200.0) * 1.7];
+        assert!((p[0] - f[0]).abs() < 1e-6 && (p[1] - f[1]).abs() < 1e-6);
+    }
+
+    #[test]
+    fn height_lifts_a_point_on_screen_by_its_sine() {
+        let v = tilted();
+        let p = [1100.0, -450.0];
+        let ground = v.to_screen(p);
+        let roof = v.to_screen3(p, 30.0);
+        assert!((roof[0] - ground[0]).abs() < 1e-9);
+        assert!((ground[1] - roof[1] - 30.0 * 0.8f64.sin() / 2.0).abs() < 1e-9);
+        // Where the screen shows the roof point, it shows the ground g with p = g + 30 · shift.
+        let s = v.height_shift();
+        let g = v.to_world(roof);
+        assert!(
+            (g[0] + 30.0 * s[0] - p[0]).abs() < 1e-9 && (g[1] + 30.0 * s[1] - p[1]).abs() < 1e-9
+        );
+        // Flat: nothing moves.
+        let flat = tilted().posed(0.0, 0.0);
+        assert_eq!(flat.height_shift(), [0.0, -0.0]);
+        assert_eq!(flat.to_screen3(p, 30.0), flat.to_screen(p));
+    }
+
+    #[test]
+    fn tilt_is_clamped_and_heading_eases_the_short_way() {
+        let v = tilted().posed(5.0, f64::NAN);
+        assert_eq!((v.tilt, v.heading), (MAX_TILT, 0.0));
+        let a = tilted().posed(0.0, 3.0);
+        let b = tilted().posed(0.5, -3.0);
+        let mid = View::lerp(&a, &b, 0.5);
+        // 3 → −3 rad the short way passes through π, not through 0.
+        assert!((wrap_angle(mid.heading) - std::f64::consts::PI).abs() < 1e-9);
+        assert!((mid.tilt - 0.25).abs() < 1e-12);
     }
 }
