@@ -268,6 +268,20 @@ fn every_level_renders_differently() {
         d > 1.0,
         "all buildings look like the plain district ({d:.2})"
     );
+    // The map in 3D (issue 17): raised subdistricts, and a subdistrict's communities.
+    let district_3d = shot(&dir, "district-3d", &["--3d"]);
+    let street_3d_en = shot(
+        &dir,
+        "street-3d-en",
+        &["--3d", "--lang", "en", "--focus", "370203021"],
+    );
+    for (name, a, b) in [
+        ("district flat/3D", &district, &district_3d),
+        ("district 3D / street 3D", &district_3d, &street_3d_en),
+    ] {
+        let d = mean_difference(a, b);
+        assert!(d > 1.0, "{name} look the same ({d:.2})");
+    }
     // The ring: the LED canvas and the hall view render and differ from the map.
     let ring = shot(&dir, "ring", &["--view", "ring"]);
     let hall = shot(&dir, "hall", &["--view", "hall", "--focus", "370203016"]);
@@ -316,6 +330,8 @@ fn every_level_renders_differently() {
         ("story", &story),
         ("story-en", &story_en),
         ("district-all", &all_buildings),
+        ("district-3d", &district_3d),
+        ("street-3d-en", &street_3d_en),
         ("ring", &ring),
         ("hall", &hall),
         ("hall-exported", &hall_exported),

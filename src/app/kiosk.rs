@@ -16,8 +16,8 @@ use crate::app::base::sets::{ApplyRequests, ReadPointers, RemoteCommands};
 use crate::app::base::theme::{self, size};
 use crate::app::base::{
     AppSystems, Chooser, City, CuratorMode, CurrentLang, Focus, HallConfig, HallLink,
-    IgnorePointer, KioskMode, MainView, MapFigure, MapOverlays, MapRequest, Playing, RemoteInput,
-    Screens, SelectedCase, ShowAllBuildings, StoryPlay,
+    IgnorePointer, KioskMode, MainView, Map3d, MapFigure, MapOverlays, MapRequest, Playing,
+    RemoteInput, Screens, SelectedCase, ShowAllBuildings, StoryPlay,
 };
 use crate::palette;
 use crate::scene::format::Lang;
@@ -49,6 +49,7 @@ struct VisitorChoices<'w> {
     lang: ResMut<'w, CurrentLang>,
     figure: ResMut<'w, MapFigure>,
     all: ResMut<'w, ShowAllBuildings>,
+    map_3d: ResMut<'w, Map3d>,
     case: ResMut<'w, SelectedCase>,
     view: ResMut<'w, NextState<MainView>>,
     overlays: ResMut<'w, MapOverlays>,
@@ -178,6 +179,7 @@ fn watch_input(
     choices.lang.0 = Lang::parse(&config.0.language).unwrap_or_default();
     *choices.figure = MapFigure::default();
     choices.all.0 = false;
+    choices.map_3d.set_if_neq(Map3d(false));
     choices.case.set_if_neq(SelectedCase(None));
     choices.story.set_if_neq(StoryPlay(None));
     choices.overlays.set_if_neq(MapOverlays::default());

@@ -32,8 +32,8 @@ pub mod views;
 use bevy::prelude::*;
 
 pub use base::{
-    AppOptions, City, CuratorMode, Focus, KioskMode, MainView, MapFigure, MapRequest, MapView,
-    SelectedCase, Settings, ShowAllBuildings,
+    AppOptions, City, CuratorMode, Focus, KioskMode, MainView, Map3d, MapFigure, MapRequest,
+    MapView, SelectedCase, Settings, ShowAllBuildings,
 };
 
 /// Builds the full windowed exhibit.

@@ -40,6 +40,9 @@ pub(super) struct RunArgs {
     /// Show every building on the district view.
     #[arg(long, global = true)]
     all_buildings: bool,
+    /// Start with the map in 3D (tilted, regions raised by their figure).
+    #[arg(long = "3d", global = true)]
+    map_3d: bool,
     /// Turn multisampling off (faster on software renderers).
     #[arg(long, global = true)]
     no_msaa: bool,
@@ -143,6 +146,7 @@ pub(super) fn merge(a: &RunArgs, b: &RunArgs) -> RunArgs {
         story: b.story.clone().or(a.story.clone()),
         step: if b.story.is_some() { b.step } else { a.step },
         all_buildings: a.all_buildings || b.all_buildings,
+        map_3d: a.map_3d || b.map_3d,
         no_msaa: a.no_msaa || b.no_msaa,
         view: b.view.clone().or(a.view.clone()),
         ring_window: b.ring_window.or(a.ring_window),
@@ -327,6 +331,7 @@ pub(super) fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
         options.story = Some((story, step - 1));
     }
     options.show_all_buildings = args.all_buildings;
+    options.map_3d = args.map_3d;
     options.msaa = !args.no_msaa;
     options.view = args
         .view

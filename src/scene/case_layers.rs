@@ -43,6 +43,7 @@ pub(super) fn governance_layer(
         // The community is named in the breadcrumbs: "第3网格", "Grid 3" are enough here.
         let (zh, en) = crate::scene::format::grid_short_names(grid, &s.regions[community].name);
         out.labels.push(MapLabel {
+            height: 0.0,
             anchor: main.label_point(),
             alternates: main.interior_points(&[0.3, 0.7]),
             zh: zh.to_string(),
@@ -164,6 +165,7 @@ pub fn case_clusters(
             .fill(&disc(c.centre, radius * px, 28), disc_color);
         if c.count > 1 {
             out.labels.push(MapLabel {
+                height: 0.0,
                 anchor: c.centre,
                 alternates: Vec::new(),
                 zh: c.count.to_string(),

@@ -103,6 +103,9 @@ pub struct MapLabel {
     /// For a case cluster's count, the ink that reads on its disc (the disc is its ground:
     /// no shadow); `None` for a name on the map.
     pub count: Option<Srgba>,
+    /// Metres above the ground the label stands (on its region's roof in the 3D map; 0 on
+    /// the flat map).
+    pub height: f64,
 }
 
 /// The color scale's range over the regions on show.
@@ -118,6 +121,9 @@ pub struct Legend {
 pub struct Layers {
     /// Region fills (choropleth and context), bottom.
     pub fills: MeshBuffers,
+    /// The regions raised by their figure in the 3D map (opaque, depth-tested); empty on
+    /// the flat map.
+    pub prisms: MeshBuffers,
     /// Building footprints.
     pub buildings: MeshBuffers,
     /// Region borders.
@@ -144,6 +150,11 @@ pub enum Depth {
 /// snapshot's: under half a pixel, hidden under the 1–3 px borders drawn over the fills.
 pub const DRAWN_TOLERANCE_PX: f64 = 0.4;
 
+/// The tallest region of the 3D choropleth, as a share of the larger side of the area
+/// on show (the district, or the subdistrict): tall enough to compare at a glance, low
+/// enough that a prism hides little behind it at the 3D map's tilt.
+pub const TALLEST_SHARE: f64 = 0.15;
+
 /// Builds the layers. `px` is metres per screen pixel at the view the map settles on, so
 /// that lines come out at the same width on screen at every level; `overlays` says which
 /// governance layers show and which cases.
@@ -154,6 +165,58 @@ pub fn build(
     all_buildings: bool,
     px: f64,
     overlays: &Overlays,
+) -> Layers {
+    build_lifted(city, depth, figure, all_buildings, px, overlays, false)
+}
+
+/// The regions the 3D map raises at `depth` and their heights, metres: the subdistricts
+/// on the district view, a subdistrict's communities on its view (coloured by `figure`);
+/// none below. What [`build_lifted`] raises, and what a tap in 3D picks among.
+pub fn raised(
+    city: &CityData,
+    depth: Depth,
+    figure: Figure,
+    overlays: &Overlays,
+) -> Vec<(usize, f64)> {
+    let idx = &city.index;
+    let (regions, area) = match depth {
+        Depth::District => (&idx.children[idx.district], idx.district),
+        Depth::Street(street) => (&idx.children[street], street),
+        _ => return Vec::new(),
+    };
+    let values: Vec<Option<f64>> = regions
+        .iter()
+        .map(|&r| figure.value_with(city, r, overlays))
+        .collect();
+    let max = values
+        .iter()
+        .flatten()
+        .fold(f64::NEG_INFINITY, |m, v| m.max(*v));
+    let b = idx.region_bounds[area];
+    let tallest = b.width().max(b.height()) * TALLEST_SHARE;
+    regions
+        .iter()
+        .zip(values)
+        .filter_map(|(&r, v)| {
+            let v = v?;
+            // At least a sliver, so that the lowest region still stands.
+            let h = super::extrude::figure_height(v, max, tallest).max(tallest * 0.02);
+            Some((r, h))
+        })
+        .collect()
+}
+
+/// [`build`], and with `lift` (the 3D map) the regions coloured by the figure at the
+/// district and subdistrict levels raised in proportion to it ([`TALLEST_SHARE`]), their
+/// borders and labels on their roofs.
+pub fn build_lifted(
+    city: &CityData,
+    depth: Depth,
+    figure: Figure,
+    all_buildings: bool,
+    px: f64,
+    overlays: &Overlays,
+    lift: bool,
 ) -> Layers {
     let s = &city.snapshot;
     let idx = &city.index;
@@ -197,6 +260,7 @@ pub fn build(
             en: short_en(&region.name_en),
             priority,
             count: None,
+            height: 0.0,
         }
     };
     // Outlines are drawn at the view's scale: vertices closer than [`DRAWN_TOLERANCE_PX`]
@@ -228,31 +292,66 @@ pub fn build(
             buf.stroke_polygon(poly, width_px * px, color);
         }
     };
+    // The 3D choropleth: each raised region's height.
+    let heights: HashMap<usize, f64> = if lift {
+        raised(city, depth, figure, overlays).into_iter().collect()
+    } else {
+        HashMap::new()
+    };
+    let height_of = |r: usize| heights.get(&r).copied().unwrap_or(0.0);
+    // A choropleth region: raised (3D) or flat, its border on its roof.
+    let choropleth = |out: &mut Layers, r: usize, color: Srgba, h: f64, border_px: f64| {
+        if h > 0.0 {
+            for poly in drawn(r).iter() {
+                out.prisms.prism(poly, h, color);
+            }
+            let start = out.lines.positions.len();
+            stroke_region(
+                &mut out.lines,
+                r,
+                border_px,
+                palette::BORDER.with_alpha(200),
+            );
+            // A hair above the roof, so the roof never covers its own border.
+            out.lines.lift(start, h + px * 0.5);
+        } else {
+            fill_region(&mut out.fills, r, color);
+            stroke_region(
+                &mut out.lines,
+                r,
+                border_px,
+                palette::BORDER.with_alpha(200),
+            );
+        }
+    };
 
     match depth {
         Depth::District => {
             let (values, legend) = ramp_over(streets);
             for (&r, v) in streets.iter().zip(&values) {
-                fill_region(&mut out.fills, r, norm(*v, &legend));
-                stroke_region(&mut out.lines, r, 1.5, palette::BORDER.with_alpha(200));
-                out.labels.push(label(
-                    r,
-                    idx.region_shapes[r].iter().map(|p| p.area()).sum(),
-                ));
+                let h = height_of(r);
+                choropleth(&mut out, r, norm(*v, &legend), h, 1.5);
+                out.labels.push(MapLabel {
+                    height: h,
+                    ..label(r, idx.region_shapes[r].iter().map(|p| p.area()).sum())
+                });
             }
             stroke_region(&mut out.lines, district, 3.0, palette::DISTRICT_EDGE);
             out.legend = legend;
             if all_buildings {
                 out.buildings = all_buildings_mesh(city);
             }
-            super::case_layers::case_clusters(
-                city,
-                district,
-                px,
-                super::case_layers::DISTRICT_CLUSTER_PX,
-                overlays,
-                &mut out,
-            );
+            // (Not yet in 3D: their discs lie on the ground, under the raised regions.)
+            if !lift {
+                super::case_layers::case_clusters(
+                    city,
+                    district,
+                    px,
+                    super::case_layers::DISTRICT_CLUSTER_PX,
+                    overlays,
+                    &mut out,
+                );
+            }
         }
         Depth::Street(street) => {
             let communities = &idx.children[street];
@@ -266,23 +365,28 @@ pub fn build(
             }
             let (values, legend) = ramp_over(communities);
             for (&r, v) in communities.iter().zip(&values) {
-                fill_region(&mut out.fills, r, norm(*v, &legend));
-                stroke_region(&mut out.lines, r, 1.2, palette::BORDER.with_alpha(200));
-                out.labels.push(label(
-                    r,
-                    1.0 + idx.region_shapes[r].iter().map(|p| p.area()).sum::<f64>(),
-                ));
+                let h = height_of(r);
+                choropleth(&mut out, r, norm(*v, &legend), h, 1.2);
+                out.labels.push(MapLabel {
+                    height: h,
+                    ..label(
+                        r,
+                        1.0 + idx.region_shapes[r].iter().map(|p| p.area()).sum::<f64>(),
+                    )
+                });
             }
             stroke_region(&mut out.highlight, street, 3.0, palette::HIGHLIGHT);
             out.legend = legend;
-            super::case_layers::case_clusters(
-                city,
-                street,
-                px,
-                super::case_layers::STREET_CLUSTER_PX,
-                overlays,
-                &mut out,
-            );
+            if !lift {
+                super::case_layers::case_clusters(
+                    city,
+                    street,
+                    px,
+                    super::case_layers::STREET_CLUSTER_PX,
+                    overlays,
+                    &mut out,
+                );
+            }
         }
         Depth::Community(community, selected) | Depth::Grid(community, _, selected) => {
             let street = idx.parent[community].unwrap_or(district);

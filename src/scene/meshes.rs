@@ -21,6 +21,13 @@ impl MeshBuffers {
         self.indices.len() / 3
     }
 
+    /// Raises the vertices from `start` on to `z` metres (a border onto its region's roof).
+    pub fn lift(&mut self, start: usize, z: f64) {
+        for p in self.positions.iter_mut().skip(start) {
+            p[2] = z as f32;
+        }
+    }
+
     /// Adds a filled polygon.
     pub fn fill(&mut self, poly: &LocalPolygon, color: Srgba) {
         let (verts, idx) = poly.triangulate();

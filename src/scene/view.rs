@@ -58,6 +58,59 @@ impl View {
         }
     }
 
+    /// The view that shows `bounds` whole — and what stands on it up to `top` metres —
+    /// seen at `tilt` and `heading`, inside the viewport less `insets`. At tilt 0 and heading
+    /// 0 it is [`View::fit`].
+    pub fn fit_posed(
+        bounds: &Rect,
+        viewport: [f64; 2],
+        insets: Insets,
+        tilt: f64,
+        heading: f64,
+        top: f64,
+    ) -> View {
+        let flat = View::fit(bounds, viewport, insets);
+        if tilt == 0.0 && heading == 0.0 {
+            return flat;
+        }
+        let posed = flat.posed(tilt, heading);
+        let (tilt, heading) = (posed.tilt, posed.heading);
+        let top = if top.is_finite() { top.max(0.0) } else { 0.0 };
+        let avail_w = (viewport[0] - insets.left - insets.right).max(50.0);
+        let avail_h = (viewport[1] - insets.top - insets.bottom).max(50.0);
+        // The bounds' corners, on the ground and `top` up, in the view's frame (metres):
+        // across the screen, and up it.
+        let (sin, cos) = heading.sin_cos();
+        let c = bounds.center();
+        let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        for x in [bounds.min[0], bounds.max[0]] {
+            for y in [bounds.min[1], bounds.max[1]] {
+                let (dx, dy) = (x - c[0], y - c[1]);
+                let u = dx * cos + dy * sin;
+                let v = -dx * sin + dy * cos;
+                for z in [0.0, top] {
+                    let up = v * tilt.cos() + z * tilt.sin();
+                    lo = [lo[0].min(u), lo[1].min(up)];
+                    hi = [hi[0].max(u), hi[1].max(up)];
+                }
+            }
+        }
+        let scale =
+            ((hi[0] - lo[0]).max(1.0) / avail_w).max((hi[1] - lo[1]).max(1.0) / avail_h) * 1.04;
+        // Where the box's middle must land, from the screen's middle (metres, across and up).
+        let want_u = (insets.left - insets.right) * 0.5 * scale;
+        let want_up = (insets.bottom - insets.top) * 0.5 * scale;
+        let du = (lo[0] + hi[0]) * 0.5 - want_u;
+        let dv = ((lo[1] + hi[1]) * 0.5 - want_up) / tilt.cos();
+        View {
+            center: [c[0] + du * cos - dv * sin, c[1] + du * sin + dv * cos],
+            scale,
+            viewport,
+            tilt,
+            heading,
+        }
+    }
+
     /// The same view tilted and turned (tilt clamped to 0…[`MAX_TILT`]).
     pub fn posed(self, tilt: f64, heading: f64) -> View {
         View {
@@ -375,5 +428,34 @@ mod tests {
         // 3 → −3 rad the short way passes through π, not through 0.
         assert!((wrap_angle(mid.heading) - std::f64::consts::PI).abs() < 1e-9);
         assert!((mid.tilt - 0.25).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_posed_fit_shows_the_ground_and_what_stands_on_it() {
+        let b = Rect {
+            min: [0.0, 0.0],
+            max: [4000.0, 6000.0],
+        };
+        let insets = Insets {
+            left: 20.0,
+            right: 300.0,
+            top: 60.0,
+            bottom: 200.0,
+        };
+        let vp = [1280.0, 720.0];
+        assert_eq!(
+            View::fit_posed(&b, vp, insets, 0.0, 0.0, 500.0),
+            View::fit(&b, vp, insets)
+        );
+        let v = View::fit_posed(&b, vp, insets, 0.8, 0.4, 500.0);
+        for x in [0.0, 4000.0] {
+            for y in [0.0, 6000.0] {
+                for z in [0.0, 500.0] {
+                    let p = v.to_screen3([x, y], z);
+                    assert!(p[0] >= insets.left - 1e-6 && p[0] <= vp[0] - insets.right + 1e-6);
+                    assert!(p[1] >= insets.top - 1e-6 && p[1] <= vp[1] - insets.bottom + 1e-6);
+                }
+            }
+        }
     }
 }

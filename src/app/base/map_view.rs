@@ -14,6 +14,17 @@ use crate::snapshot::index::CityData;
 /// Pointer id used for the mouse, apart from every finger.
 pub const MOUSE_ID: u64 = u64::MAX;
 
+/// The 3D map's tilt, radians from looking straight down (50°).
+pub const TILT_3D: f64 = 50.0 * std::f64::consts::PI / 180.0;
+
+/// How long the camera takes to tilt into or out of 3D, seconds (issue 17: ≤ 0.6).
+pub const TILT_SECONDS: f64 = 0.5;
+
+/// The tilt the map's view takes: [`TILT_3D`] in 3D, 0 flat.
+pub fn tilt_for(map_3d: bool) -> f64 {
+    if map_3d { TILT_3D } else { 0.0 }
+}
+
 /// Screen space the panels cover, kept free when fitting a region (logical px at UI scale 1).
 pub const MAP_INSETS: Insets = Insets {
     left: 40.0,

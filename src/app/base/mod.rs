@@ -35,7 +35,7 @@ pub use modes::{CuratorMode, KioskMode, MainView, Screens};
 pub use options::AppOptions;
 pub use sets::AppSystems;
 pub use state::{
-    Chooser, City, CurrentLang, DataDir, Focus, HallConfig, HallLink, IgnorePointer, MapFigure,
-    MapOverlays, MapRequest, Overlay, Playing, RemoteInput, RingForward, RingSpan, SelectedCase,
-    Settings, ShowAllBuildings, StoryPlay,
+    Chooser, City, CurrentLang, DataDir, Focus, HallConfig, HallLink, IgnorePointer, Map3d,
+    MapFigure, MapOverlays, MapRequest, Overlay, Playing, RemoteInput, RingForward, RingSpan,
+    SelectedCase, Settings, ShowAllBuildings, StoryPlay,
 };

@@ -41,6 +41,8 @@ pub struct AppOptions {
     pub full_owner_names: bool,
     /// What the main window shows.
     pub view: MainView,
+    /// The map in 3D from the start (`--3d`).
+    pub map_3d: bool,
     /// Open an extra window of this size for the LED wall.
     pub ring_window: Option<(u32, u32)>,
     /// Angular span of the ring screen, degrees (the snapshot's ring layout wins).
@@ -75,6 +77,7 @@ impl AppOptions {
             latency_probe: false,
             full_owner_names: false,
             view: MainView::Map,
+            map_3d: false,
             ring_window: None,
             ring_span_deg: crate::scene::ring::layout::DEFAULT_SPAN_DEG,
             ring_slice: None,

@@ -254,6 +254,11 @@ pub enum Overlay {
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ShowAllBuildings(pub bool);
 
+/// Whether the map is seen in 3D (tilted, regions raised by their figure): a visitor's
+/// choice, put back to flat by the idle reset.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Map3d(pub bool);
+
 /// Choices made by the hall's staff, not by visitors.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Settings {
@@ -338,6 +343,8 @@ pub enum MapRequest {
     ToggleLang,
     SetFigure(Figure),
     ToggleAllBuildings,
+    /// The map flat or in 3D (the camera tilts in [`crate::app::base::map_view::TILT_SECONDS`]).
+    Toggle3d,
     SetView(MainView),
     CycleView,
     /// Opens a chooser above the bottom bar, or closes it when it is open.
@@ -409,6 +416,7 @@ pub fn insert(app: &mut App, options: &AppOptions) {
         .init_resource::<RingForward>()
         .init_resource::<StoryPlay>()
         .insert_resource(ShowAllBuildings(options.show_all_buildings))
+        .insert_resource(Map3d(options.map_3d))
         .insert_resource(RingSpan(options.ring_span_deg))
         .insert_resource(Settings {
             full_owner_names: options.full_owner_names,

@@ -10,7 +10,8 @@ use bevy::window::CursorMoved;
 
 use crate::app::base::map_view::MOUSE_ID;
 use crate::app::base::{
-    City, CuratorMode, Focus, IgnorePointer, MainView, MapRequest, MapView, UiBlockers,
+    City, CuratorMode, Focus, IgnorePointer, MainView, Map3d, MapFigure, MapOverlays, MapRequest,
+    MapView, UiBlockers,
 };
 use crate::geo::P2;
 use crate::scene::gesture::{Gesture, Recognizer};
@@ -117,7 +118,13 @@ pub(super) fn read_pointers(
     city: Res<City>,
     focus: Res<Focus>,
     mut requests: MessageWriter<MapRequest>,
-    (main_view, curator): (Res<State<MainView>>, Res<State<CuratorMode>>),
+    (main_view, curator, map_3d, figure, overlays): (
+        Res<State<MainView>>,
+        Res<State<CuratorMode>>,
+        Res<Map3d>,
+        Res<MapFigure>,
+        Res<MapOverlays>,
+    ),
 ) {
     let now = time.elapsed_secs_f64();
     // Gestures with, for taps, the plane point the finger went down on.
@@ -242,7 +249,14 @@ pub(super) fn read_pointers(
                     requests.write(MapRequest::SelectCase(c));
                     continue;
                 }
-                if let Some(next) = hit(&city.0, *focus, world)
+                let seen = Seen {
+                    on: map_3d.0,
+                    view: &map.view,
+                    pos,
+                    figure: figure.0,
+                    overlays: &overlays.0,
+                };
+                if let Some(next) = hit_seen(&city.0, *focus, world, &seen)
                     && next != *focus
                 {
                     requests.write(MapRequest::Focus(next));
@@ -261,8 +275,17 @@ pub(super) fn read_pointers(
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
                 if let Some(c) = case_hit(&city.0, *focus, world, case_reach(&map)) {
                     requests.write(MapRequest::SelectCase(c));
-                } else if let Some(next) = hit(&city.0, *focus, world) {
-                    requests.write(MapRequest::Focus(next));
+                } else {
+                    let seen = Seen {
+                        on: map_3d.0,
+                        view: &map.view,
+                        pos,
+                        figure: figure.0,
+                        overlays: &overlays.0,
+                    };
+                    if let Some(next) = hit_seen(&city.0, *focus, world, &seen) {
+                        requests.write(MapRequest::Focus(next));
+                    }
                 }
             }
         }
@@ -311,6 +334,38 @@ pub fn case_hit(city: &CityData, focus: Focus, p: P2, reach: f64) -> Option<usiz
 /// district → subdistrict → community → grid → building where the community has grids
 /// (a tap in a community picks its grid; in a grid, a building), and straight from the
 /// community to the building where it has none.
+/// How the map is seen when a tap lands: in 3D (`on`) a tap picks among the raised
+/// regions along its line of sight (`scene::pick`), the highest first.
+pub struct Seen<'a> {
+    pub on: bool,
+    pub view: &'a View,
+    /// The tap, screen px.
+    pub pos: [f64; 2],
+    pub figure: crate::scene::layers::Figure,
+    pub overlays: &'a crate::scene::layers::Overlays,
+}
+
+/// What a tap selects as the map is `seen`: in 3D the raised region its line of sight meets
+/// first, else what [`hit`] finds at the ground point `p`.
+pub fn hit_seen(city: &CityData, focus: Focus, p: P2, seen: &Seen) -> Option<Focus> {
+    if seen.on {
+        let raised =
+            crate::scene::layers::raised(city, focus.layer_depth(city), seen.figure, seen.overlays);
+        let shapes = &city.index.region_shapes;
+        let candidates = raised.iter().flat_map(|&(r, h)| {
+            shapes
+                .get(r)
+                .into_iter()
+                .flatten()
+                .map(move |poly| (r, poly, h))
+        });
+        if let Some(r) = crate::scene::pick::pick(seen.view, seen.pos, candidates) {
+            return Some(Focus::of_region(city, r));
+        }
+    }
+    hit(city, focus, p)
+}
+
 pub fn hit(city: &CityData, focus: Focus, p: P2) -> Option<Focus> {
     let s = &city.snapshot;
     let idx = &city.index;
@@ -359,6 +414,9 @@ pub(super) fn read_keys(keys: Res<ButtonInput<KeyCode>>, mut requests: MessageWr
     }
     if keys.just_pressed(KeyCode::KeyB) {
         requests.write(MapRequest::ToggleAllBuildings);
+    }
+    if keys.just_pressed(KeyCode::Digit3) {
+        requests.write(MapRequest::Toggle3d);
     }
     if keys.just_pressed(KeyCode::KeyV) {
         requests.write(MapRequest::CycleView);

@@ -18,6 +18,8 @@ use crate::scene::layers::MapLabel;
 pub struct MapLabelNode {
     pub anchor: [f64; 2],
     pub alternates: Vec<[f64; 2]>,
+    /// Metres above the ground (its region's roof in the 3D map).
+    pub height: f64,
     /// Size at full font size, logical px.
     pub size: [f64; 2],
     pub priority: f64,
@@ -48,6 +50,7 @@ pub(super) fn label(l: MapLabel, lang: Lang) -> impl Bundle {
         MapLabelNode {
             anchor: l.anchor,
             alternates: l.alternates,
+            height: l.height,
             size: sz,
             priority: l.priority,
             font,
@@ -97,8 +100,12 @@ pub(super) fn place_labels(
     let candidates: Vec<Candidate> = nodes
         .iter()
         .map(|(l, _, _, _)| Candidate {
-            center: v.to_screen(l.anchor),
-            alternates: l.alternates.iter().map(|a| v.to_screen(*a)).collect(),
+            center: v.to_screen3(l.anchor, l.height),
+            alternates: l
+                .alternates
+                .iter()
+                .map(|a| v.to_screen3(*a, l.height))
+                .collect(),
             size: [l.size[0] * k, l.size[1] * k],
             priority: l.priority,
         })

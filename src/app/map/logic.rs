@@ -6,12 +6,14 @@ use bevy::prelude::*;
 use bevy::window::{CursorMoved, PrimaryWindow};
 
 use super::input;
-use crate::app::base::map_view::{MAP_INSETS, focus_bounds, map_insets, ui_scale};
+use crate::app::base::map_view::{
+    MAP_INSETS, TILT_SECONDS, focus_bounds, map_insets, tilt_for, ui_scale,
+};
 use crate::app::base::pace::animation_step;
 use crate::app::base::sets::{ApplyRequests, EaseView, ReadPointers};
 use crate::app::base::{
-    AppSystems, Chooser, City, CurrentLang, Focus, MapFigure, MapOverlays, MapRequest, MapView,
-    Overlay, SelectedCase, ShowAllBuildings, UiBlockers,
+    AppSystems, Chooser, City, CurrentLang, Focus, Map3d, MapFigure, MapOverlays, MapRequest,
+    MapView, Overlay, SelectedCase, ShowAllBuildings, UiBlockers,
 };
 use crate::scene::view::{Transition, View};
 use crate::snapshot::index::CityData;
@@ -24,7 +26,8 @@ pub fn plugin(app: &mut App) {
     let city = app.world().resource::<City>().0.clone();
     let focus = *app.world().resource::<Focus>();
     let viewport = [1920.0, 1080.0];
-    let target = View::fit(&focus_bounds(&city, focus), viewport, MAP_INSETS);
+    let map_3d = app.world().get_resource::<Map3d>().is_some_and(|m| m.0);
+    let target = fit(&city, focus, viewport, MAP_INSETS, tilt_for(map_3d), 0.0);
     app.insert_resource(MapView {
         view: target,
         transition: None,
@@ -53,6 +56,10 @@ pub fn plugin(app: &mut App) {
             apply_requests
                 .in_set(AppSystems::Apply)
                 .in_set(ApplyRequests),
+            tilt_with_mode
+                .in_set(AppSystems::Apply)
+                .after(ApplyRequests)
+                .run_if(resource_changed::<Map3d>),
             ease_view.in_set(AppSystems::Animate).in_set(EaseView),
         ),
     );
@@ -74,7 +81,14 @@ fn track_viewport(
     if size[0] < 1.0 || size[1] < 1.0 || (size == map.view.viewport && k == map.ui_scale) {
         return;
     }
-    let target = View::fit(&focus_bounds(&city.0, *focus), size, map_insets(k));
+    let target = fit(
+        &city.0,
+        *focus,
+        size,
+        map_insets(k),
+        map.target.tilt,
+        map.target.heading,
+    );
     map.view = target;
     map.target = target;
     map.transition = None;
@@ -87,13 +101,16 @@ fn follow_snapshot(city: Res<City>, focus: Res<Focus>, mut map: ResMut<MapView>)
     if !city.is_changed() || city.is_added() {
         return;
     }
-    let fit = View::fit(
-        &focus_bounds(&city.0, *focus),
+    let to = fit(
+        &city.0,
+        *focus,
         map.view.viewport,
         map_insets(map.ui_scale),
+        map.target.tilt,
+        map.target.heading,
     );
-    map.view = fit;
-    map.target = fit;
+    map.view = to;
+    map.target = to;
     map.transition = None;
 }
 
@@ -108,7 +125,7 @@ fn apply_requests(
     mut all: ResMut<ShowAllBuildings>,
     mut map: ResMut<MapView>,
     mut case: ResMut<SelectedCase>,
-    (mut overlays, mut chooser): (ResMut<MapOverlays>, ResMut<Chooser>),
+    (mut overlays, mut chooser, mut map_3d): (ResMut<MapOverlays>, ResMut<Chooser>, ResMut<Map3d>),
 ) {
     for r in requests.read() {
         match *r {
@@ -132,6 +149,7 @@ fn apply_requests(
             MapRequest::ToggleLang => lang.0 = lang.0.other(),
             MapRequest::SetFigure(f) => figure.0 = f,
             MapRequest::ToggleAllBuildings => all.0 = !all.0,
+            MapRequest::Toggle3d => map_3d.0 = !map_3d.0,
             MapRequest::ToggleChooser(c) => {
                 let next = if *chooser == c { Chooser::None } else { c };
                 chooser.set_if_neq(next);
@@ -169,15 +187,67 @@ fn apply_requests(
     }
 }
 
+/// The view that shows `focus` seen at `tilt` and `heading`; tilted, with room above it
+/// for what the 3D map raises ([`crate::scene::layers::TALLEST_SHARE`] of its larger side).
+fn fit(
+    city: &CityData,
+    focus: Focus,
+    viewport: [f64; 2],
+    insets: crate::scene::view::Insets,
+    tilt: f64,
+    heading: f64,
+) -> View {
+    let b = focus_bounds(city, focus);
+    let top = if tilt > 0.0 {
+        b.width().max(b.height()) * crate::scene::layers::TALLEST_SHARE
+    } else {
+        0.0
+    };
+    View::fit_posed(&b, viewport, insets, tilt, heading, top)
+}
+
+/// The camera tilts into 3D or back to the flat map when the mode changes (a toggle, the
+/// idle reset), in [`TILT_SECONDS`], wherever it is going.
+fn tilt_with_mode(
+    map_3d: Res<Map3d>,
+    city: Res<City>,
+    focus: Res<Focus>,
+    mut map: ResMut<MapView>,
+) {
+    let tilt = tilt_for(map_3d.0);
+    if map.target.tilt == tilt {
+        return;
+    }
+    let to = fit(
+        &city.0,
+        *focus,
+        map.view.viewport,
+        map_insets(map.ui_scale),
+        tilt,
+        map.target.heading,
+    );
+    map.target = to;
+    map.transition = Some(Transition {
+        from: map.view,
+        to,
+        elapsed: 0.0,
+        duration: TILT_SECONDS,
+    });
+}
+
 fn set_focus(city: &CityData, focus: &mut ResMut<Focus>, map: &mut ResMut<MapView>, to: Focus) {
     // Going "back" at the district level, or tapping the focused region, still recentres.
     if **focus != to {
         **focus = to;
     }
-    let target = View::fit(
-        &focus_bounds(city, to),
+    // The new focus seen as the map is seen now: flat or tilted, turned as it is.
+    let target = fit(
+        city,
+        to,
         map.view.viewport,
         map_insets(map.ui_scale),
+        map.target.tilt,
+        map.target.heading,
     );
     map.target = target;
     map.transition = Some(Transition {

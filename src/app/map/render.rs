@@ -12,8 +12,8 @@ use super::labels;
 use crate::app::base::map_view::{MapCamera, MapMsaa};
 use crate::app::base::sets::{EaseView, RebuildLayers};
 use crate::app::base::{
-    AppSystems, City, CurrentLang, CurrentLegend, Focus, MainView, MapFigure, MapOverlays, MapView,
-    SelectedCase, ShowAllBuildings,
+    AppSystems, City, CurrentLang, CurrentLegend, Focus, MainView, Map3d, MapFigure, MapOverlays,
+    MapView, SelectedCase, ShowAllBuildings,
 };
 use crate::scene::layers::{self, Depth, Layers};
 use crate::scene::meshes::MeshBuffers;
@@ -25,6 +25,11 @@ pub struct MapLayer;
 /// The material all map meshes share: white, so vertex colors show as they are.
 #[derive(Resource)]
 pub(super) struct MapMaterial(pub(super) Handle<ColorMaterial>);
+
+/// The 3D map's raised regions: opaque, so they write depth and hide what stands behind
+/// them (the flat layers blend in order and are tested against it).
+#[derive(Resource)]
+struct SolidMaterial(Handle<ColorMaterial>);
 
 /// The map's camera, layers and labels (windowed app).
 pub fn plugin(app: &mut App) {
@@ -44,7 +49,8 @@ pub fn plugin(app: &mut App) {
                             .or_else(resource_changed::<MapFigure>)
                             .or_else(resource_changed::<MapOverlays>)
                             .or_else(resource_changed::<ShowAllBuildings>)
-                            .or_else(resource_changed::<CurrentLang>),
+                            .or_else(resource_changed::<CurrentLang>)
+                            .or_else(resource_changed::<Map3d>),
                     ),
                 mark_case
                     .in_set(AppSystems::Rebuild)
@@ -86,6 +92,10 @@ fn setup(
         }),
     ));
     commands.insert_resource(MapMaterial(materials.add(ColorMaterial::default())));
+    commands.insert_resource(SolidMaterial(materials.add(ColorMaterial {
+        alpha_mode: bevy::sprite_render::AlphaMode2d::Opaque,
+        ..default()
+    })));
 }
 
 pub(super) fn to_mesh(buffers: MeshBuffers) -> Mesh {
@@ -111,12 +121,14 @@ fn rebuild_layers(
     material: Res<MapMaterial>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut legend: ResMut<CurrentLegend>,
-    (mut images, mut materials, mut cached, window, overlays): (
+    (mut images, mut materials, mut cached, window, overlays, map_3d, solid): (
         ResMut<Assets<Image>>,
         ResMut<Assets<ColorMaterial>>,
         ResMut<BuildingsPicture>,
         Option<Single<&Window, With<PrimaryWindow>>>,
         Res<MapOverlays>,
+        Res<Map3d>,
+        Res<SolidMaterial>,
     ),
 ) {
     for e in &old {
@@ -131,19 +143,30 @@ fn rebuild_layers(
     let as_picture = all.0 && depth == Depth::District;
     let Layers {
         fills,
+        prisms,
         buildings,
         lines,
         highlight,
         labels,
         legend: new_legend,
-    } = layers::build(
+    } = layers::build_lifted(
         &city.0,
         depth,
         figure.0,
         all.0 && !as_picture,
         map.target.scale,
         &overlays.0,
+        map_3d.0,
     );
+    if !prisms.is_empty() {
+        commands.spawn((
+            Name::new("Raised regions"),
+            MapLayer,
+            Mesh2d(meshes.add(to_mesh(prisms))),
+            MeshMaterial2d(solid.0.clone()),
+            Transform::default(),
+        ));
+    }
     legend.0 = new_legend;
     if as_picture {
         let scale_factor = window.map_or(1.0, |w| w.scale_factor() as f64);
@@ -212,6 +235,12 @@ fn mark_case(
     ));
 }
 
+/// How deep the tilted camera sees, metres either side of the map's centre: a city of
+/// several districts and its tallest prisms.
+const TILTED_DEPTH_M: f32 = 100_000.0;
+
+/// The camera follows the map's view: its centre, scale, tilt and heading (`scene::view`).
+/// Flat, it is the 2D camera it always was.
 fn follow_view(
     map: Res<MapView>,
     mut camera: Query<(&mut Transform, &mut Projection), With<MapCamera>>,
@@ -219,11 +248,23 @@ fn follow_view(
     if !map.is_changed() {
         return;
     }
+    let v = map.view;
     for (mut t, mut p) in &mut camera {
-        t.translation.x = map.view.center[0] as f32;
-        t.translation.y = map.view.center[1] as f32;
+        t.translation.x = v.center[0] as f32;
+        t.translation.y = v.center[1] as f32;
+        t.rotation = if v.tilt == 0.0 && v.heading == 0.0 {
+            Quat::IDENTITY
+        } else {
+            Quat::from_rotation_z(v.heading as f32) * Quat::from_rotation_x(v.tilt as f32)
+        };
         if let Projection::Orthographic(o) = &mut *p {
-            o.scale = map.view.scale as f32;
+            o.scale = v.scale as f32;
+            let flat = OrthographicProjection::default_2d();
+            (o.near, o.far) = if v.tilt == 0.0 {
+                (flat.near, flat.far)
+            } else {
+                (-TILTED_DEPTH_M, TILTED_DEPTH_M)
+            };
         }
     }
 }

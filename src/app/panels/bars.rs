@@ -185,7 +185,7 @@ pub(super) fn bottom_bar(
     city: &CityData,
     focus: Focus,
     lang: Lang,
-    (figure, all, layers_open): (Figure, bool, bool),
+    (figure, all, layers_open, map_3d): (Figure, bool, bool, bool),
     story: Option<&Playing>,
 ) -> impl Bundle {
     let mut buttons: Vec<(String, bool, MapRequest)> = Vec::new();
@@ -193,6 +193,8 @@ pub(super) fn bottom_bar(
         buttons = super::choosers::story_buttons(city, lang, p, focus);
     } else {
         figure_buttons(city, focus, lang, (figure, all, layers_open), &mut buttons);
+        // The map flat or in 3D (key 3).
+        buttons.push((lang.pick("三维", "3D").into(), map_3d, MapRequest::Toggle3d));
     }
     (
         Name::new("Bottom bar"),

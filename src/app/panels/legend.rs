@@ -261,6 +261,7 @@ pub(super) fn legend_panel(
     lang: Lang,
     l: crate::scene::layers::Legend,
     clusters: Option<crate::snapshot::StatusFilter>,
+    raised: bool,
 ) -> impl Bundle {
     let LegendText {
         title: name,
@@ -303,6 +304,21 @@ pub(super) fn legend_panel(
                 ],
             )),
             SpawnIter(clusters.map(|status| cluster_row(lang, status)).into_iter()),
+            // The 3D map: what the heights say (proportional, from zero).
+            SpawnIter(
+                raised
+                    .then(|| {
+                        label(
+                            lang.pick(
+                                "三维：高度同为此数，从零起",
+                                "3D: height is this figure, from zero",
+                            ),
+                            size::SMALL,
+                            palette::TEXT_MUTED,
+                        )
+                    })
+                    .into_iter(),
+            ),
         )),
     )
 }

@@ -14,8 +14,8 @@ use bevy::prelude::*;
 use crate::app::base::ring::RingCanvas;
 use crate::app::base::sets::RebuildLayers;
 use crate::app::base::{
-    AppSystems, Chooser, City, CurrentLang, CurrentLegend, Focus, HallConfig, MainView, MapFigure,
-    MapOverlays, SelectedCase, Settings, ShowAllBuildings, StoryPlay,
+    AppSystems, Chooser, City, CurrentLang, CurrentLegend, Focus, HallConfig, MainView, Map3d,
+    MapFigure, MapOverlays, SelectedCase, Settings, ShowAllBuildings, StoryPlay,
 };
 use crate::scene::format::Lang;
 use crate::snapshot::index::CityData;
@@ -50,6 +50,7 @@ pub fn plugin(app: &mut App) {
                         .or_else(resource_changed::<MapOverlays>)
                         .or_else(resource_changed::<Chooser>)
                         .or_else(resource_changed::<StoryPlay>)
+                        .or_else(resource_changed::<Map3d>)
                         .or_else(state_changed::<MainView>),
                 ),
         );
@@ -70,7 +71,12 @@ fn rebuild_ui(
     view: Res<State<MainView>>,
     canvas: Option<Res<RingCanvas>>,
     config: Option<Res<HallConfig>>,
-    (overlays, chooser, story): (Res<MapOverlays>, Res<Chooser>, Res<StoryPlay>),
+    (overlays, chooser, story, map_3d): (
+        Res<MapOverlays>,
+        Res<Chooser>,
+        Res<StoryPlay>,
+        Res<Map3d>,
+    ),
 ) {
     let story = story.0.as_ref();
     let view = *view.get();
@@ -129,7 +135,7 @@ fn rebuild_ui(
             city,
             *focus,
             lang,
-            (figure.0, all.0, *chooser == Chooser::Layers),
+            (figure.0, all.0, *chooser == Chooser::Layers, map_3d.0),
             story,
         ))
         .id();
@@ -157,10 +163,11 @@ fn rebuild_ui(
     if let Some(l) = legend.0
         && focus.depth() <= 1
     {
-        let clusters =
-            (!city.snapshot.cases.is_empty() && overlays.0.cases).then_some(overlays.0.status);
+        // (The 3D map does not draw the case clusters yet.)
+        let clusters = (!city.snapshot.cases.is_empty() && overlays.0.cases && !map_3d.0)
+            .then_some(overlays.0.status);
         let legend = commands
-            .spawn(legend::legend_panel(city, lang, l, clusters))
+            .spawn(legend::legend_panel(city, lang, l, clusters, map_3d.0))
             .id();
         commands.entity(root).add_child(legend);
     } else if focus.depth() >= 2 && case.0.is_none() {
