@@ -8,7 +8,7 @@ use bevy::input::touch::TouchPhase;
 use bevy::prelude::*;
 use citygrid::app::base::map_view::TILT_3D;
 use citygrid::app::{Focus, Map3d, MapRequest, MapView};
-use citygrid::scene::layers::{Depth, Figure, Overlays, raised};
+use citygrid::scene::layers::{Depth, Figure, Overlays, raised, raised_buildings};
 
 /// Runs frames until the camera has settled (at most ~1 s).
 fn settle(app: &mut App) {
@@ -90,4 +90,31 @@ fn the_map_tilts_into_3d_and_a_tap_picks_the_roof_it_meets_first() {
     let view = app.world().resource::<MapView>().view;
     assert_eq!(view.tilt, 0.0);
     assert!(!app.world().resource::<Map3d>().0);
+}
+
+#[test]
+fn in_3d_a_tap_on_a_towers_roof_selects_the_tower() {
+    let (mut app, city) = common::headless_app();
+    app.world_mut().write_message(MapRequest::Toggle3d);
+    settle(&mut app);
+    // The community with the tallest building.
+    let (community, (b, h)) = (0..city.snapshot.regions.len())
+        .filter_map(|c| {
+            let top = raised_buildings(&city, Depth::Community(c, None))
+                .into_iter()
+                .max_by(|x, y| x.1.total_cmp(&y.1))?;
+            Some((c, top))
+        })
+        .max_by(|x, y| x.1.1.total_cmp(&y.1.1))
+        .expect("a community with buildings");
+    app.world_mut()
+        .write_message(MapRequest::Focus(Focus::Community(community)));
+    settle(&mut app);
+    let view = app.world().resource::<MapView>().view;
+    assert!(view.tilt > 0.0, "the new focus is seen tilted too");
+    let shape = &city.index.building_shapes[b];
+    let c = shape.bounds().center();
+    let s = view.to_screen3(c, h);
+    tap(&mut app, s);
+    assert_eq!(*app.world().resource::<Focus>(), Focus::Building(b));
 }

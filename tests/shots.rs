@@ -275,8 +275,10 @@ fn every_level_renders_differently() {
         "street-3d-en",
         &["--3d", "--lang", "en", "--focus", "370203021"],
     );
+    let community_3d = shot(&dir, "community-3d", &["--3d", "--focus", "370203021001"]);
     for (name, a, b) in [
         ("district flat/3D", &district, &district_3d),
+        ("community flat/3D", &community, &community_3d),
         ("district 3D / street 3D", &district_3d, &street_3d_en),
     ] {
         let d = mean_difference(a, b);
@@ -332,6 +334,7 @@ fn every_level_renders_differently() {
         ("district-all", &all_buildings),
         ("district-3d", &district_3d),
         ("street-3d-en", &street_3d_en),
+        ("community-3d", &community_3d),
         ("ring", &ring),
         ("hall", &hall),
         ("hall-exported", &hall_exported),

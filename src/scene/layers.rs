@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use crate::geo::{LocalPolygon, P2};
 use crate::palette::{self, Srgba};
+use crate::scene::extrude::STOREY_M;
 use crate::scene::format::Lang;
 use crate::scene::meshes::MeshBuffers;
 pub use crate::scene::overlays::{CaseFigure, Overlays};
@@ -206,9 +207,29 @@ pub fn raised(
         .collect()
 }
 
+/// The buildings the 3D map raises at `depth` (a community's, from the community level
+/// down) and their heights, metres (floors × [`STOREY_M`]).
+pub fn raised_buildings(city: &CityData, depth: Depth) -> Vec<(usize, f64)> {
+    let community = match depth {
+        Depth::Community(c, _) | Depth::Grid(c, _, _) => c,
+        _ => return Vec::new(),
+    };
+    city.index
+        .buildings_of
+        .get(community)
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter_map(|&b| {
+            let floors = city.snapshot.buildings.get(b)?.floors;
+            Some((b, super::extrude::building_height(floors, STOREY_M)))
+        })
+        .collect()
+}
+
 /// [`build`], and with `lift` (the 3D map) the regions coloured by the figure at the
 /// district and subdistrict levels raised in proportion to it ([`TALLEST_SHARE`]), their
-/// borders and labels on their roofs.
+/// borders and labels on their roofs; from the community level down every building of the
+/// community raised to its floors, the selected one in the selection's colour.
 pub fn build_lifted(
     city: &CityData,
     depth: Depth,
@@ -414,12 +435,33 @@ pub fn build_lifted(
             for &b in &idx.buildings_of[community] {
                 let building = &s.buildings[b];
                 let color = palette::building(building.usage.is_residential(), building.floors);
-                out.buildings.fill(&idx.building_shapes[b], color);
-                out.buildings.stroke_polygon(
-                    &idx.building_shapes[b],
-                    0.8 * px,
-                    palette::BACKGROUND.with_alpha(160),
-                );
+                let shape = &idx.building_shapes[b];
+                if lift {
+                    // In 3D every building stands at its floors × storey height; the
+                    // selected one in the selection's colour, its outline on its roof.
+                    let h = super::extrude::building_height(building.floors, STOREY_M);
+                    let picked = selected == Some(b);
+                    let color = if picked { palette::HIGHLIGHT } else { color };
+                    out.prisms.prism(shape, h, color);
+                    let start = out.buildings.positions.len();
+                    if picked {
+                        out.buildings.stroke_polygon(shape, 2.0 * px, palette::TEXT);
+                    } else {
+                        out.buildings.stroke_polygon(
+                            shape,
+                            0.8 * px,
+                            palette::BACKGROUND.with_alpha(160),
+                        );
+                    }
+                    out.buildings.lift(start, h + px * 0.5);
+                } else {
+                    out.buildings.fill(shape, color);
+                    out.buildings.stroke_polygon(
+                        shape,
+                        0.8 * px,
+                        palette::BACKGROUND.with_alpha(160),
+                    );
+                }
             }
             if let Depth::Grid(_, g, _) = depth {
                 // The community's edge quieter, the grid's the selection.
@@ -441,7 +483,7 @@ pub fn build_lifted(
             } else {
                 stroke_region(&mut out.highlight, community, 2.5, palette::HIGHLIGHT);
             }
-            if let Some(b) = selected {
+            if let Some(b) = selected.filter(|_| !lift) {
                 let shape = &idx.building_shapes[b];
                 out.highlight.fill(shape, palette::HIGHLIGHT);
                 out.highlight.stroke_polygon(shape, 2.0 * px, palette::TEXT);

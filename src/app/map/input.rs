@@ -245,10 +245,6 @@ pub(super) fn read_pointers(
                 // building that just appeared); on the same thing it zooms in. On a case's
                 // dot it keeps (or opens) the case's card rather than drilling under it.
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
-                if let Some(c) = case_hit(&city.0, *focus, world, case_reach(&map)) {
-                    requests.write(MapRequest::SelectCase(c));
-                    continue;
-                }
                 let seen = Seen {
                     on: map_3d.0,
                     view: &map.view,
@@ -256,7 +252,14 @@ pub(super) fn read_pointers(
                     figure: figure.0,
                     overlays: &overlays.0,
                 };
-                if let Some(next) = hit_seen(&city.0, *focus, world, &seen)
+                let raised = pick_raised(&city.0, *focus, &seen);
+                if raised.is_none()
+                    && let Some(c) = case_hit(&city.0, *focus, world, case_reach(&map))
+                {
+                    requests.write(MapRequest::SelectCase(c));
+                    continue;
+                }
+                if let Some(next) = raised.or_else(|| hit(&city.0, *focus, world))
                     && next != *focus
                 {
                     requests.write(MapRequest::Focus(next));
@@ -273,19 +276,21 @@ pub(super) fn read_pointers(
             }
             Gesture::Tap(pos) => {
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
-                if let Some(c) = case_hit(&city.0, *focus, world, case_reach(&map)) {
+                let seen = Seen {
+                    on: map_3d.0,
+                    view: &map.view,
+                    pos,
+                    figure: figure.0,
+                    overlays: &overlays.0,
+                };
+                // In 3D what stands in the line of sight comes first: a case's dot on the
+                // ground behind a tower is not what the visitor touched.
+                if let Some(next) = pick_raised(&city.0, *focus, &seen) {
+                    requests.write(MapRequest::Focus(next));
+                } else if let Some(c) = case_hit(&city.0, *focus, world, case_reach(&map)) {
                     requests.write(MapRequest::SelectCase(c));
-                } else {
-                    let seen = Seen {
-                        on: map_3d.0,
-                        view: &map.view,
-                        pos,
-                        figure: figure.0,
-                        overlays: &overlays.0,
-                    };
-                    if let Some(next) = hit_seen(&city.0, *focus, world, &seen) {
-                        requests.write(MapRequest::Focus(next));
-                    }
+                } else if let Some(next) = hit(&city.0, *focus, world) {
+                    requests.write(MapRequest::Focus(next));
                 }
             }
         }
@@ -345,25 +350,31 @@ pub struct Seen<'a> {
     pub overlays: &'a crate::scene::layers::Overlays,
 }
 
-/// What a tap selects as the map is `seen`: in 3D the raised region its line of sight meets
-/// first, else what [`hit`] finds at the ground point `p`.
-pub fn hit_seen(city: &CityData, focus: Focus, p: P2, seen: &Seen) -> Option<Focus> {
-    if seen.on {
-        let raised =
-            crate::scene::layers::raised(city, focus.layer_depth(city), seen.figure, seen.overlays);
-        let shapes = &city.index.region_shapes;
-        let candidates = raised.iter().flat_map(|&(r, h)| {
-            shapes
-                .get(r)
-                .into_iter()
-                .flatten()
-                .map(move |poly| (r, poly, h))
-        });
-        if let Some(r) = crate::scene::pick::pick(seen.view, seen.pos, candidates) {
-            return Some(Focus::of_region(city, r));
-        }
+/// What a tap selects among what the 3D map raises (`seen.on`): the raised region or
+/// building its line of sight meets highest (`scene::pick`); `None` when the map is flat or
+/// the tap meets nothing raised.
+pub fn pick_raised(city: &CityData, focus: Focus, seen: &Seen) -> Option<Focus> {
+    if !seen.on {
+        return None;
     }
-    hit(city, focus, p)
+    let depth = focus.layer_depth(city);
+    let idx = &city.index;
+    let buildings = crate::scene::layers::raised_buildings(city, depth);
+    if !buildings.is_empty() {
+        let candidates = buildings
+            .iter()
+            .filter_map(|&(b, h)| idx.building_shapes.get(b).map(|poly| (b, poly, h)));
+        return crate::scene::pick::pick(seen.view, seen.pos, candidates).map(Focus::Building);
+    }
+    let raised = crate::scene::layers::raised(city, depth, seen.figure, seen.overlays);
+    let candidates = raised.iter().flat_map(|&(r, h)| {
+        idx.region_shapes
+            .get(r)
+            .into_iter()
+            .flatten()
+            .map(move |poly| (r, poly, h))
+    });
+    crate::scene::pick::pick(seen.view, seen.pos, candidates).map(|r| Focus::of_region(city, r))
 }
 
 pub fn hit(city: &CityData, focus: Focus, p: P2) -> Option<Focus> {
