@@ -210,9 +210,8 @@ pub fn raised(
 /// The buildings the 3D map raises at `depth` (a community's, from the community level
 /// down) and their heights, metres (floors × [`STOREY_M`]).
 pub fn raised_buildings(city: &CityData, depth: Depth) -> Vec<(usize, f64)> {
-    let community = match depth {
-        Depth::Community(c, _) | Depth::Grid(c, _, _) => c,
-        _ => return Vec::new(),
+    let (Depth::Community(community, _) | Depth::Grid(community, _, _)) = depth else {
+        return Vec::new();
     };
     city.index
         .buildings_of
