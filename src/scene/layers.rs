@@ -11,6 +11,7 @@ use crate::scene::extrude::STOREY_M;
 use crate::scene::format::Lang;
 use crate::scene::meshes::MeshBuffers;
 pub use crate::scene::overlays::{CaseFigure, Overlays};
+pub use crate::scene::raised::{TALLEST_SHARE, raised, raised_buildings};
 use crate::snapshot::Figures;
 use crate::snapshot::index::CityData;
 
@@ -151,11 +152,6 @@ pub enum Depth {
 /// snapshot's: under half a pixel, hidden under the 1–3 px borders drawn over the fills.
 pub const DRAWN_TOLERANCE_PX: f64 = 0.4;
 
-/// The tallest region of the 3D choropleth, as a share of the larger side of the area
-/// on show (the district, or the subdistrict): tall enough to compare at a glance, low
-/// enough that a prism hides little behind it at the 3D map's tilt.
-pub const TALLEST_SHARE: f64 = 0.15;
-
 /// Builds the layers. `px` is metres per screen pixel at the view the map settles on, so
 /// that lines come out at the same width on screen at every level; `overlays` says which
 /// governance layers show and which cases.
@@ -168,61 +164,6 @@ pub fn build(
     overlays: &Overlays,
 ) -> Layers {
     build_lifted(city, depth, figure, all_buildings, px, overlays, false)
-}
-
-/// The regions the 3D map raises at `depth` and their heights, metres: the subdistricts
-/// on the district view, a subdistrict's communities on its view (coloured by `figure`);
-/// none below. What [`build_lifted`] raises, and what a tap in 3D picks among.
-pub fn raised(
-    city: &CityData,
-    depth: Depth,
-    figure: Figure,
-    overlays: &Overlays,
-) -> Vec<(usize, f64)> {
-    let idx = &city.index;
-    let (regions, area) = match depth {
-        Depth::District => (&idx.children[idx.district], idx.district),
-        Depth::Street(street) => (&idx.children[street], street),
-        _ => return Vec::new(),
-    };
-    let values: Vec<Option<f64>> = regions
-        .iter()
-        .map(|&r| figure.value_with(city, r, overlays))
-        .collect();
-    let max = values
-        .iter()
-        .flatten()
-        .fold(f64::NEG_INFINITY, |m, v| m.max(*v));
-    let b = idx.region_bounds[area];
-    let tallest = b.width().max(b.height()) * TALLEST_SHARE;
-    regions
-        .iter()
-        .zip(values)
-        .filter_map(|(&r, v)| {
-            let v = v?;
-            // At least a sliver, so that the lowest region still stands.
-            let h = super::extrude::figure_height(v, max, tallest).max(tallest * 0.02);
-            Some((r, h))
-        })
-        .collect()
-}
-
-/// The buildings the 3D map raises at `depth` (a community's, from the community level
-/// down) and their heights, metres (floors × [`STOREY_M`]).
-pub fn raised_buildings(city: &CityData, depth: Depth) -> Vec<(usize, f64)> {
-    let (Depth::Community(community, _) | Depth::Grid(community, _, _)) = depth else {
-        return Vec::new();
-    };
-    city.index
-        .buildings_of
-        .get(community)
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
-        .filter_map(|&b| {
-            let floors = city.snapshot.buildings.get(b)?.floors;
-            Some((b, super::extrude::building_height(floors, STOREY_M)))
-        })
-        .collect()
 }
 
 /// [`build`], and with `lift` (the 3D map) the regions coloured by the figure at the

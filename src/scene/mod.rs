@@ -18,5 +18,6 @@ pub mod overlays;
 pub mod pick;
 pub mod picture;
 pub mod preview;
+pub mod raised;
 pub mod ring;
 pub mod view;

@@ -1,0 +1,68 @@
+//! What the 3D map raises (issue 17): the regions of the 3D choropleth at the district and
+//! subdistrict levels, a community's buildings below; and how high. What the layers draw
+//! raised (`layers::build_lifted`) and what a tap in 3D picks among (`scene::pick`) come
+//! from here, so the two always agree.
+
+use crate::scene::extrude::{STOREY_M, building_height, figure_height};
+use crate::scene::layers::{Depth, Figure, Overlays};
+use crate::snapshot::index::CityData;
+
+/// The tallest region of the 3D choropleth, as a share of the larger side of the area
+/// on show (the district, or the subdistrict): tall enough to compare at a glance, low
+/// enough that a prism hides little behind it at the 3D map's tilt.
+pub const TALLEST_SHARE: f64 = 0.15;
+
+/// The regions the 3D map raises at `depth` and their heights, metres: the subdistricts
+/// on the district view, a subdistrict's communities on its view (coloured by `figure`);
+/// none below. What [`build_lifted`] raises, and what a tap in 3D picks among.
+pub fn raised(
+    city: &CityData,
+    depth: Depth,
+    figure: Figure,
+    overlays: &Overlays,
+) -> Vec<(usize, f64)> {
+    let idx = &city.index;
+    let (regions, area) = match depth {
+        Depth::District => (&idx.children[idx.district], idx.district),
+        Depth::Street(street) => (&idx.children[street], street),
+        _ => return Vec::new(),
+    };
+    let values: Vec<Option<f64>> = regions
+        .iter()
+        .map(|&r| figure.value_with(city, r, overlays))
+        .collect();
+    let max = values
+        .iter()
+        .flatten()
+        .fold(f64::NEG_INFINITY, |m, v| m.max(*v));
+    let b = idx.region_bounds[area];
+    let tallest = b.width().max(b.height()) * TALLEST_SHARE;
+    regions
+        .iter()
+        .zip(values)
+        .filter_map(|(&r, v)| {
+            let v = v?;
+            // At least a sliver, so that the lowest region still stands.
+            let h = figure_height(v, max, tallest).max(tallest * 0.02);
+            Some((r, h))
+        })
+        .collect()
+}
+
+/// The buildings the 3D map raises at `depth` (a community's, from the community level
+/// down) and their heights, metres (floors × [`STOREY_M`]).
+pub fn raised_buildings(city: &CityData, depth: Depth) -> Vec<(usize, f64)> {
+    let (Depth::Community(community, _) | Depth::Grid(community, _, _)) = depth else {
+        return Vec::new();
+    };
+    city.index
+        .buildings_of
+        .get(community)
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter_map(|&b| {
+            let floors = city.snapshot.buildings.get(b)?.floors;
+            Some((b, building_height(floors, STOREY_M)))
+        })
+        .collect()
+}
