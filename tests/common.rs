@@ -116,3 +116,14 @@ pub fn spawn_exhibit(dir: &std::path::Path, name: &str, config: &str, args: &[&s
             .expect("citygrid runs"),
     )
 }
+
+/// Runs frames until the map's camera has settled (at most ~1 s).
+pub fn settle(app: &mut App) {
+    for _ in 0..200 {
+        app.update();
+        if app.world().resource::<citygrid::app::MapView>().settled() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}

@@ -10,16 +10,7 @@ use citygrid::app::base::map_view::TILT_3D;
 use citygrid::app::{Focus, Map3d, MapRequest, MapView};
 use citygrid::scene::layers::{Depth, Figure, Overlays, raised, raised_buildings};
 
-/// Runs frames until the camera has settled (at most ~1 s).
-fn settle(app: &mut App) {
-    for _ in 0..200 {
-        app.update();
-        if app.world().resource::<MapView>().settled() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-}
+use common::settle;
 
 fn tap(app: &mut App, s: [f64; 2]) {
     let pos = Vec2::new(s[0] as f32, s[1] as f32);

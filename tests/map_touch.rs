@@ -21,16 +21,7 @@ fn tap_world(app: &mut App, world: P2) {
     app.update();
 }
 
-/// Runs frames until the camera has settled on the focus (at most ~1 s).
-fn settle(app: &mut App) {
-    for _ in 0..200 {
-        app.update();
-        if app.world().resource::<MapView>().settled() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-}
+use common::settle;
 
 fn focus(app: &App) -> Focus {
     *app.world().resource::<Focus>()

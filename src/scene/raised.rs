@@ -14,7 +14,7 @@ pub const TALLEST_SHARE: f64 = 0.15;
 
 /// The regions the 3D map raises at `depth` and their heights, metres: the subdistricts
 /// on the district view, a subdistrict's communities on its view (coloured by `figure`);
-/// none below. What [`build_lifted`] raises, and what a tap in 3D picks among.
+/// none below. What [`crate::scene::layers::build_lifted`] raises, and what a tap in 3D picks among.
 pub fn raised(
     city: &CityData,
     depth: Depth,

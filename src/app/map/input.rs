@@ -245,13 +245,7 @@ pub(super) fn read_pointers(
                 // building that just appeared); on the same thing it zooms in. On a case's
                 // dot it keeps (or opens) the case's card rather than drilling under it.
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
-                let seen = Seen {
-                    on: map_3d.0,
-                    view: &map.view,
-                    pos,
-                    figure: figure.0,
-                    overlays: &overlays.0,
-                };
+                let seen = Seen::of(&map_3d, map.view, pos, &figure, &overlays);
                 let raised = pick_raised(&city.0, *focus, &seen);
                 if raised.is_none()
                     && let Some(c) = case_hit(&city.0, *focus, world, case_reach(&map))
@@ -276,13 +270,7 @@ pub(super) fn read_pointers(
             }
             Gesture::Tap(pos) => {
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
-                let seen = Seen {
-                    on: map_3d.0,
-                    view: &map.view,
-                    pos,
-                    figure: figure.0,
-                    overlays: &overlays.0,
-                };
+                let seen = Seen::of(&map_3d, map.view, pos, &figure, &overlays);
                 // In 3D what stands in the line of sight comes first: a case's dot on the
                 // ground behind a tower is not what the visitor touched.
                 if let Some(next) = pick_raised(&city.0, *focus, &seen) {
@@ -343,11 +331,30 @@ pub fn case_hit(city: &CityData, focus: Focus, p: P2, reach: f64) -> Option<usiz
 /// regions along its line of sight (`scene::pick`), the highest first.
 pub struct Seen<'a> {
     pub on: bool,
-    pub view: &'a View,
+    pub view: View,
     /// The tap, screen px.
     pub pos: [f64; 2],
     pub figure: crate::scene::layers::Figure,
     pub overlays: &'a crate::scene::layers::Overlays,
+}
+
+impl<'a> Seen<'a> {
+    /// The map as it is seen now, for a tap at `pos`.
+    fn of(
+        map_3d: &Map3d,
+        view: View,
+        pos: [f64; 2],
+        figure: &MapFigure,
+        overlays: &'a MapOverlays,
+    ) -> Seen<'a> {
+        Seen {
+            on: map_3d.0,
+            view,
+            pos,
+            figure: figure.0,
+            overlays: &overlays.0,
+        }
+    }
 }
 
 /// What a tap selects among what the 3D map raises (`seen.on`): the raised region or
@@ -364,7 +371,7 @@ pub fn pick_raised(city: &CityData, focus: Focus, seen: &Seen) -> Option<Focus> 
         let candidates = buildings
             .iter()
             .filter_map(|&(b, h)| idx.building_shapes.get(b).map(|poly| (b, poly, h)));
-        return crate::scene::pick::pick(seen.view, seen.pos, candidates).map(Focus::Building);
+        return crate::scene::pick::pick(&seen.view, seen.pos, candidates).map(Focus::Building);
     }
     let raised = crate::scene::layers::raised(city, depth, seen.figure, seen.overlays);
     let candidates = raised.iter().flat_map(|&(r, h)| {
@@ -374,7 +381,7 @@ pub fn pick_raised(city: &CityData, focus: Focus, seen: &Seen) -> Option<Focus> 
             .flatten()
             .map(move |poly| (r, poly, h))
     });
-    crate::scene::pick::pick(seen.view, seen.pos, candidates).map(|r| Focus::of_region(city, r))
+    crate::scene::pick::pick(&seen.view, seen.pos, candidates).map(|r| Focus::of_region(city, r))
 }
 
 pub fn hit(city: &CityData, focus: Focus, p: P2) -> Option<Focus> {
