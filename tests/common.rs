@@ -127,3 +127,11 @@ pub fn settle(app: &mut App) {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
+
+/// A UDP port on the loopback address that is free now (an exhibit binds it a moment later).
+pub fn free_udp_port() -> u16 {
+    std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}

@@ -22,7 +22,7 @@ use tungstenite::stream::MaybeTlsStream;
 /// The docent's PIN in these tests, and its Argon2id hash (made by `citygrid pin`).
 const PIN: &str = "2468";
 
-use common::{Killed, spawn_exhibit as spawn};
+use common::{Killed, free_udp_port, spawn_exhibit as spawn};
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -654,12 +654,4 @@ fn a_leaders_console_shows_its_followers_screens() {
         let img = image::load_from_memory(&png).expect("a PNG");
         assert_eq!(img.width(), want_width, "screen {i}");
     }
-}
-
-/// A UDP port free now.
-fn free_udp_port() -> u16 {
-    std::net::UdpSocket::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }

@@ -55,13 +55,7 @@ fn state_until(socket: &UdpSocket, port: u16, want: impl Fn(&[OscType]) -> bool)
     );
 }
 
-/// A port free now (the exhibit binds it a moment later).
-fn free_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
+use common::free_udp_port as free_port;
 
 fn spawn(dir: &std::path::Path, name: &str, config: &str, args: &[&str]) -> Exhibit {
     common::spawn_exhibit(dir, name, config, args)

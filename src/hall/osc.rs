@@ -137,9 +137,7 @@ pub fn parse(datagram: &[u8], key: &str) -> Result<Vec<HallCommand>, Refused> {
         };
         let key = osc_string(key);
         let theirs = rest.get(..key.len()).unwrap_or_default();
-        if theirs.len() != key.len()
-            || theirs.iter().zip(&key).fold(0u8, |a, (x, y)| a | (x ^ y)) != 0
-        {
+        if !same_bytes(theirs, &key) {
             return Err(Refused::Key(address));
         }
     }
@@ -179,8 +177,12 @@ fn flatten<'p>(
 }
 
 /// Whether two texts are equal, in time that does not depend on where they differ.
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// Whether two byte strings are equal, in time that does not depend on where they differ.
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

@@ -166,7 +166,8 @@ fn city_json(city: &CityData, data: &str) -> serde_json::Value {
 /// How long after a docent's last command the console holds the hall.
 const HOLD: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
-/// Puts up the state when it changed, and the city when the snapshot did. While a
+/// Puts up the state when it changed, and the city when the snapshot did, while a console
+/// watches. While a
 /// signed-in console watches and its docent sent a command within [`HOLD`], the docent
 /// holds the hall: the idle clock restarts every few seconds, so the attract tour does not
 /// start under a delegation (the console's Attract button starts it).
@@ -183,13 +184,19 @@ fn publish(
     mut last_city: Local<Option<String>>,
 ) {
     let shared = &console.0.shared;
+    let watched = shared.watched_within(WATCH_TTL);
     if *shown.kiosk.get() == KioskMode::Explore
-        && shared.watched_within(WATCH_TTL)
+        && watched
         && shared.commanded_within(HOLD)
         && held.is_none_or(|t| t.elapsed() >= WATCH_TTL)
     {
         remote.write(RemoteInput::Command);
         *held = Some(Instant::now());
+    }
+    // Only while a console watches (its requests wake the exhibit), and once at start so
+    // that the first request finds a state: no JSON is made frame after frame for no one.
+    if !watched && last_city.is_some() {
+        return;
     }
     let data = super::data_id(&shown.city.0.snapshot);
     if last_city.as_deref() != Some(data.as_str()) {

@@ -16,6 +16,7 @@ use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use crate::config::PinHash;
+use crate::hall::osc::same;
 
 /// Longest a session lasts however busy, 12 h (an opening day).
 pub const SESSION_MAX: Duration = Duration::from_secs(12 * 3600);
@@ -99,12 +100,6 @@ fn lock(count: &mut u32, lockout: Duration, now: Instant) -> (Instant, Login) {
     let length = lockout.saturating_mul(factor).min(LOCKOUT_MAX);
     let seconds = length.as_secs().max(1);
     (now + length, Login::Locked { seconds })
-}
-
-/// Whether two texts are equal, in time that does not depend on where they differ.
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A fresh session token: 32 random bytes from the operating system, in hex.
