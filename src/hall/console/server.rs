@@ -29,7 +29,7 @@ use crate::hall::osc::{HallCommand, RateLimit};
 /// Commands queued for the exhibit at most.
 const QUEUE: usize = 64;
 /// How long a command waits for the exhibit's verdict (it is taken at its next frame).
-const VERDICT_WAIT: Duration = Duration::from_secs(5);
+const VERDICT_WAIT: Duration = Duration::from_secs(15);
 /// The state is asked for once a second: the exhibit is woken at most this often for it,
 /// so that its thumbnails stay fresh while it rests.
 const WAKE_FOR_STATE: Duration = Duration::from_secs(2);

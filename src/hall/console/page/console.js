@@ -144,7 +144,15 @@ function renderThumbs() {
     fig.querySelector('figcaption').textContent = t.name;
     if (t.serial && thumbSerials[i] !== t.serial) {
       thumbSerials[i] = t.serial;
-      fig.querySelector('img').src = `/api/thumb/${i}?s=${t.serial}`;
+      // The new picture replaces the old one once it has loaded: swapping `src` would
+      // collapse the figure while it loads and move every button under the docent's finger.
+      const next = document.createElement('img');
+      next.alt = t.name;
+      next.onload = () => {
+        const old = fig.querySelector('img');
+        if (old && thumbSerials[i] === t.serial) fig.replaceChild(next, old);
+      };
+      next.src = `/api/thumb/${i}?s=${t.serial}`;
     }
   });
   while (box.children.length > state.thumbs.length) box.lastChild.remove();
