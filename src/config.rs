@@ -117,6 +117,9 @@ pub struct Config {
     /// In the attract mode, play the snapshot's stories (one after each tour of the
     /// subdistricts, in turn), each step for its own `duration_s`.
     pub attract_stories: bool,
+    /// The attract tour shows the map in 3D (issue 17), turning a little at each stop. Off
+    /// by default: each 3D frame costs more under a software renderer.
+    pub attract_3d: bool,
     /// Fullscreen, no cursor, no exit shortcuts.
     pub kiosk: bool,
     /// The curator PIN's salted hash, made with `citygrid pin`.
@@ -149,6 +152,7 @@ impl Default for Config {
             idle_timeout_s: 60.0,
             attract: true,
             attract_stories: true,
+            attract_3d: false,
             kiosk: false,
             pin_hash: None,
             watch_folder: None,

@@ -109,3 +109,145 @@ fn in_3d_a_tap_on_a_towers_roof_selects_the_tower() {
     tap(&mut app, s);
     assert_eq!(*app.world().resource::<Focus>(), Focus::Building(b));
 }
+
+/// Moves two fingers from `from` to `to` in `steps` frames, as a touch screen reports them.
+fn two_fingers(app: &mut App, from: [[f32; 2]; 2], to: [[f32; 2]; 2], steps: usize) {
+    let at = |k: usize, t: f32| {
+        Vec2::new(
+            from[k][0] + (to[k][0] - from[k][0]) * t,
+            from[k][1] + (to[k][1] - from[k][1]) * t,
+        )
+    };
+    common::touch(app, 1, TouchPhase::Started, at(0, 0.0));
+    common::touch(app, 2, TouchPhase::Started, at(1, 0.0));
+    app.update();
+    for s in 1..=steps {
+        let t = s as f32 / steps as f32;
+        common::touch(app, 1, TouchPhase::Moved, at(0, t));
+        common::touch(app, 2, TouchPhase::Moved, at(1, t));
+        app.update();
+    }
+    common::touch(app, 1, TouchPhase::Ended, at(0, 1.0));
+    common::touch(app, 2, TouchPhase::Ended, at(1, 1.0));
+    app.update();
+}
+
+#[test]
+fn in_3d_two_fingers_twist_and_tilt_the_map_about_their_midpoint_and_the_compass_turns_it_back() {
+    let (mut app, _city) = common::headless_app();
+    // Flat, a twist only pinches: the map never turns.
+    let mid = [900.0f32, 500.0];
+    let ring = |deg: f32, r: f32| {
+        let (s, c) = deg.to_radians().sin_cos();
+        [
+            [mid[0] - r * c, mid[1] + r * s],
+            [mid[0] + r * c, mid[1] - r * s],
+        ]
+    };
+    two_fingers(&mut app, ring(0.0, 150.0), ring(60.0, 150.0), 30);
+    assert_eq!(app.world().resource::<MapView>().view.heading, 0.0);
+
+    app.world_mut().write_message(MapRequest::Toggle3d);
+    settle(&mut app);
+    let before = app.world().resource::<MapView>().view;
+    let ground = before.to_world([mid[0] as f64, mid[1] as f64]);
+    // A 60° counter-clockwise twist turns the map by 50° (less the 10° slop), about the
+    // fingers' midpoint: the ground under it stays there.
+    two_fingers(&mut app, ring(0.0, 150.0), ring(60.0, 150.0), 30);
+    let view = app.world().resource::<MapView>().view;
+    assert!(
+        (view.heading.to_degrees() - 50.0).abs() < 0.5,
+        "turned by {}°",
+        view.heading.to_degrees()
+    );
+    let s = view.to_screen(ground);
+    assert!(
+        (s[0] - mid[0] as f64).abs() < 1.0 && (s[1] - mid[1] as f64).abs() < 1.0,
+        "the ground under the fingers stays: {s:?}"
+    );
+    assert!(
+        (view.scale - before.scale).abs() / before.scale < 0.01,
+        "no zoom"
+    );
+
+    // Fingers side by side moving 100 px down tilt the map towards the top view by 20°;
+    // a long stroke up stops at 60°.
+    let side = |y: f32| [[800.0, y], [1000.0, y]];
+    two_fingers(&mut app, side(400.0), side(500.0), 20);
+    let tilted = app.world().resource::<MapView>().view.tilt.to_degrees();
+    assert!((tilted - 30.0).abs() < 0.5, "tilt {tilted}°");
+    two_fingers(&mut app, side(800.0), side(100.0), 40);
+    let v = app.world().resource::<MapView>().view;
+    assert!(
+        (v.tilt.to_degrees() - 60.0).abs() < 1e-6,
+        "clamped: {}°",
+        v.tilt.to_degrees()
+    );
+    assert!(
+        (v.heading.to_degrees() - 50.0).abs() < 0.5,
+        "a tilt does not turn"
+    );
+
+    // A later drill keeps the visitor's pose.
+    app.world_mut()
+        .write_message(MapRequest::Focus(Focus::District));
+    settle(&mut app);
+    let v = app.world().resource::<MapView>().view;
+    assert!((v.heading.to_degrees() - 50.0).abs() < 0.5);
+
+    // The compass: north up again, in a transition.
+    app.world_mut().write_message(MapRequest::NorthUp);
+    app.update();
+    assert!(!app.world().resource::<MapView>().settled());
+    settle(&mut app);
+    let v = app.world().resource::<MapView>().view;
+    assert!(v.heading.abs() < 1e-9, "north up: {}", v.heading);
+    assert!(v.tilt > 0.0, "still tilted");
+
+    // Turned again, then flat: north up and looking straight down.
+    two_fingers(&mut app, ring(0.0, 150.0), ring(-40.0, 150.0), 20);
+    assert!(app.world().resource::<MapView>().view.heading < -0.4);
+    app.world_mut().write_message(MapRequest::Toggle3d);
+    settle(&mut app);
+    let v = app.world().resource::<MapView>().view;
+    assert_eq!((v.tilt, v.heading), (0.0, 0.0));
+}
+
+#[test]
+fn the_floor_stack_picks_floors_of_the_focused_building_within_its_floors() {
+    use citygrid::app::base::SelectedFloor;
+    let (mut app, city) = common::headless_app();
+    let b = (0..city.snapshot.buildings.len())
+        .find(|&b| city.snapshot.buildings[b].floors >= 3)
+        .expect("a building of 3 floors or more");
+    let floors = city.snapshot.buildings[b].floors;
+    let floor = |app: &App| app.world().resource::<SelectedFloor>().0;
+    // Nothing to pick without a building in focus.
+    app.world_mut().write_message(MapRequest::SelectFloor(2));
+    app.update();
+    assert_eq!(floor(&app), None);
+    app.world_mut()
+        .write_message(MapRequest::Focus(Focus::Building(b)));
+    app.update();
+    app.world_mut().write_message(MapRequest::StepFloor(-1));
+    app.update();
+    assert_eq!(
+        floor(&app),
+        Some(floors),
+        "down from nothing: the top floor"
+    );
+    app.world_mut().write_message(MapRequest::StepFloor(1));
+    app.update();
+    assert_eq!(floor(&app), Some(floors), "never above the roof");
+    app.world_mut().write_message(MapRequest::SelectFloor(-7));
+    app.update();
+    assert_eq!(floor(&app), Some(1), "never below the ground floor");
+    app.world_mut().write_message(MapRequest::StepFloor(1));
+    app.update();
+    assert_eq!(floor(&app), Some(2));
+    // Another focus forgets the floor.
+    app.world_mut()
+        .write_message(MapRequest::Focus(Focus::District));
+    app.update();
+    assert_eq!(floor(&app), None);
+}

@@ -276,10 +276,25 @@ fn every_level_renders_differently() {
         &["--3d", "--lang", "en", "--focus", "370203021"],
     );
     let community_3d = shot(&dir, "community-3d", &["--3d", "--focus", "370203021001"]);
+    // A building's floor stack: figures per floor (zh), and totals spread, said so (en).
+    let building_3d = shot(
+        &dir,
+        "building-3d",
+        &["--3d", "--focus", "3702030050010004"],
+    );
+    let building_3d_en = shot(
+        &dir,
+        "building-3d-en",
+        &["--3d", "--lang", "en", "--focus", "3702030050010003"],
+    );
+    // Every building standing on the flat district (one merged mesh).
+    let all_3d = shot(&dir, "district-all-3d", &["--3d", "--all-buildings"]);
     for (name, a, b) in [
         ("district flat/3D", &district, &district_3d),
         ("community flat/3D", &community, &community_3d),
         ("district 3D / street 3D", &district_3d, &street_3d_en),
+        ("building flat/3D", &building, &building_3d),
+        ("all buildings flat/3D", &all_buildings, &all_3d),
     ] {
         let d = mean_difference(a, b);
         assert!(d > 1.0, "{name} look the same ({d:.2})");
@@ -335,6 +350,9 @@ fn every_level_renders_differently() {
         ("district-3d", &district_3d),
         ("street-3d-en", &street_3d_en),
         ("community-3d", &community_3d),
+        ("building-3d", &building_3d),
+        ("building-3d-en", &building_3d_en),
+        ("district-all-3d", &all_3d),
         ("ring", &ring),
         ("hall", &hall),
         ("hall-exported", &hall_exported),

@@ -16,8 +16,8 @@ use crate::app::base::sets::{ApplyRequests, ReadPointers, RemoteCommands};
 use crate::app::base::theme::{self, size};
 use crate::app::base::{
     AppSystems, Chooser, City, CuratorMode, CurrentLang, Focus, HallConfig, HallLink,
-    IgnorePointer, KioskMode, MainView, Map3d, MapFigure, MapOverlays, MapRequest, Playing,
-    RemoteInput, Screens, SelectedCase, ShowAllBuildings, StoryPlay,
+    IgnorePointer, KioskMode, MainView, Map3d, MapFigure, MapOverlays, MapRequest, MapView,
+    Playing, RemoteInput, Screens, SelectedCase, ShowAllBuildings, StoryPlay,
 };
 use crate::palette;
 use crate::scene::format::Lang;
@@ -179,7 +179,11 @@ fn watch_input(
     choices.lang.0 = Lang::parse(&config.0.language).unwrap_or_default();
     *choices.figure = MapFigure::default();
     choices.all.0 = false;
-    choices.map_3d.set_if_neq(Map3d(false));
+    let attract_next = config.0.attract || start_attract;
+    // The tour may show the city in 3D (`attract_3d`); a visitor starts flat.
+    choices
+        .map_3d
+        .set_if_neq(Map3d(attract_next && config.0.attract_3d));
     choices.case.set_if_neq(SelectedCase(None));
     choices.story.set_if_neq(StoryPlay(None));
     choices.overlays.set_if_neq(MapOverlays::default());
@@ -188,7 +192,7 @@ fn watch_input(
     if *focus != Focus::District {
         requests.write(MapRequest::Focus(Focus::District));
     }
-    if config.0.attract || start_attract {
+    if attract_next {
         NextState::set_if_neq(&mut next_mode, KioskMode::Attract);
         idle.tour_clock = 0.0;
     } else {
@@ -207,6 +211,7 @@ fn tour(
     mut story: ResMut<StoryPlay>,
     overlays: Res<MapOverlays>,
     mut requests: MessageWriter<MapRequest>,
+    (map_3d, map): (Res<Map3d>, Option<ResMut<MapView>>),
 ) {
     if idle.waking {
         return;
@@ -247,8 +252,15 @@ fn tour(
         Some(&s) => Focus::Street(s),
         None => Focus::District,
     };
+    if let (true, Some(mut map)) = (map_3d.0, map) {
+        // In 3D the city turns a little at each stop, showing its sides.
+        map.target.heading = crate::scene::view::wrap_angle(map.target.heading + TOUR_TURN);
+    }
     requests.write(MapRequest::Focus(next));
 }
+
+/// How far the 3D attract tour turns the map at each stop, radians (20°).
+const TOUR_TURN: f64 = 20.0 * std::f64::consts::PI / 180.0;
 
 /// The invitation, for as long as the attract mode runs.
 fn show_invitation(mut commands: Commands) {

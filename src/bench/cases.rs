@@ -118,6 +118,8 @@ pub(super) fn fps_case(file: Option<&Path>, drill: bool, all_buildings: bool) ->
         // `CITYGRID_BENCH_CASES=0`: the cases layer off, to weigh what the clusters cost
         // on the same snapshot (the same ring, the same labels otherwise).
         options.cases_shown = std::env::var("CITYGRID_BENCH_CASES").map_or(true, |v| v != "0");
+        // `CITYGRID_BENCH_3D=1`: the map in 3D (every building standing, issue 17).
+        options.map_3d = std::env::var("CITYGRID_BENCH_3D").is_ok_and(|v| v == "1");
         options.fps_probe = Some((6.0, drill));
     })
 }

@@ -93,9 +93,9 @@ pub(super) fn map_table(city: &CityData, sum: &mut Summary, d: &mut String) {
             crate::scene::case_layers::case_clusters(
                 city,
                 city.index.district,
-                px,
-                crate::scene::case_layers::DISTRICT_CLUSTER_PX,
+                (px, crate::scene::case_layers::DISTRICT_CLUSTER_PX),
                 &overlays,
+                &|_| 0.0,
                 &mut out,
             );
             counts = out.labels.len();
@@ -274,6 +274,18 @@ pub(super) fn render_table(stress: &str, sum: &mut Summary, d: &mut String) {
         ("district, all buildings, MSAA off", "fps-all", "0", "map"),
         ("district, all buildings, MSAA 4×", "fps-all", "1", "map"),
         (
+            "district, all buildings in 3D, MSAA off",
+            "fps-all",
+            "0",
+            "map3d",
+        ),
+        (
+            "district, all buildings in 3D, MSAA 4×",
+            "fps-all",
+            "1",
+            "map3d",
+        ),
+        (
             "district as a visitor first sees it (no buildings), MSAA off",
             "fps-district",
             "0",
@@ -293,14 +305,22 @@ pub(super) fn render_table(stress: &str, sum: &mut Summary, d: &mut String) {
             "ring",
         ),
     ] {
+        let (view, three_d) = match view {
+            "map3d" => ("map", "1"),
+            v => (v, "0"),
+        };
         let line = window_line(
             &["bench", "--case", case, "--file", stress],
-            &[("CITYGRID_BENCH_MSAA", msaa), ("CITYGRID_BENCH_VIEW", view)],
+            &[
+                ("CITYGRID_BENCH_MSAA", msaa),
+                ("CITYGRID_BENCH_VIEW", view),
+                ("CITYGRID_BENCH_3D", three_d),
+            ],
             "fps=",
         );
         match line {
             Some(l) => {
-                if case == "fps-all" && view == "map" && msaa == "0" {
+                if case == "fps-all" && view == "map" && msaa == "0" && three_d == "0" {
                     sum.fps_all = Some(FrameRate {
                         fps: field(&l, "fps"),
                         p50_ms: field(&l, "p50"),

@@ -213,3 +213,47 @@ pub(super) fn owner_name(rng: &mut Rng) -> String {
     }
     s
 }
+
+/// Made-up figures per floor for one building of `floors` floors with `households` and
+/// `residents` in all (the demo's floor stacks, issue 17): households spread over the floors
+/// with some variation (a ground floor of shops has none when the building is mixed use),
+/// residents in proportion, a few empty dwellings. The sums are the building's exactly.
+/// `seed` makes it repeatable without touching the main random stream (so adding floor
+/// figures changed no other figure of the demo).
+pub(super) fn floor_detail(
+    seed: u64,
+    floors: i64,
+    households: i64,
+    residents: i64,
+    shops_below: bool,
+) -> Vec<crate::snapshot::FloorFigures> {
+    let mut rng = Rng::new(seed);
+    let weights: Vec<f64> = (1..=floors)
+        .map(|f| {
+            if shops_below && f == 1 && floors > 1 {
+                0.0
+            } else {
+                rng.range(0.6, 1.4)
+            }
+        })
+        .collect();
+    let hh = super::apportion(households, &weights);
+    let hh_weights: Vec<f64> = hh.iter().map(|&h| h as f64).collect();
+    let res = super::apportion(residents, &hh_weights);
+    hh.iter()
+        .zip(res)
+        .enumerate()
+        .map(
+            |(k, (&households, residents))| crate::snapshot::FloorFigures {
+                floor: k as i64 + 1,
+                households,
+                residents,
+                vacant_units: if households > 0 && rng.chance(0.3) {
+                    rng.int(1, 2)
+                } else {
+                    0
+                },
+            },
+        )
+        .collect()
+}

@@ -245,6 +245,19 @@ pub fn generate(opts: &Options) -> Snapshot {
                 .to_string()
         };
         let number = n * 2 + 1;
+        // Every fourth home has figures per floor (the 3D floor stack); the rest show
+        // their totals spread, labelled as such.
+        let floor_detail = if d.usage.is_residential() && n.is_multiple_of(4) && households > 0 {
+            buildings::floor_detail(
+                0x0f1a_5eed ^ ((d.community as u64) << 20) ^ n as u64,
+                d.floors,
+                households,
+                res,
+                d.usage == BuildingUse::Mixed,
+            )
+        } else {
+            Vec::new()
+        };
         buildings.push(Building {
             id: format!("{}{:04}", row.code, n),
             community: row.code.clone(),
@@ -259,6 +272,7 @@ pub fn generate(opts: &Options) -> Snapshot {
             year_built: Some(d.year),
             owners,
             grid: None,
+            floor_detail,
         });
     }
 

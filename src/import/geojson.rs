@@ -306,6 +306,7 @@ pub(super) fn buildings(ex: &Export) -> Result<Vec<Building>, ImportError> {
             year_built: count_of(&c, p, "year_built")?.map(|y| y as i32),
             owners: Default::default(),
             grid: string_of(p, "grid"),
+            floor_detail: Vec::new(),
         });
     }
     Ok(out)

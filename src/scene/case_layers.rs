@@ -12,12 +12,14 @@ use crate::snapshot::index::CityData;
 /// outline as a thin line on the ground (under the buildings, so it reads along the
 /// streets) with its name as a label, and every case of the last 30 days as a dot in its
 /// department's color at its place — open cases bright with a light rim, overdue ones with
-/// a red rim, closed ones small and dim.
+/// a red rim, closed ones small and dim. `height_at` gives the height (m) a dot stands at:
+/// on the 3D map, the roof of the building a case is in; 0 on the ground.
 pub(super) fn governance_layer(
     city: &CityData,
     community: usize,
     px: f64,
     overlays: &Overlays,
+    height_at: &dyn Fn(P2) -> f64,
     out: &mut Layers,
 ) {
     let s = &city.snapshot;
@@ -78,11 +80,21 @@ pub(super) fn governance_layer(
             (false, true) => (6.0, Some(palette::ALERT)),
             (false, false) => (5.5, Some(palette::TEXT)),
         };
+        let start = out.highlight.positions.len();
         if let Some(rim) = rim {
             out.highlight.fill(&dot(at, (radius + 1.5) * px), rim);
         }
         let fill = if closed { color.with_alpha(200) } else { color };
         out.highlight.fill(&dot(at, radius * px), fill);
+        lift_above(out, start, height_at(at), px);
+    }
+}
+
+/// Lifts what was added to the highlight layer from `start` onto a roof `h` metres high, a
+/// pixel above it (nothing when `h` is 0: the flat map).
+fn lift_above(out: &mut Layers, start: usize, h: f64, px: f64) {
+    if h > 0.0 {
+        out.highlight.lift(start, h + px);
     }
 }
 
@@ -98,13 +110,14 @@ pub const STREET_CLUSTER_PX: f64 = 72.0;
 /// none has), its area growing with the count (radius 5–20 px), with a light rim — red
 /// where one of its cases is past its deadline — and the count as a label (placed before
 /// the regions' names, which move aside). Closed cases show from the community down, each as
-/// its own dot. Nothing without open cases.
+/// its own dot. Nothing without open cases. `height_at` gives the height (m) a disc
+/// stands at: on the 3D map, the roof of the raised region under it; 0 on the ground.
 pub fn case_clusters(
     city: &CityData,
     region: usize,
-    px: f64,
-    cell_px: f64,
+    (px, cell_px): (f64, f64),
     overlays: &Overlays,
+    height_at: &dyn Fn(P2) -> f64,
     out: &mut Layers,
 ) {
     let s = &city.snapshot;
@@ -158,14 +171,18 @@ pub fn case_clusters(
         } else {
             palette::TEXT.with_alpha(200)
         };
+        let start = out.highlight.positions.len();
         out.highlight
             .fill(&disc(c.centre, (radius + 1.5) * px, 28), rim);
         let disc_color = color.with_alpha(220);
         out.highlight
             .fill(&disc(c.centre, radius * px, 28), disc_color);
+        // On the 3D map, on its region's roof.
+        let h = height_at(c.centre);
+        lift_above(out, start, h, px);
         if c.count > 1 {
             out.labels.push(MapLabel {
-                height: 0.0,
+                height: h,
                 anchor: c.centre,
                 alternates: Vec::new(),
                 zh: c.count.to_string(),

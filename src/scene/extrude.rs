@@ -77,6 +77,16 @@ impl MeshBuffers {
         }
     }
 
+    /// Adds `poly`'s roof alone at `height` metres, with no walls: a building too small on
+    /// screen for its walls to show (the level of detail of every building at once).
+    pub fn roof(&mut self, poly: &LocalPolygon, height: f64, color: Srgba) {
+        let start = self.positions.len();
+        self.fill(poly, color);
+        if height.is_finite() && height > 0.0 {
+            self.lift(start, height);
+        }
+    }
+
     /// The walls of one ring; `reversed`: the ring runs the other way round from the one
     /// whose right side is outside.
     fn walls(&mut self, ring: &[P2], reversed: bool, z: f32, c: [f32; 4]) {

@@ -1,6 +1,8 @@
 //! Touch and mouse gestures as plain data: taps, double-taps, one-finger pans and
-//! two-finger pinches. Many fingers at once (two visitors, a child's whole hand) never
-//! confuse it: the two earliest fingers drive a pinch, the rest are ignored until lifted.
+//! two-finger pinches; on the 3D map ([`Recognizer::set_3d`]) a pinch also twists (turns the
+//! map) and two fingers side by side moving up or down together tilt it, as in the common
+//! map apps. Many fingers at once (two visitors, a child's whole hand) never confuse it: the
+//! two earliest fingers drive a pinch, the rest are ignored until lifted.
 
 /// Finger travel (logical px) under which a touch still counts as a tap.
 pub const TAP_SLOP: f64 = 14.0;
@@ -9,6 +11,16 @@ pub const TAP_MAX_SECONDS: f64 = 0.6;
 /// Longest gap between two taps of a double-tap, seconds, and their greatest distance.
 pub const DOUBLE_TAP_SECONDS: f64 = 0.35;
 pub const DOUBLE_TAP_DISTANCE: f64 = 40.0;
+/// How far two fingers side by side must move up or down together (their midpoint, logical
+/// px) before the 3D map tilts rather than pinches.
+pub const TILT_SLOP: f64 = 18.0;
+/// How much two fingers must spread or close (ratio of their distances, as its natural log:
+/// 12%) or turn ([`TWIST_SLOP`]) before a two-finger gesture on the 3D map is a pinch.
+pub const SPREAD_SLOP: f64 = 0.12;
+/// How far (radians, 10°) two fingers must turn before the map turns with them: below it a
+/// pinch only zooms (a visitor zooming never turns the map by accident); beyond it the map
+/// turns by the fingers' turn less this.
+pub const TWIST_SLOP: f64 = 10.0 * std::f64::consts::PI / 180.0;
 
 /// What the map should do.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,12 +29,40 @@ pub enum Gesture {
     DoubleTap([f64; 2]),
     /// The map follows a finger by this many pixels.
     Pan([f64; 2]),
-    /// Zoom by `factor` about `center` (screen px) and move with the fingers' midpoint.
+    /// Zoom by `factor` about `center` (screen px), move with the fingers' midpoint, and
+    /// turn by `rotation` radians counter-clockwise on screen about `center` (always 0 on
+    /// the flat map).
     Pinch {
         center: [f64; 2],
         factor: f64,
         pan: [f64; 2],
+        rotation: f64,
     },
+    /// The 3D map tilts: two fingers side by side moved up the screen by `up` logical px
+    /// together (negative: down), about `center` (their midpoint, screen px).
+    Tilt {
+        center: [f64; 2],
+        up: f64,
+    },
+}
+
+/// What two fingers on the 3D map turned out to be doing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PairMode {
+    /// Not yet moved far enough to tell.
+    Undecided,
+    Pinch,
+    Tilt,
+}
+
+/// The two earliest fingers, from when the second went down.
+#[derive(Debug, Clone, Copy)]
+struct Pair {
+    ids: [u64; 2],
+    start: [[f64; 2]; 2],
+    mode: PairMode,
+    /// The rotation already handed out, radians counter-clockwise.
+    turned: f64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +81,9 @@ struct Finger {
 pub struct Recognizer {
     fingers: Vec<Finger>,
     last_tap: Option<([f64; 2], f64)>,
+    /// The map is in 3D: two fingers may twist and tilt it.
+    three_d: bool,
+    pair: Option<Pair>,
 }
 
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
@@ -51,10 +94,135 @@ fn finite(p: [f64; 2]) -> bool {
     p[0].is_finite() && p[1].is_finite()
 }
 
+fn mid(a: [f64; 2], b: [f64; 2]) -> [f64; 2] {
+    [(a[0] + b[0]) * 0.5, (a[1] + b[1]) * 0.5]
+}
+
+/// The angle from `a` to `b` counter-clockwise as seen on screen (y grows down), radians.
+fn screen_angle(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[1] - b[1]).atan2(b[0] - a[0])
+}
+
+/// An angle brought into (−π, π].
+fn wrap(a: f64) -> f64 {
+    use std::f64::consts::{PI, TAU};
+    let r = a.rem_euclid(TAU);
+    if r > PI { r - TAU } else { r }
+}
+
+/// How much of a twist of `total` radians the map takes: nothing within [`TWIST_SLOP`],
+/// then the rest, so the map starts turning smoothly.
+fn twist_taken(total: f64) -> f64 {
+    total.signum() * (total.abs() - TWIST_SLOP).max(0.0)
+}
+
 impl Recognizer {
     /// Number of fingers down.
     pub fn active(&self) -> usize {
         self.fingers.len()
+    }
+
+    /// Whether two fingers may twist and tilt the map (it is in 3D). Takes effect from the
+    /// next pair of fingers.
+    pub fn set_3d(&mut self, on: bool) {
+        self.three_d = on;
+    }
+
+    /// Starts a new pair when the two earliest fingers changed.
+    fn track_pair(&mut self) {
+        let (Some(a), Some(b)) = (self.fingers.first(), self.fingers.get(1)) else {
+            self.pair = None;
+            return;
+        };
+        if self.pair.is_some_and(|p| p.ids == [a.id, b.id]) {
+            return;
+        }
+        self.pair = Some(Pair {
+            ids: [a.id, b.id],
+            start: [a.last, b.last],
+            mode: if self.three_d {
+                PairMode::Undecided
+            } else {
+                PairMode::Pinch
+            },
+            turned: 0.0,
+        });
+    }
+
+    /// What two fingers do after one of them moved from `prev` (`idx` 0 or 1 of the pair).
+    fn pair_motion(&mut self, idx: usize, prev: [f64; 2]) -> Option<Gesture> {
+        let (a, b) = (self.fingers[0].last, self.fingers[1].last);
+        let mut pair = self.pair?;
+        let [a0, b0] = pair.start;
+        let now_mid = mid(a, b);
+        // The two fingers before this motion.
+        let (pa, pb) = if idx == 0 { (prev, b) } else { (a, prev) };
+        let twist = wrap(screen_angle(a, b) - screen_angle(a0, b0));
+        if pair.mode == PairMode::Undecided {
+            let (d0, d1) = (dist(a0, b0), dist(a, b));
+            let spread = if d0 > 1.0 && d1 > 1.0 {
+                (d1 / d0).ln()
+            } else {
+                0.0
+            };
+            let m = [now_mid[0] - mid(a0, b0)[0], now_mid[1] - mid(a0, b0)[1]];
+            let (da, db) = (a[1] - a0[1], b[1] - b0[1]);
+            let side_by_side = (b0[0] - a0[0]).abs() >= (b0[1] - a0[1]).abs();
+            let vertical = m[1].abs() > 2.0 * m[0].abs() && da * db > 0.0;
+            if spread.abs() > SPREAD_SLOP || twist.abs() > TWIST_SLOP {
+                pair.mode = PairMode::Pinch;
+            } else if m[0].hypot(m[1]) >= TILT_SLOP {
+                pair.mode = if side_by_side && vertical {
+                    PairMode::Tilt
+                } else {
+                    PairMode::Pinch
+                };
+            } else {
+                return None;
+            }
+            self.pair = Some(pair);
+            // The first step catches up with everything since the second finger went down.
+            return Some(match pair.mode {
+                PairMode::Tilt => Gesture::Tilt {
+                    center: now_mid,
+                    up: -m[1],
+                },
+                _ => {
+                    let turned = twist_taken(twist);
+                    self.pair = Some(Pair { turned, ..pair });
+                    Gesture::Pinch {
+                        center: now_mid,
+                        factor: (d1 / d0.max(1.0)).max(f64::MIN_POSITIVE),
+                        pan: m,
+                        rotation: turned,
+                    }
+                }
+            });
+        }
+        let before = mid(pa, pb);
+        if pair.mode == PairMode::Tilt {
+            return Some(Gesture::Tilt {
+                center: now_mid,
+                up: before[1] - now_mid[1],
+            });
+        }
+        let (d0, d1) = (dist(pa, pb), dist(a, b));
+        let factor = if d0 > 1.0 && d1 > 1.0 { d1 / d0 } else { 1.0 };
+        let rotation = if self.three_d {
+            let taken = twist_taken(twist);
+            let r = taken - pair.turned;
+            pair.turned = taken;
+            self.pair = Some(pair);
+            r
+        } else {
+            0.0
+        };
+        Some(Gesture::Pinch {
+            center: now_mid,
+            factor,
+            pan: [now_mid[0] - before[0], now_mid[1] - before[1]],
+            rotation,
+        })
     }
 
     /// A finger (or the mouse button) went down.
@@ -77,6 +245,7 @@ impl Recognizer {
             dragging: false,
             multi,
         });
+        self.track_pair();
     }
 
     /// A finger moved; returns the pan or pinch it causes.
@@ -91,19 +260,10 @@ impl Recognizer {
             return None;
         }
         if self.fingers.len() >= 2 {
-            let other = self.fingers[1 - idx].last;
             let prev = self.fingers[idx].last;
             self.fingers[idx].last = pos;
             self.fingers[idx].dragging = true;
-            let (d0, d1) = (dist(prev, other), dist(pos, other));
-            let mid0 = [(prev[0] + other[0]) * 0.5, (prev[1] + other[1]) * 0.5];
-            let mid1 = [(pos[0] + other[0]) * 0.5, (pos[1] + other[1]) * 0.5];
-            let factor = if d0 > 1.0 && d1 > 1.0 { d1 / d0 } else { 1.0 };
-            return Some(Gesture::Pinch {
-                center: mid1,
-                factor,
-                pan: [mid1[0] - mid0[0], mid1[1] - mid0[1]],
-            });
+            return self.pair_motion(idx, prev);
         }
         let f = &mut self.fingers[idx];
         if !f.dragging && dist(pos, f.start) > TAP_SLOP {
@@ -127,6 +287,7 @@ impl Recognizer {
     pub fn release(&mut self, id: u64, pos: [f64; 2], time: f64) -> Option<Gesture> {
         let idx = self.fingers.iter().position(|f| f.id == id)?;
         let f = self.fingers.remove(idx);
+        self.track_pair();
         let pos = if finite(pos) { pos } else { f.last };
         let is_tap = !f.dragging
             && !f.multi
@@ -149,90 +310,17 @@ impl Recognizer {
     /// A finger was cancelled by the system: forget it without a tap.
     pub fn cancel(&mut self, id: u64) {
         self.fingers.retain(|f| f.id != id);
+        self.track_pair();
     }
 
     /// Forgets every finger (e.g. when the window loses focus).
     pub fn reset(&mut self) {
         self.fingers.clear();
         self.last_tap = None;
+        self.pair = None;
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_press_is_a_tap_and_two_are_a_double_tap() {
-        let mut r = Recognizer::default();
-        r.press(1, [100.0, 100.0], 0.0);
-        assert_eq!(
-            r.release(1, [102.0, 101.0], 0.1),
-            Some(Gesture::Tap([102.0, 101.0]))
-        );
-        r.press(2, [104.0, 100.0], 0.2);
-        assert_eq!(
-            r.release(2, [104.0, 100.0], 0.25),
-            Some(Gesture::DoubleTap([104.0, 100.0]))
-        );
-    }
-
-    #[test]
-    fn drag_pans_and_is_no_tap() {
-        let mut r = Recognizer::default();
-        r.press(1, [100.0, 100.0], 0.0);
-        assert_eq!(r.motion(1, [105.0, 100.0]), None, "inside the slop");
-        assert_eq!(r.motion(1, [130.0, 100.0]), Some(Gesture::Pan([30.0, 0.0])));
-        assert_eq!(
-            r.motion(1, [140.0, 110.0]),
-            Some(Gesture::Pan([10.0, 10.0]))
-        );
-        assert_eq!(r.release(1, [140.0, 110.0], 0.3), None);
-    }
-
-    #[test]
-    fn two_fingers_pinch_about_their_midpoint() {
-        let mut r = Recognizer::default();
-        r.press(1, [100.0, 100.0], 0.0);
-        r.press(2, [200.0, 100.0], 0.0);
-        match r.motion(2, [300.0, 100.0]) {
-            Some(Gesture::Pinch {
-                center,
-                factor,
-                pan,
-            }) => {
-                assert_eq!(center, [200.0, 100.0]);
-                assert!((factor - 2.0).abs() < 1e-12);
-                assert_eq!(pan, [50.0, 0.0]);
-            }
-            other => panic!("expected a pinch, got {other:?}"),
-        }
-        assert_eq!(
-            r.release(1, [100.0, 100.0], 0.1),
-            None,
-            "pinch fingers never tap"
-        );
-        assert_eq!(r.release(2, [300.0, 100.0], 0.1), None);
-    }
-
-    #[test]
-    fn five_finger_chaos_is_harmless() {
-        let mut r = Recognizer::default();
-        for i in 0..5 {
-            r.press(i, [i as f64 * 50.0, 10.0], 0.0);
-        }
-        for step in 0..20 {
-            for i in 0..5 {
-                let _ = r.motion(i, [i as f64 * 50.0 + step as f64, 10.0 + step as f64]);
-            }
-        }
-        for i in (0..5).rev() {
-            assert_eq!(r.release(i, [0.0, 0.0], 1.0), None);
-        }
-        assert_eq!(r.active(), 0);
-        let _ = r.motion(99, [1.0, 1.0]);
-        assert_eq!(r.release(99, [1.0, 1.0], 1.0), None, "unknown finger");
-        r.press(7, [f64::NAN, 1.0], 2.0);
-        assert_eq!(r.active(), 0, "NaN positions are dropped");
-    }
-}
+#[path = "gesture_tests.rs"]
+mod tests;

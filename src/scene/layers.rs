@@ -12,8 +12,8 @@ use crate::scene::format::Lang;
 use crate::scene::meshes::MeshBuffers;
 pub use crate::scene::overlays::{CaseFigure, Overlays};
 pub use crate::scene::raised::{TALLEST_SHARE, raised, raised_buildings};
-use crate::snapshot::Figures;
 use crate::snapshot::index::CityData;
+use crate::snapshot::{Figures, Level};
 
 /// What the map's regions are colored by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -134,6 +134,8 @@ pub struct Layers {
     pub highlight: MeshBuffers,
     pub labels: Vec<MapLabel>,
     pub legend: Option<Legend>,
+    /// The regions raised in 3D and their heights, metres (what may hide a cluster's disc).
+    pub raised: Vec<(usize, f64)>,
 }
 
 /// Which level is being explored, derived from the focus's depth.
@@ -260,6 +262,13 @@ pub fn build_lifted(
         HashMap::new()
     };
     let height_of = |r: usize| heights.get(&r).copied().unwrap_or(0.0);
+    // The roof of the raised region of `level` at `p` (0 flat, or outside any).
+    let roof_at = |level: Level, p: P2| -> f64 {
+        if heights.is_empty() {
+            return 0.0;
+        }
+        idx.region_at(s, level, p).map_or(0.0, height_of)
+    };
     // A choropleth region: raised (3D) or flat, its border on its roof.
     let choropleth = |out: &mut Layers, r: usize, color: Srgba, h: f64, border_px: f64| {
         if h > 0.0 {
@@ -286,6 +295,8 @@ pub fn build_lifted(
         }
     };
 
+    out.raised = heights.iter().map(|(&r, &h)| (r, h)).collect();
+    out.raised.sort_by_key(|&(r, _)| r);
     match depth {
         Depth::District => {
             let (values, legend) = ramp_over(streets);
@@ -302,17 +313,15 @@ pub fn build_lifted(
             if all_buildings {
                 out.buildings = all_buildings_mesh(city);
             }
-            // (Not yet in 3D: their discs lie on the ground, under the raised regions.)
-            if !lift {
-                super::case_layers::case_clusters(
-                    city,
-                    district,
-                    px,
-                    super::case_layers::DISTRICT_CLUSTER_PX,
-                    overlays,
-                    &mut out,
-                );
-            }
+            // (In 3D each disc on the roof of the subdistrict it stands in.)
+            super::case_layers::case_clusters(
+                city,
+                district,
+                (px, super::case_layers::DISTRICT_CLUSTER_PX),
+                overlays,
+                &|p| roof_at(Level::Street, p),
+                &mut out,
+            );
         }
         Depth::Street(street) => {
             let communities = &idx.children[street];
@@ -338,16 +347,14 @@ pub fn build_lifted(
             }
             stroke_region(&mut out.highlight, street, 3.0, palette::HIGHLIGHT);
             out.legend = legend;
-            if !lift {
-                super::case_layers::case_clusters(
-                    city,
-                    street,
-                    px,
-                    super::case_layers::STREET_CLUSTER_PX,
-                    overlays,
-                    &mut out,
-                );
-            }
+            super::case_layers::case_clusters(
+                city,
+                street,
+                (px, super::case_layers::STREET_CLUSTER_PX),
+                overlays,
+                &|p| roof_at(Level::Community, p),
+                &mut out,
+            );
         }
         Depth::Community(community, selected) | Depth::Grid(community, _, selected) => {
             let street = idx.parent[community].unwrap_or(district);
@@ -368,7 +375,15 @@ pub fn build_lifted(
                 });
             }
             fill_region(&mut out.fills, community, palette::COMMUNITY_GROUND);
-            super::case_layers::governance_layer(city, community, px, overlays, &mut out);
+            // In 3D a case's dot stands on the roof of the building it is in.
+            let on_roof = |p: P2| -> f64 {
+                if lift {
+                    super::raised::roof_at(city, community, p)
+                } else {
+                    0.0
+                }
+            };
+            super::case_layers::governance_layer(city, community, px, overlays, &on_roof, &mut out);
             if overlays.places {
                 super::overlays::places_layer(city, community, px, &mut out);
             }

@@ -81,6 +81,22 @@ pub fn pick<'a>(
     best.map(|(id, _)| id)
 }
 
+/// Whether a point `height` metres up, seen at `screen`, is hidden by one of `prisms` (a
+/// footprint and its height, metres): the line of sight meets one of them higher than the
+/// point (half a metre of slack, so a point on a roof is not hidden by that roof). A
+/// cluster's count is hidden with its disc this way (`app::map::labels`).
+pub fn hidden_behind<'a>(
+    view: &View,
+    screen: [f64; 2],
+    height: f64,
+    prisms: impl IntoIterator<Item = (&'a LocalPolygon, f64)>,
+) -> bool {
+    prisms.into_iter().any(|(footprint, h)| {
+        h > height + 0.5
+            && sight_height(view, screen, footprint, h).is_some_and(|z| z > height + 0.5)
+    })
+}
+
 /// The ground rectangle the line of sight through `screen` runs over below `max_height`
 /// metres: where a spatial index finds the candidates for [`pick`].
 pub fn sight_bounds(view: &View, screen: [f64; 2], max_height: f64) -> Rect {
@@ -134,6 +150,13 @@ mod tests {
         // Just above the roof's far edge the tap misses the tower and finds the block.
         let past = v.to_screen3([5.0, 11.0], 60.0);
         assert_eq!(pick(&v, past, candidates()), Some(1));
+        // The block's roof, seen through the tower, is hidden; the tower's own roof is not.
+        let prisms = || [(&low, 3.0), (&tower, 60.0)];
+        assert!(!hidden_behind(&v, on_roof, 60.0, prisms()));
+        let near = v.to_screen3([5.0, 61.0], 3.0);
+        assert!(hidden_behind(&v, near, 3.0, prisms()), "behind the tower");
+        let far = v.to_screen3([5.0, 69.0], 3.0);
+        assert!(!hidden_behind(&v, far, 3.0, prisms()), "seen past its top");
         // A tap on the tower's south wall, 20 m up.
         let wall = v.to_screen3([5.0, 0.0], 20.0);
         let z = sight_height(&v, wall, &tower, 60.0).unwrap_or(-1.0);

@@ -66,3 +66,41 @@ pub fn raised_buildings(city: &CityData, depth: Depth) -> Vec<(usize, f64)> {
         })
         .collect()
 }
+
+/// The roof (m) of the building of `community` that `p` (local metres) lies in, else 0 (the
+/// ground): where the 3D map stands a case's dot, and what a tap on it is checked against.
+pub fn roof_at(city: &CityData, community: usize, p: crate::geo::P2) -> f64 {
+    let idx = &city.index;
+    match idx.building_at(p) {
+        Some(b) if idx.community_of.get(b) == Some(&community) => city
+            .snapshot
+            .buildings
+            .get(b)
+            .map_or(0.0, |x| building_height(x.floors, STOREY_M)),
+        _ => 0.0,
+    }
+}
+
+/// Every building of the city standing at its floors × [`STOREY_M`], in one mesh (the 3D
+/// map's "all buildings" on the district view, issue 17), coloured by use and height as in
+/// 2D. Buildings whose footprint and height are both under `min_wall_m` metres get their
+/// roof alone: their walls would be under a few pixels at the scale the mesh is for (the
+/// level of detail; 0 gives every wall).
+pub fn city_blocks(city: &CityData, min_wall_m: f64) -> crate::scene::meshes::MeshBuffers {
+    let mut out = crate::scene::meshes::MeshBuffers::default();
+    let idx = &city.index;
+    for (b, building) in city.snapshot.buildings.iter().enumerate() {
+        let (Some(shape), Some(bounds)) = (idx.building_shapes.get(b), idx.building_bounds.get(b))
+        else {
+            continue;
+        };
+        let h = building_height(building.floors, STOREY_M);
+        let color = crate::palette::building(building.usage.is_residential(), building.floors);
+        if bounds.width().max(bounds.height()).max(h) >= min_wall_m {
+            out.prism(shape, h, color);
+        } else {
+            out.roof(shape, h, color);
+        }
+    }
+    out
+}

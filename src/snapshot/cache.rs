@@ -22,7 +22,7 @@ use super::read::{ReadError, read_bytes};
 use super::validate::{Issue, Report, Severity};
 
 /// Bumped whenever the layout of an entry changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// First bytes of every entry.
 const MAGIC: &[u8; 8] = b"CGSNAPC\0";
 /// Entries kept in the folder; older ones are removed when a new one is written.

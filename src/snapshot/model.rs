@@ -199,6 +199,27 @@ pub struct Building {
     /// v2: id of the grid the building belongs to (a grid of the building's community).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grid: Option<String>,
+    /// Optional figures per floor (the 3D map's floor stack, issue 17): counts only, never
+    /// unit-level or personal data. Floors without an entry have no figures of their own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub floor_detail: Vec<FloorFigures>,
+}
+
+/// One floor's figures (counts only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FloorFigures {
+    /// The floor, 1 (ground floor, as counted in China: 一层) … the building's `floors`.
+    pub floor: i64,
+    /// Households living on the floor.
+    #[serde(default)]
+    pub households: i64,
+    /// Residents living on the floor.
+    #[serde(default)]
+    pub residents: i64,
+    /// Dwellings standing empty on the floor.
+    #[serde(default)]
+    pub vacant_units: i64,
 }
 
 /// A list of short strings kept in one allocation; in the file, a plain list of strings.

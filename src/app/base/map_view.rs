@@ -20,6 +20,15 @@ pub const TILT_3D: f64 = 50.0 * std::f64::consts::PI / 180.0;
 /// How long the camera takes to tilt into or out of 3D, seconds (issue 17: ≤ 0.6).
 pub const TILT_SECONDS: f64 = 0.5;
 
+/// How much two fingers moving up the screen together (or the mouse dragged up with the
+/// right button) tilt the 3D map, radians per logical px: 0.2°, so a 300 px stroke covers
+/// the whole range (0…60°).
+pub const TILT_PER_PX: f64 = 0.2 * std::f64::consts::PI / 180.0;
+
+/// How much a right-drag across the screen turns the 3D map, radians per logical px: 0.3°,
+/// a full turn in 1,200 px.
+pub const TURN_PER_PX: f64 = 0.3 * std::f64::consts::PI / 180.0;
+
 /// The tilt the map's view takes: [`TILT_3D`] in 3D, 0 flat.
 pub fn tilt_for(map_3d: bool) -> f64 {
     if map_3d { TILT_3D } else { 0.0 }
@@ -32,6 +41,10 @@ pub const MAP_INSETS: Insets = Insets {
     top: 130.0,
     bottom: 325.0,
 };
+
+/// The 3D map's floor stack beside the card (a focused building's floors), logical px at UI
+/// scale 1: the map leaves room for it when fitting a building in 3D.
+pub const FLOOR_STACK_WIDTH: f32 = 280.0;
 
 /// The panels' insets at a UI scale (panels grow with the screen, see
 /// [`super::widgets::ui_scale_for`]).

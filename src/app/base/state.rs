@@ -259,6 +259,11 @@ pub struct ShowAllBuildings(pub bool);
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Map3d(pub bool);
 
+/// The floor picked in the 3D map's floor stack (1 = the ground floor), if any: cleared
+/// when the focus moves.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SelectedFloor(pub Option<i64>);
+
 /// Choices made by the hall's staff, not by visitors.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Settings {
@@ -345,6 +350,12 @@ pub enum MapRequest {
     ToggleAllBuildings,
     /// The map flat or in 3D (the camera tilts in [`crate::app::base::map_view::TILT_SECONDS`]).
     Toggle3d,
+    /// The 3D map turns back to north up (the compass).
+    NorthUp,
+    /// Picks a floor of the focused building in its floor stack (1 = the ground floor).
+    SelectFloor(i64),
+    /// Picks the floor above (+1) or below (−1) the picked one in the floor stack.
+    StepFloor(i8),
     SetView(MainView),
     CycleView,
     /// Opens a chooser above the bottom bar, or closes it when it is open.
@@ -417,6 +428,7 @@ pub fn insert(app: &mut App, options: &AppOptions) {
         .init_resource::<StoryPlay>()
         .insert_resource(ShowAllBuildings(options.show_all_buildings))
         .insert_resource(Map3d(options.map_3d))
+        .init_resource::<SelectedFloor>()
         .insert_resource(RingSpan(options.ring_span_deg))
         .insert_resource(Settings {
             full_owner_names: options.full_owner_names,

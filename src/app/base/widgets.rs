@@ -153,6 +153,40 @@ pub fn button_for(caption: impl Into<String>, active: bool, action: impl Compone
     )
 }
 
+/// The needle of the 3D map's compass: turned with the map so its arrow points north
+/// (`panels` keeps its `UiTransform` at the map's heading).
+#[derive(Component, Debug)]
+pub struct CompassNeedle;
+
+/// The 3D map's compass: a big touch button whose needle (an arrow over 北/N) points
+/// north as the map turns; a tap turns the map back to north up.
+pub fn compass_button(north: &str, heading: f64) -> impl Bundle {
+    (
+        button_base(false, OnPress(MapRequest::NorthUp)),
+        Name::new("Compass"),
+        children![(
+            CompassNeedle,
+            Node {
+                flex_direction: FlexDirection::Column,
+                align_items: AlignItems::Center,
+                ..default()
+            },
+            UiTransform::from_rotation(needle_rotation(heading)),
+            Pickable::IGNORE,
+            children![
+                label("▲", size::SMALL, palette::ALERT),
+                label(north, size::BUTTON, palette::TEXT),
+            ],
+        )],
+    )
+}
+
+/// The compass needle's turn for a map turned `heading` radians counter-clockwise (UI
+/// rotations go clockwise).
+pub fn needle_rotation(heading: f64) -> Rot2 {
+    Rot2::radians(-heading as f32)
+}
+
 /// A big touch button with a round swatch of `color` before its caption (a department's
 /// color, as the map and the ring draw it).
 pub fn swatch_button(

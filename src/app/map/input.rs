@@ -8,10 +8,11 @@ use bevy::input::touch::{TouchInput, TouchPhase};
 use bevy::prelude::*;
 use bevy::window::CursorMoved;
 
-use crate::app::base::map_view::MOUSE_ID;
+use super::pick3d::{Picked, Seen, pick_3d};
+use crate::app::base::map_view::{MOUSE_ID, TILT_PER_PX, TURN_PER_PX};
 use crate::app::base::{
     City, CuratorMode, Focus, IgnorePointer, MainView, Map3d, MapFigure, MapOverlays, MapRequest,
-    MapView, UiBlockers,
+    MapView, ShowAllBuildings, UiBlockers,
 };
 use crate::geo::P2;
 use crate::scene::gesture::{Gesture, Recognizer};
@@ -48,11 +49,14 @@ pub(super) struct Pointers {
     /// The plane point under each finger when it went down: a tap selects what the visitor
     /// touched, even while the camera is still moving.
     pressed_at: Vec<Pressed>,
+    /// The right mouse button is down on the map: dragging turns and tilts the 3D map.
+    right_drag: bool,
 }
 
 impl Pointers {
     /// Forgets every finger and press (the map is not on screen, or the curator has it).
     fn forget_fingers(&mut self) {
+        self.right_drag = false;
         self.recognizer.reset();
         self.on_panel.clear();
         self.pressed_at.clear();
@@ -118,12 +122,13 @@ pub(super) fn read_pointers(
     city: Res<City>,
     focus: Res<Focus>,
     mut requests: MessageWriter<MapRequest>,
-    (main_view, curator, map_3d, figure, overlays): (
+    (main_view, curator, map_3d, figure, overlays, all): (
         Res<State<MainView>>,
         Res<State<CuratorMode>>,
         Res<Map3d>,
         Res<MapFigure>,
         Res<MapOverlays>,
+        Res<ShowAllBuildings>,
     ),
 ) {
     let now = time.elapsed_secs_f64();
@@ -131,6 +136,7 @@ pub(super) fn read_pointers(
     let mut gestures: Vec<Recognized> = Vec::new();
     let view = map.view;
     let p = &mut *pointers;
+    p.recognizer.set_3d(map_3d.0);
     if *main_view.get() != MainView::Map || *curator.get() != CuratorMode::Closed {
         for c in cursor.read() {
             p.cursor = Some(c.position);
@@ -176,11 +182,30 @@ pub(super) fn read_pointers(
         }
     }
     for c in cursor.read() {
+        // Right-drag on the 3D map: across turns it, up and down tilts it (as two fingers).
+        if let (true, Some(delta)) = (p.right_drag && map_3d.0, c.delta) {
+            let middle = [view.viewport[0] * 0.5, view.viewport[1] * 0.5];
+            gestures.push(Recognized::motion(Gesture::Tilt {
+                center: middle,
+                up: -delta.y as f64,
+            }));
+            gestures.push(Recognized::motion(Gesture::Pinch {
+                center: middle,
+                factor: 1.0,
+                pan: [0.0, 0.0],
+                rotation: -delta.x as f64 * TURN_PER_PX,
+            }));
+        }
         p.cursor = Some(c.position);
         let pos = [c.position.x as f64, c.position.y as f64];
         gestures.extend(p.recognizer.motion(MOUSE_ID, pos).map(Recognized::motion));
     }
     for b in buttons.read() {
+        if b.button == MouseButton::Right {
+            p.right_drag =
+                b.state == ButtonState::Pressed && p.cursor.is_some_and(|c| !blockers.blocks(c));
+            continue;
+        }
         if b.button != MouseButton::Left {
             continue;
         }
@@ -235,24 +260,43 @@ pub(super) fn read_pointers(
                 center,
                 factor,
                 pan,
+                rotation,
             } => {
                 map.transition = None;
                 map.view.pan(pan);
                 map.view.zoom_about(center, factor, min_scale, max_scale);
+                if rotation != 0.0 && map_3d.0 {
+                    map.view.turn_about(center, rotation);
+                    // Later drills keep the visitor's heading.
+                    map.target.heading = map.view.heading;
+                }
             }
+            Gesture::Tilt { center, up } if map_3d.0 => {
+                map.transition = None;
+                map.view.tilt_about(center, up * TILT_PER_PX);
+                map.target.tilt = map.view.tilt;
+            }
+            Gesture::Tilt { .. } => {}
             Gesture::DoubleTap(pos) => {
                 // A quick second tap on something new selects it (a visitor tapping the
                 // building that just appeared); on the same thing it zooms in. On a case's
                 // dot it keeps (or opens) the case's card rather than drilling under it.
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
-                let seen = Seen::of(&map_3d, map.view, pos, &figure, &overlays);
-                let raised = pick_raised(&city.0, *focus, &seen);
-                if raised.is_none()
-                    && let Some(c) = case_hit(&city.0, *focus, world, case_reach(&map))
-                {
+                let seen = Seen::of(&map_3d, map.view, pos, (&figure, &overlays, &all));
+                let picked = pick_3d(&city.0, *focus, &seen);
+                let case = match picked {
+                    Some(Picked::Case(c)) => Some(c),
+                    Some(Picked::Focus(_)) => None,
+                    None => case_hit(&city.0, *focus, world, case_reach(&map)),
+                };
+                if let Some(c) = case {
                     requests.write(MapRequest::SelectCase(c));
                     continue;
                 }
+                let raised = match picked {
+                    Some(Picked::Focus(f)) => Some(f),
+                    _ => None,
+                };
                 if let Some(next) = raised.or_else(|| hit(&city.0, *focus, world))
                     && next != *focus
                 {
@@ -270,15 +314,18 @@ pub(super) fn read_pointers(
             }
             Gesture::Tap(pos) => {
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
-                let seen = Seen::of(&map_3d, map.view, pos, &figure, &overlays);
+                let seen = Seen::of(&map_3d, map.view, pos, (&figure, &overlays, &all));
                 // In 3D what stands in the line of sight comes first: a case's dot on the
-                // ground behind a tower is not what the visitor touched.
-                if let Some(next) = pick_raised(&city.0, *focus, &seen) {
-                    requests.write(MapRequest::Focus(next));
-                } else if let Some(c) = case_hit(&city.0, *focus, world, case_reach(&map)) {
-                    requests.write(MapRequest::SelectCase(c));
-                } else if let Some(next) = hit(&city.0, *focus, world) {
-                    requests.write(MapRequest::Focus(next));
+                // ground behind a tower is not what the visitor touched; one on its roof is.
+                let request = match pick_3d(&city.0, *focus, &seen) {
+                    Some(Picked::Focus(next)) => Some(MapRequest::Focus(next)),
+                    Some(Picked::Case(c)) => Some(MapRequest::SelectCase(c)),
+                    None => case_hit(&city.0, *focus, world, case_reach(&map))
+                        .map(MapRequest::SelectCase)
+                        .or_else(|| hit(&city.0, *focus, world).map(MapRequest::Focus)),
+                };
+                if let Some(r) = request {
+                    requests.write(r);
                 }
             }
         }
@@ -327,63 +374,6 @@ pub fn case_hit(city: &CityData, focus: Focus, p: P2, reach: f64) -> Option<usiz
 /// district → subdistrict → community → grid → building where the community has grids
 /// (a tap in a community picks its grid; in a grid, a building), and straight from the
 /// community to the building where it has none.
-/// How the map is seen when a tap lands: in 3D (`on`) a tap picks among the raised
-/// regions along its line of sight (`scene::pick`), the highest first.
-pub struct Seen<'a> {
-    pub on: bool,
-    pub view: View,
-    /// The tap, screen px.
-    pub pos: [f64; 2],
-    pub figure: crate::scene::layers::Figure,
-    pub overlays: &'a crate::scene::layers::Overlays,
-}
-
-impl<'a> Seen<'a> {
-    /// The map as it is seen now, for a tap at `pos`.
-    fn of(
-        map_3d: &Map3d,
-        view: View,
-        pos: [f64; 2],
-        figure: &MapFigure,
-        overlays: &'a MapOverlays,
-    ) -> Seen<'a> {
-        Seen {
-            on: map_3d.0,
-            view,
-            pos,
-            figure: figure.0,
-            overlays: &overlays.0,
-        }
-    }
-}
-
-/// What a tap selects among what the 3D map raises (`seen.on`): the raised region or
-/// building its line of sight meets highest (`scene::pick`); `None` when the map is flat or
-/// the tap meets nothing raised.
-pub fn pick_raised(city: &CityData, focus: Focus, seen: &Seen) -> Option<Focus> {
-    if !seen.on {
-        return None;
-    }
-    let depth = focus.layer_depth(city);
-    let idx = &city.index;
-    let buildings = crate::scene::layers::raised_buildings(city, depth);
-    if !buildings.is_empty() {
-        let candidates = buildings
-            .iter()
-            .filter_map(|&(b, h)| idx.building_shapes.get(b).map(|poly| (b, poly, h)));
-        return crate::scene::pick::pick(&seen.view, seen.pos, candidates).map(Focus::Building);
-    }
-    let raised = crate::scene::layers::raised(city, depth, seen.figure, seen.overlays);
-    let candidates = raised.iter().flat_map(|&(r, h)| {
-        idx.region_shapes
-            .get(r)
-            .into_iter()
-            .flatten()
-            .map(move |poly| (r, poly, h))
-    });
-    crate::scene::pick::pick(&seen.view, seen.pos, candidates).map(|r| Focus::of_region(city, r))
-}
-
 pub fn hit(city: &CityData, focus: Focus, p: P2) -> Option<Focus> {
     let s = &city.snapshot;
     let idx = &city.index;

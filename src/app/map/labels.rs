@@ -7,7 +7,7 @@ use bevy::prelude::*;
 
 use crate::app::base::map_view::map_insets;
 use crate::app::base::theme::{self, size};
-use crate::app::base::{MainView, MapView};
+use crate::app::base::{City, MainView, MapView};
 use crate::palette;
 use crate::scene::format::Lang;
 use crate::scene::labels::{self, Candidate};
@@ -25,7 +25,14 @@ pub struct MapLabelNode {
     pub priority: f64,
     /// Full font size, logical px.
     pub font: f32,
+    /// A cluster's count: hidden with its disc when a raised region stands in front.
+    pub count: bool,
 }
+
+/// The regions the 3D map raises now and their heights, metres (`scene::layers`): what may
+/// hide a cluster's disc, and so its count.
+#[derive(Resource, Debug, Default)]
+pub(super) struct RaisedRegions(pub Vec<(usize, f64)>);
 
 /// The bundle of one map label, hidden until [`place_labels`] places it.
 pub(super) fn label(l: MapLabel, lang: Lang) -> impl Bundle {
@@ -54,6 +61,7 @@ pub(super) fn label(l: MapLabel, lang: Lang) -> impl Bundle {
             size: sz,
             priority: l.priority,
             font,
+            count: l.count.is_some(),
         },
         Node {
             position_type: PositionType::Absolute,
@@ -90,6 +98,7 @@ pub(super) fn place_labels(
     mut nodes: Query<(&MapLabelNode, &mut Node, &mut Visibility, &Children)>,
     mut fonts: Query<&mut TextFont>,
     added: Query<(), Added<MapLabelNode>>,
+    (city, raised): (Res<City>, Res<RaisedRegions>),
 ) {
     if !map.is_changed() && added.is_empty() && !view.is_changed() {
         return;
@@ -118,7 +127,27 @@ pub(super) fn place_labels(
         v.viewport[1] - insets.bottom + 10.0,
     ];
     let shown = labels::place(&candidates, area, 4.0);
+    // A count whose disc a raised region hides goes with it.
+    let shapes = &city.0.index.region_shapes;
+    let prisms = || {
+        raised.0.iter().flat_map(|&(r, h)| {
+            shapes
+                .get(r)
+                .into_iter()
+                .flatten()
+                .map(move |poly| (poly, h))
+        })
+    };
     for ((l, mut node, mut vis, children), placed) in nodes.iter_mut().zip(shown) {
+        let hidden = l.count
+            && !raised.0.is_empty()
+            && crate::scene::pick::hidden_behind(
+                v,
+                v.to_screen3(l.anchor, l.height),
+                l.height,
+                prisms(),
+            );
+        let placed = placed.filter(|_| !hidden);
         let visible = placed.is_some();
         let (center, scale) = placed.map_or(([0.0, 0.0], 1.0), |p| (p.center, p.scale));
         let (w, h) = (l.size[0] * scale, l.size[1] * scale);

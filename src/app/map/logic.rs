@@ -13,7 +13,7 @@ use crate::app::base::pace::animation_step;
 use crate::app::base::sets::{ApplyRequests, EaseView, ReadPointers};
 use crate::app::base::{
     AppSystems, Chooser, City, CurrentLang, Focus, Map3d, MapFigure, MapOverlays, MapRequest,
-    MapView, Overlay, SelectedCase, ShowAllBuildings, UiBlockers,
+    MapView, Overlay, SelectedCase, SelectedFloor, ShowAllBuildings, UiBlockers,
 };
 use crate::scene::view::{Transition, View};
 use crate::snapshot::index::CityData;
@@ -125,13 +125,19 @@ fn apply_requests(
     mut all: ResMut<ShowAllBuildings>,
     mut map: ResMut<MapView>,
     mut case: ResMut<SelectedCase>,
-    (mut overlays, mut chooser, mut map_3d): (ResMut<MapOverlays>, ResMut<Chooser>, ResMut<Map3d>),
+    (mut overlays, mut chooser, mut map_3d, mut floor): (
+        ResMut<MapOverlays>,
+        ResMut<Chooser>,
+        ResMut<Map3d>,
+        ResMut<SelectedFloor>,
+    ),
 ) {
     for r in requests.read() {
         match *r {
             MapRequest::Focus(f) => {
                 if *focus != f {
                     case.set_if_neq(SelectedCase(None));
+                    floor.set_if_neq(SelectedFloor(None));
                 }
                 set_focus(&city.0, &mut focus, &mut map, f);
             }
@@ -150,6 +156,10 @@ fn apply_requests(
             MapRequest::SetFigure(f) => figure.0 = f,
             MapRequest::ToggleAllBuildings => all.0 = !all.0,
             MapRequest::Toggle3d => map_3d.0 = !map_3d.0,
+            MapRequest::NorthUp => north_up(&mut map),
+            MapRequest::SelectFloor(_) | MapRequest::StepFloor(_) => {
+                pick_floor(&city.0, *focus, &mut floor, *r)
+            }
             MapRequest::ToggleChooser(c) => {
                 let next = if *chooser == c { Chooser::None } else { c };
                 chooser.set_if_neq(next);
@@ -188,43 +198,102 @@ fn apply_requests(
 }
 
 /// The view that shows `focus` seen at `tilt` and `heading`; tilted, with room above it
-/// for what the 3D map raises ([`crate::scene::layers::TALLEST_SHARE`] of its larger side).
+/// for what the 3D map raises: the tallest building of the community from the community
+/// level down, else [`crate::scene::layers::TALLEST_SHARE`] of the area's larger side. A
+/// building in 3D also leaves room for its floor stack beside the card.
 fn fit(
     city: &CityData,
     focus: Focus,
     viewport: [f64; 2],
-    insets: crate::scene::view::Insets,
+    mut insets: crate::scene::view::Insets,
     tilt: f64,
     heading: f64,
 ) -> View {
     let b = focus_bounds(city, focus);
-    let top = if tilt > 0.0 {
-        b.width().max(b.height()) * crate::scene::layers::TALLEST_SHARE
-    } else {
+    let top = if tilt <= 0.0 {
         0.0
+    } else if focus.depth() >= 2 {
+        crate::scene::layers::raised_buildings(city, focus.layer_depth(city))
+            .iter()
+            .fold(0.0, |m, &(_, h)| f64::max(m, h))
+    } else {
+        b.width().max(b.height()) * crate::scene::layers::TALLEST_SHARE
     };
+    if tilt > 0.0 && matches!(focus, Focus::Building(_)) {
+        // (The insets are the panels' at the UI scale in force: the card's 460 px at 1.)
+        let k = insets.right / MAP_INSETS.right;
+        insets.right += (crate::app::base::map_view::FLOOR_STACK_WIDTH as f64 + 16.0) * k;
+    }
     View::fit_posed(&b, viewport, insets, tilt, heading, top)
 }
 
-/// The camera tilts into 3D or back to the flat map when the mode changes (a toggle, the
-/// idle reset), in [`TILT_SECONDS`], wherever it is going.
+/// The floor stack's choice: a floor of the focused building (clamped to its floors), or
+/// the one above or below the picked one (from nothing: the ground floor going up, the top
+/// going down).
+fn pick_floor(city: &CityData, focus: Focus, floor: &mut ResMut<SelectedFloor>, r: MapRequest) {
+    let Focus::Building(b) = focus else {
+        return;
+    };
+    let Some(floors) = city.snapshot.buildings.get(b).map(|b| b.floors.max(1)) else {
+        return;
+    };
+    let to = match r {
+        MapRequest::StepFloor(d) => floor
+            .0
+            .map_or(if d > 0 { 1 } else { floors }, |f| f + d as i64),
+        MapRequest::SelectFloor(f) => f,
+        _ => return,
+    };
+    floor.set_if_neq(SelectedFloor(Some(to.clamp(1, floors))));
+}
+
+/// The compass: the map turns back to north up about the screen's middle, in
+/// [`TILT_SECONDS`]; later drills keep north up.
+fn north_up(map: &mut ResMut<MapView>) {
+    if map.target.heading == 0.0 && map.view.heading == 0.0 {
+        return;
+    }
+    map.target.heading = 0.0;
+    let to = View {
+        heading: 0.0,
+        ..map.transition.map_or(map.view, |t| t.to)
+    };
+    map.transition = Some(Transition {
+        from: map.view,
+        to,
+        elapsed: 0.0,
+        duration: TILT_SECONDS,
+    });
+}
+
+/// The camera tilts into 3D or back to the flat map (north up) when the mode changes (a
+/// toggle, the idle reset), in [`TILT_SECONDS`], wherever it is going. `shown` is the mode
+/// the camera was last posed for: a visitor's own tilt and turn stay until the mode changes.
 fn tilt_with_mode(
     map_3d: Res<Map3d>,
     city: Res<City>,
     focus: Res<Focus>,
     mut map: ResMut<MapView>,
+    mut shown: Local<Option<bool>>,
 ) {
-    let tilt = tilt_for(map_3d.0);
-    if map.target.tilt == tilt {
+    let was = shown
+        .replace(map_3d.0)
+        .unwrap_or(map.target.tilt > 0.0 || map.target.heading != 0.0);
+    if was == map_3d.0 {
         return;
     }
+    let (tilt, heading) = if map_3d.0 {
+        (tilt_for(true), map.target.heading)
+    } else {
+        (0.0, 0.0)
+    };
     let to = fit(
         &city.0,
         *focus,
         map.view.viewport,
         map_insets(map.ui_scale),
         tilt,
-        map.target.heading,
+        heading,
     );
     map.target = to;
     map.transition = Some(Transition {

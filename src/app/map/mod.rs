@@ -3,10 +3,12 @@
 //! turns them into the camera and layer meshes, with the all-buildings picture in
 //! `buildings` and the labels in `labels`.
 
+mod blocks;
 mod buildings;
 mod input;
 mod labels;
 pub mod logic;
+pub mod pick3d;
 pub mod render;
 
 pub use input::{CASE_TOUCH_PX, case_hit, hit};

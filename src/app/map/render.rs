@@ -7,6 +7,7 @@ use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
+use super::blocks::{self, CityBlocks};
 use super::buildings::{self, BuildingsPicture};
 use super::labels;
 use crate::app::base::map_view::{MapCamera, MapMsaa};
@@ -35,6 +36,8 @@ struct SolidMaterial(Handle<ColorMaterial>);
 pub fn plugin(app: &mut App) {
     app.init_resource::<CurrentLegend>()
         .init_resource::<BuildingsPicture>()
+        .init_resource::<CityBlocks>()
+        .init_resource::<labels::RaisedRegions>()
         .add_systems(Startup, setup)
         .add_systems(OnExit(MainView::Map), labels::hide_labels)
         .add_systems(
@@ -55,10 +58,15 @@ pub fn plugin(app: &mut App) {
                 mark_case
                     .in_set(AppSystems::Rebuild)
                     .after(RebuildLayers)
-                    .run_if(resource_changed::<SelectedCase>.or_else(resource_changed::<Focus>)),
+                    .run_if(
+                        resource_changed::<SelectedCase>
+                            .or_else(resource_changed::<Focus>)
+                            .or_else(resource_changed::<Map3d>),
+                    ),
                 (
                     follow_view,
                     buildings::buildings_detail,
+                    blocks::blocks_detail,
                     labels::place_labels.run_if(in_state(MainView::Map)),
                 )
                     .chain()
@@ -121,7 +129,7 @@ fn rebuild_layers(
     material: Res<MapMaterial>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut legend: ResMut<CurrentLegend>,
-    (mut images, mut materials, mut cached, window, overlays, map_3d, solid): (
+    (mut images, mut materials, mut cached, window, overlays, map_3d, solid, mut blocks): (
         ResMut<Assets<Image>>,
         ResMut<Assets<ColorMaterial>>,
         ResMut<BuildingsPicture>,
@@ -129,6 +137,7 @@ fn rebuild_layers(
         Res<MapOverlays>,
         Res<Map3d>,
         Res<SolidMaterial>,
+        ResMut<CityBlocks>,
     ),
 ) {
     for e in &old {
@@ -139,8 +148,10 @@ fn rebuild_layers(
         *cached = BuildingsPicture::default();
     }
     let depth = focus.layer_depth(&city.0);
-    // All buildings on the district view come as a picture (below), not in the layers.
-    let as_picture = all.0 && depth == Depth::District;
+    // All buildings on the district view come as a picture (below), not in the layers; in
+    // 3D as one mesh of blocks standing on the flat district (nothing else is raised).
+    let as_blocks = all.0 && depth == Depth::District && map_3d.0;
+    let as_picture = all.0 && depth == Depth::District && !map_3d.0;
     let Layers {
         fills,
         prisms,
@@ -149,14 +160,15 @@ fn rebuild_layers(
         highlight,
         labels,
         legend: new_legend,
+        raised,
     } = layers::build_lifted(
         &city.0,
         depth,
         figure.0,
-        all.0 && !as_picture,
+        all.0 && !as_picture && !as_blocks,
         map.target.scale,
         &overlays.0,
-        map_3d.0,
+        map_3d.0 && !as_blocks,
     );
     if !prisms.is_empty() {
         commands.spawn((
@@ -168,6 +180,17 @@ fn rebuild_layers(
         ));
     }
     legend.0 = new_legend;
+    commands.insert_resource(labels::RaisedRegions(raised));
+    if as_blocks {
+        let b = blocks::blocks_for(
+            &city.0,
+            map.target.scale,
+            &mut blocks,
+            &mut meshes,
+            solid.0.clone(),
+        );
+        commands.spawn(b);
+    }
     if as_picture {
         let scale_factor = window.map_or(1.0, |w| w.scale_factor() as f64);
         let picture = buildings::picture_for(
@@ -215,6 +238,7 @@ fn mark_case(
     map: Res<MapView>,
     material: Res<MapMaterial>,
     mut meshes: ResMut<Assets<Mesh>>,
+    map_3d: Res<Map3d>,
 ) {
     for e in &old {
         commands.entity(e).despawn();
@@ -222,7 +246,17 @@ fn mark_case(
     let Some(c) = case.0 else {
         return;
     };
-    let buffers = crate::scene::case_layers::case_marker(&city.0, c, map.target.scale);
+    let mut buffers = crate::scene::case_layers::case_marker(&city.0, c, map.target.scale);
+    // In 3D on the roof its dot stands on.
+    let gi = &city.0.index.governance;
+    if map_3d.0
+        && let (Some(&community), Some(&at)) = (gi.case_community.get(c), gi.case_points.get(c))
+    {
+        let h = crate::scene::raised::roof_at(&city.0, community as usize, at);
+        if h > 0.0 {
+            buffers.lift(0, h + map.target.scale * 1.5);
+        }
+    }
     if buffers.is_empty() {
         return;
     }

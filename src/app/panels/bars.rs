@@ -6,7 +6,7 @@ use bevy::prelude::*;
 
 use super::{place, region_name};
 use crate::app::base::theme::{self, size};
-use crate::app::base::widgets::{BlocksMap, button, label};
+use crate::app::base::widgets::{BlocksMap, button, compass_button, label};
 use crate::app::base::{Chooser, Focus, MainView, MapRequest, Playing};
 use crate::palette;
 use crate::scene::format::{Lang, Text as Words, text};
@@ -187,6 +187,7 @@ pub(super) fn bottom_bar(
     lang: Lang,
     (figure, all, layers_open, map_3d): (Figure, bool, bool, bool),
     story: Option<&Playing>,
+    heading: f64,
 ) -> impl Bundle {
     let mut buttons: Vec<(String, bool, MapRequest)> = Vec::new();
     if let Some(p) = story {
@@ -210,10 +211,18 @@ pub(super) fn bottom_bar(
             ..default()
         },
         Pickable::IGNORE,
-        Children::spawn(SpawnIter(
-            buttons
-                .into_iter()
-                .map(|(caption, active, req)| button(caption, active, req)),
+        Children::spawn((
+            SpawnIter(
+                buttons
+                    .into_iter()
+                    .map(|(caption, active, req)| button(caption, active, req)),
+            ),
+            // In 3D the compass, pointing north; a tap turns the map north up.
+            SpawnIter(
+                (map_3d && story.is_none())
+                    .then(|| compass_button(lang.pick("北", "N"), heading))
+                    .into_iter(),
+            ),
         )),
     )
 }

@@ -256,12 +256,21 @@ fn case_row(lang: Lang) -> impl Bundle {
 
 /// The color ramp of the figure the regions are colored by, with its range.
 /// `clusters`: the status of the cases the map clusters, when it shows any.
+/// What the 3D map raises, for the legend's note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Raised {
+    /// The regions, by the figure.
+    Regions,
+    /// Every building, by its floors (all buildings on the district view).
+    Buildings,
+}
+
 pub(super) fn legend_panel(
     city: &CityData,
     lang: Lang,
     l: crate::scene::layers::Legend,
     clusters: Option<crate::snapshot::StatusFilter>,
-    raised: bool,
+    raised: Option<Raised>,
 ) -> impl Bundle {
     let LegendText {
         title: name,
@@ -304,15 +313,21 @@ pub(super) fn legend_panel(
                 ],
             )),
             SpawnIter(clusters.map(|status| cluster_row(lang, status)).into_iter()),
-            // The 3D map: what the heights say (proportional, from zero).
+            // The 3D map: what the heights say (proportional, from zero; or the buildings').
             SpawnIter(
                 raised
-                    .then(|| {
+                    .map(|r| {
                         label(
-                            lang.pick(
-                                "三维：高度同为此数，从零起",
-                                "3D: height is this figure, from zero",
-                            ),
+                            match r {
+                                Raised::Regions => lang.pick(
+                                    "三维：高度同为此数，从零起",
+                                    "3D: height is this figure, from zero",
+                                ),
+                                Raised::Buildings => lang.pick(
+                                    "三维：楼高 = 层数 × 3 米",
+                                    "3D: buildings at floors × 3 m",
+                                ),
+                            },
                             size::SMALL,
                             palette::TEXT_MUTED,
                         )

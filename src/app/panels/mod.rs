@@ -6,6 +6,7 @@
 mod bars;
 mod card;
 mod choosers;
+mod floors;
 mod legend;
 mod strip;
 
@@ -15,7 +16,8 @@ use crate::app::base::ring::RingCanvas;
 use crate::app::base::sets::RebuildLayers;
 use crate::app::base::{
     AppSystems, Chooser, City, CurrentLang, CurrentLegend, Focus, HallConfig, MainView, Map3d,
-    MapFigure, MapOverlays, SelectedCase, Settings, ShowAllBuildings, StoryPlay,
+    MapFigure, MapOverlays, MapView, SelectedCase, SelectedFloor, Settings, ShowAllBuildings,
+    StoryPlay,
 };
 use crate::scene::format::Lang;
 use crate::snapshot::index::CityData;
@@ -51,9 +53,30 @@ pub fn plugin(app: &mut App) {
                         .or_else(resource_changed::<Chooser>)
                         .or_else(resource_changed::<StoryPlay>)
                         .or_else(resource_changed::<Map3d>)
+                        .or_else(resource_changed::<SelectedFloor>)
                         .or_else(state_changed::<MainView>),
                 ),
+        )
+        .add_systems(
+            Update,
+            turn_compass
+                .in_set(AppSystems::Rebuild)
+                .after(rebuild_ui)
+                .run_if(resource_changed::<MapView>),
         );
+}
+
+/// Keeps the 3D map's compass needle pointing north as the map turns.
+fn turn_compass(
+    map: Res<MapView>,
+    mut needles: Query<&mut UiTransform, With<crate::app::base::widgets::CompassNeedle>>,
+) {
+    let r = crate::app::base::widgets::needle_rotation(map.view.heading);
+    for mut t in &mut needles {
+        if t.rotation != r {
+            t.rotation = r;
+        }
+    }
 }
 
 /// Rebuilds every panel of the main window when what they show changed.
@@ -71,11 +94,13 @@ fn rebuild_ui(
     view: Res<State<MainView>>,
     canvas: Option<Res<RingCanvas>>,
     config: Option<Res<HallConfig>>,
-    (overlays, chooser, story, map_3d): (
+    (overlays, chooser, story, map_3d, map, floor): (
         Res<MapOverlays>,
         Res<Chooser>,
         Res<StoryPlay>,
         Res<Map3d>,
+        Res<MapView>,
+        Res<SelectedFloor>,
     ),
 ) {
     let story = story.0.as_ref();
@@ -137,9 +162,19 @@ fn rebuild_ui(
             lang,
             (figure.0, all.0, *chooser == Chooser::Layers, map_3d.0),
             story,
+            map.view.heading,
         ))
         .id();
     commands.entity(root).add_children(&[top, card, bottom]);
+    // In 3D a focused building's floors stand beside its card.
+    if let (true, Focus::Building(b), None) = (map_3d.0, *focus, case.0)
+        && let Some(building) = city.snapshot.buildings.get(b)
+    {
+        let stack = commands
+            .spawn(floors::floor_panel(building, floor.0, lang))
+            .id();
+        commands.entity(root).add_child(stack);
+    }
     // In reach mode the breadcrumb takes the strip's place, low on the screen.
     if let Some(canvas) = canvas.filter(|_| !reach) {
         let strip = commands.spawn(strip::strip_preview(canvas.0.clone())).id();
@@ -163,11 +198,20 @@ fn rebuild_ui(
     if let Some(l) = legend.0
         && focus.depth() <= 1
     {
-        // (The 3D map does not draw the case clusters yet.)
-        let clusters = (!city.snapshot.cases.is_empty() && overlays.0.cases && !map_3d.0)
-            .then_some(overlays.0.status);
+        let clusters =
+            (!city.snapshot.cases.is_empty() && overlays.0.cases).then_some(overlays.0.status);
         let legend = commands
-            .spawn(legend::legend_panel(city, lang, l, clusters, map_3d.0))
+            .spawn(legend::legend_panel(
+                city,
+                lang,
+                l,
+                clusters,
+                map_3d.0.then_some(if all.0 && *focus == Focus::District {
+                    legend::Raised::Buildings
+                } else {
+                    legend::Raised::Regions
+                }),
+            ))
             .id();
         commands.entity(root).add_child(legend);
     } else if focus.depth() >= 2 && case.0.is_none() {

@@ -67,5 +67,50 @@ pub(super) fn check_buildings(s: &Snapshot, r: &mut Report) {
         if b.owners.iter().any(|o| o.trim().is_empty()) {
             r.error(&place, "an owner name is empty");
         }
+        check_floor_detail(r, &place, b);
+    }
+}
+
+/// A building's `floor_detail`: each floor within 1…`floors` once, counts not negative, and
+/// together no more residents or households than the building has.
+fn check_floor_detail(r: &mut Report, place: &str, b: &crate::snapshot::model::Building) {
+    let mut seen = HashSet::with_capacity(b.floor_detail.len());
+    let (mut residents, mut households) = (0i64, 0i64);
+    for (k, f) in b.floor_detail.iter().enumerate() {
+        let at = format!("{place}.floor_detail[{k}]");
+        if f.floor < 1 || f.floor > b.floors {
+            r.error(
+                &at,
+                format!(
+                    "floor {} is outside 1–{} (the building's floors)",
+                    f.floor, b.floors
+                ),
+            );
+        } else if !seen.insert(f.floor) {
+            r.error(&at, format!("floor {} is listed twice", f.floor));
+        }
+        check_count(r, &at, "households", f.households);
+        check_count(r, &at, "residents", f.residents);
+        check_count(r, &at, "vacant_units", f.vacant_units);
+        residents = residents.saturating_add(f.residents.max(0));
+        households = households.saturating_add(f.households.max(0));
+    }
+    if residents > b.residents {
+        r.error(
+            place,
+            format!(
+                "floor_detail counts {residents} residents, more than the building's {}",
+                b.residents
+            ),
+        );
+    }
+    if households > b.households {
+        r.error(
+            place,
+            format!(
+                "floor_detail counts {households} households, more than the building's {}",
+                b.households
+            ),
+        );
     }
 }

@@ -152,6 +152,7 @@ pub(crate) fn fixture() -> Snapshot {
             year_built: Some(1990),
             owners: Names::default(),
             grid: Some(G1.into()),
+            floor_detail: vec![],
         }],
         departments: vec![
             department("fire", "#e5484d"),
@@ -387,5 +388,61 @@ fn a_buildings_grid_exists_in_its_community() {
         &format!(
             "error: buildings[{B1}]: grid {G3} belongs to community {C2}, not to the building's community {C1}"
         ),
+    );
+}
+
+#[test]
+fn floor_detail_is_checked_floor_by_floor_and_against_the_totals() {
+    use crate::snapshot::FloorFigures;
+    let floor = |floor, households, residents| FloorFigures {
+        floor,
+        households,
+        residents,
+        vacant_units: 0,
+    };
+    // Six floors, 36 households and 90 residents in all: a partial list is fine.
+    let f = findings(|s| s.buildings[0].floor_detail = vec![floor(1, 6, 15), floor(6, 6, 15)]);
+    assert!(
+        !f.iter().any(|x| x.contains("floor_detail")),
+        "a valid floor list: {f:?}"
+    );
+    let f = findings(|s| s.buildings[0].floor_detail = vec![floor(0, 1, 1), floor(7, 1, 1)]);
+    assert_finding(
+        &f,
+        &format!(
+            "error: buildings[{B1}].floor_detail[0]: floor 0 is outside 1–6 (the building's floors)"
+        ),
+    );
+    assert_finding(
+        &f,
+        &format!("error: buildings[{B1}].floor_detail[1]: floor 7 is outside 1–6"),
+    );
+    let f = findings(|s| s.buildings[0].floor_detail = vec![floor(2, 1, 1), floor(2, 1, 1)]);
+    assert_finding(
+        &f,
+        &format!("error: buildings[{B1}].floor_detail[1]: floor 2 is listed twice"),
+    );
+    let f = findings(|s| {
+        s.buildings[0].floor_detail = vec![
+            FloorFigures {
+                vacant_units: -1,
+                ..floor(1, 30, 50)
+            },
+            floor(2, 30, 50),
+        ]
+    });
+    assert_finding(
+        &f,
+        &format!("error: buildings[{B1}].floor_detail[0]: vacant_units is negative (-1)"),
+    );
+    assert_finding(
+        &f,
+        &format!(
+            "error: buildings[{B1}]: floor_detail counts 100 residents, more than the building's 90"
+        ),
+    );
+    assert_finding(
+        &f,
+        &format!("error: buildings[{B1}]: floor_detail counts 60 households"),
     );
 }
