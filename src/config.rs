@@ -120,6 +120,9 @@ pub struct Config {
     /// The attract tour shows the map in 3D (issue 17), turning a little at each stop. Off
     /// by default: each 3D frame costs more under a software renderer.
     pub attract_3d: bool,
+    /// The height of one storey on the 3D map, metres (2–6): a building stands its floors
+    /// times this.
+    pub storey_m: f64,
     /// Fullscreen, no cursor, no exit shortcuts.
     pub kiosk: bool,
     /// The curator PIN's salted hash, made with `citygrid pin`.
@@ -153,6 +156,7 @@ impl Default for Config {
             attract: true,
             attract_stories: true,
             attract_3d: false,
+            storey_m: crate::scene::extrude::STOREY_M,
             kiosk: false,
             pin_hash: None,
             watch_folder: None,
@@ -265,6 +269,12 @@ impl Config {
             return Err(field(
                 "idle_timeout_s",
                 format!("{} is outside 10–86400 seconds", self.idle_timeout_s),
+            ));
+        }
+        if !(2.0..=6.0).contains(&self.storey_m) {
+            return Err(field(
+                "storey_m",
+                format!("{} is outside 2–6 metres", self.storey_m),
             ));
         }
         if !(1..=1000).contains(&self.history_keep) {

@@ -21,6 +21,21 @@ fn errors_name_the_field() {
         e.as_deref(),
         Some("c.ron: field `idle_timeout_s`: 2 is outside 10–86400 seconds")
     );
+    let e = Config::parse("c.ron", b"(storey_m: 30.0)")
+        .err()
+        .map(|e| e.to_string());
+    assert_eq!(
+        e.as_deref(),
+        Some("c.ron: field `storey_m`: 30 is outside 2–6 metres")
+    );
+    let nan = Config::parse("c.ron", b"(storey_m: NaN)");
+    assert!(nan.is_err(), "NaN is no storey height");
+    assert_eq!(
+        Config::parse("c.ron", b"(storey_m: 3.5, attract_3d: true)")
+            .map(|c| (c.storey_m, c.attract_3d))
+            .ok(),
+        Some((3.5, true))
+    );
     let e = Config::parse("c.ron", b"(\n  idle_timout_s: 60,\n)")
         .err()
         .map(|e| e.to_string())

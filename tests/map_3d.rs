@@ -8,6 +8,7 @@ use bevy::input::touch::TouchPhase;
 use bevy::prelude::*;
 use citygrid::app::base::map_view::TILT_3D;
 use citygrid::app::{Focus, Map3d, MapRequest, MapView};
+use citygrid::scene::extrude::STOREY_M;
 use citygrid::scene::layers::{Depth, Figure, Overlays, raised, raised_buildings};
 
 use common::settle;
@@ -91,7 +92,7 @@ fn in_3d_a_tap_on_a_towers_roof_selects_the_tower() {
     // The community with the tallest building.
     let (community, (b, h)) = (0..city.snapshot.regions.len())
         .filter_map(|c| {
-            let top = raised_buildings(&city, Depth::Community(c, None))
+            let top = raised_buildings(&city, Depth::Community(c, None), STOREY_M)
                 .into_iter()
                 .max_by(|x, y| x.1.total_cmp(&y.1))?;
             Some((c, top))

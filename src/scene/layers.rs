@@ -165,10 +165,10 @@ pub fn build(
     px: f64,
     overlays: &Overlays,
 ) -> Layers {
-    build_lifted(city, depth, figure, all_buildings, px, overlays, false)
+    build_lifted(city, depth, figure, all_buildings, px, overlays, None)
 }
 
-/// [`build`], and with `lift` (the 3D map) the regions coloured by the figure at the
+/// [`build`], and with `lift` (the 3D map, `Some(storey height, m)`) the regions coloured by the figure at the
 /// district and subdistrict levels raised in proportion to it ([`TALLEST_SHARE`]), their
 /// borders and labels on their roofs; from the community level down every building of the
 /// community raised to its floors, the selected one in the selection's colour.
@@ -179,8 +179,11 @@ pub fn build_lifted(
     all_buildings: bool,
     px: f64,
     overlays: &Overlays,
-    lift: bool,
+    lift: Option<f64>,
 ) -> Layers {
+    // `lift`: the 3D map, with its storey height in metres.
+    let storey_m = lift.unwrap_or(STOREY_M);
+    let lift = lift.is_some();
     let s = &city.snapshot;
     let idx = &city.index;
     let mut out = Layers::default();
@@ -378,7 +381,7 @@ pub fn build_lifted(
             // In 3D a case's dot stands on the roof of the building it is in.
             let on_roof = |p: P2| -> f64 {
                 if lift {
-                    super::raised::roof_at(city, community, p)
+                    super::raised::roof_at(city, community, p, storey_m)
                 } else {
                     0.0
                 }
@@ -394,7 +397,7 @@ pub fn build_lifted(
                 if lift {
                     // In 3D every building stands at its floors × storey height; the
                     // selected one in the selection's colour, its outline on its roof.
-                    let h = super::extrude::building_height(building.floors, STOREY_M);
+                    let h = super::extrude::building_height(building.floors, storey_m);
                     let picked = selected == Some(b);
                     let color = if picked { palette::HIGHLIGHT } else { color };
                     out.prisms.prism(shape, h, color);

@@ -3,7 +3,7 @@
 //! raised (`layers::build_lifted`) and what a tap in 3D picks among (`scene::pick`) come
 //! from here, so the two always agree.
 
-use crate::scene::extrude::{STOREY_M, building_height, figure_height};
+use crate::scene::extrude::{building_height, figure_height};
 use crate::scene::layers::{Depth, Figure, Overlays};
 use crate::snapshot::index::CityData;
 
@@ -50,8 +50,8 @@ pub fn raised(
 }
 
 /// The buildings the 3D map raises at `depth` (a community's, from the community level
-/// down) and their heights, metres (floors × [`STOREY_M`]).
-pub fn raised_buildings(city: &CityData, depth: Depth) -> Vec<(usize, f64)> {
+/// down) and their heights, metres (floors × `storey_m`, [`crate::scene::extrude::STOREY_M`] by default).
+pub fn raised_buildings(city: &CityData, depth: Depth, storey_m: f64) -> Vec<(usize, f64)> {
     let (Depth::Community(community, _) | Depth::Grid(community, _, _)) = depth else {
         return Vec::new();
     };
@@ -62,31 +62,35 @@ pub fn raised_buildings(city: &CityData, depth: Depth) -> Vec<(usize, f64)> {
         .iter()
         .filter_map(|&b| {
             let floors = city.snapshot.buildings.get(b)?.floors;
-            Some((b, building_height(floors, STOREY_M)))
+            Some((b, building_height(floors, storey_m)))
         })
         .collect()
 }
 
 /// The roof (m) of the building of `community` that `p` (local metres) lies in, else 0 (the
 /// ground): where the 3D map stands a case's dot, and what a tap on it is checked against.
-pub fn roof_at(city: &CityData, community: usize, p: crate::geo::P2) -> f64 {
+pub fn roof_at(city: &CityData, community: usize, p: crate::geo::P2, storey_m: f64) -> f64 {
     let idx = &city.index;
     match idx.building_at(p) {
         Some(b) if idx.community_of.get(b) == Some(&community) => city
             .snapshot
             .buildings
             .get(b)
-            .map_or(0.0, |x| building_height(x.floors, STOREY_M)),
+            .map_or(0.0, |x| building_height(x.floors, storey_m)),
         _ => 0.0,
     }
 }
 
-/// Every building of the city standing at its floors × [`STOREY_M`], in one mesh (the 3D
+/// Every building of the city standing at its floors × `storey_m`, in one mesh (the 3D
 /// map's "all buildings" on the district view, issue 17), coloured by use and height as in
 /// 2D. Buildings whose footprint and height are both under `min_wall_m` metres get their
 /// roof alone: their walls would be under a few pixels at the scale the mesh is for (the
 /// level of detail; 0 gives every wall).
-pub fn city_blocks(city: &CityData, min_wall_m: f64) -> crate::scene::meshes::MeshBuffers {
+pub fn city_blocks(
+    city: &CityData,
+    min_wall_m: f64,
+    storey_m: f64,
+) -> crate::scene::meshes::MeshBuffers {
     let mut out = crate::scene::meshes::MeshBuffers::default();
     let idx = &city.index;
     for (b, building) in city.snapshot.buildings.iter().enumerate() {
@@ -94,7 +98,7 @@ pub fn city_blocks(city: &CityData, min_wall_m: f64) -> crate::scene::meshes::Me
         else {
             continue;
         };
-        let h = building_height(building.floors, STOREY_M);
+        let h = building_height(building.floors, storey_m);
         let color = crate::palette::building(building.usage.is_residential(), building.floors);
         if bounds.width().max(bounds.height()).max(h) >= min_wall_m {
             out.prism(shape, h, color);

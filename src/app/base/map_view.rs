@@ -72,6 +72,9 @@ pub struct MapView {
     pub target: View,
     /// The UI scale the insets were fitted with.
     pub ui_scale: f32,
+    /// The 3D map's storey height, metres (`StoreyHeight`): a focus is fitted with room for
+    /// what stands on it at this height.
+    pub storey_m: f64,
 }
 
 impl MapView {

@@ -37,5 +37,5 @@ pub use sets::AppSystems;
 pub use state::{
     Chooser, City, CurrentLang, DataDir, Focus, HallConfig, HallLink, IgnorePointer, Map3d,
     MapFigure, MapOverlays, MapRequest, Overlay, Playing, RemoteInput, RingForward, RingSpan,
-    SelectedCase, SelectedFloor, Settings, ShowAllBuildings, StoryPlay,
+    SelectedCase, SelectedFloor, Settings, ShowAllBuildings, StoreyHeight, StoryPlay,
 };

@@ -259,6 +259,17 @@ pub struct ShowAllBuildings(pub bool);
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Map3d(pub bool);
 
+/// The 3D map's storey height, metres (the configuration's `storey_m`, 3 m by default): a
+/// building stands its floors times this.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct StoreyHeight(pub f64);
+
+impl Default for StoreyHeight {
+    fn default() -> Self {
+        Self(crate::scene::extrude::STOREY_M)
+    }
+}
+
 /// The floor picked in the 3D map's floor stack (1 = the ground floor), if any: cleared
 /// when the focus moves.
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -429,6 +440,7 @@ pub fn insert(app: &mut App, options: &AppOptions) {
         .insert_resource(ShowAllBuildings(options.show_all_buildings))
         .insert_resource(Map3d(options.map_3d))
         .init_resource::<SelectedFloor>()
+        .insert_resource(StoreyHeight(options.config.storey_m))
         .insert_resource(RingSpan(options.ring_span_deg))
         .insert_resource(Settings {
             full_owner_names: options.full_owner_names,

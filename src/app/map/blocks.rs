@@ -42,7 +42,7 @@ pub(super) fn blocks_for(
     metres_per_px: f64,
     cached: &mut CityBlocks,
     meshes: &mut Assets<Mesh>,
-    material: Handle<ColorMaterial>,
+    (material, storey_m): (Handle<ColorMaterial>, f64),
 ) -> impl Bundle + use<> {
     let current = std::sync::Arc::downgrade(city);
     if !cached.city.ptr_eq(&current) {
@@ -55,7 +55,8 @@ pub(super) fn blocks_for(
         Some((h, scale)) if *scale == metres_per_px => h.clone(),
         _ => {
             let started = std::time::Instant::now();
-            let buffers = crate::scene::raised::city_blocks(city, WALL_PX * metres_per_px);
+            let buffers =
+                crate::scene::raised::city_blocks(city, WALL_PX * metres_per_px, storey_m);
             debug!(
                 "3D blocks: {} triangles in {:.1} ms",
                 buffers.indices.len() / 3,
@@ -84,6 +85,7 @@ pub(super) fn blocks_detail(
     city: Res<City>,
     mut cached: ResMut<CityBlocks>,
     mut meshes: ResMut<Assets<Mesh>>,
+    storey: Res<crate::app::base::StoreyHeight>,
     mut lod: Query<
         (&mut Visibility, &MeshMaterial2d<ColorMaterial>),
         (With<BlocksLod>, Without<BlocksFull>),
@@ -114,7 +116,9 @@ pub(super) fn blocks_detail(
             let handle = cached
                 .full
                 .get_or_insert_with(|| {
-                    meshes.add(to_mesh(crate::scene::raised::city_blocks(&city.0, 0.0)))
+                    meshes.add(to_mesh(crate::scene::raised::city_blocks(
+                        &city.0, 0.0, storey.0,
+                    )))
                 })
                 .clone();
             commands.spawn((

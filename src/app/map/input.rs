@@ -12,7 +12,7 @@ use super::pick3d::{Picked, Seen, pick_3d};
 use crate::app::base::map_view::{MOUSE_ID, TILT_PER_PX, TURN_PER_PX};
 use crate::app::base::{
     City, CuratorMode, Focus, IgnorePointer, MainView, Map3d, MapFigure, MapOverlays, MapRequest,
-    MapView, ShowAllBuildings, UiBlockers,
+    MapView, ShowAllBuildings, StoreyHeight, UiBlockers,
 };
 use crate::geo::P2;
 use crate::scene::gesture::{Gesture, Recognizer};
@@ -122,13 +122,14 @@ pub(super) fn read_pointers(
     city: Res<City>,
     focus: Res<Focus>,
     mut requests: MessageWriter<MapRequest>,
-    (main_view, curator, map_3d, figure, overlays, all): (
+    (main_view, curator, map_3d, figure, overlays, all, storey): (
         Res<State<MainView>>,
         Res<State<CuratorMode>>,
         Res<Map3d>,
         Res<MapFigure>,
         Res<MapOverlays>,
         Res<ShowAllBuildings>,
+        Res<StoreyHeight>,
     ),
 ) {
     let now = time.elapsed_secs_f64();
@@ -282,7 +283,7 @@ pub(super) fn read_pointers(
                 // building that just appeared); on the same thing it zooms in. On a case's
                 // dot it keeps (or opens) the case's card rather than drilling under it.
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
-                let seen = Seen::of(&map_3d, map.view, pos, (&figure, &overlays, &all));
+                let seen = Seen::of(&map_3d, map.view, pos, (&figure, &overlays, &all, &storey));
                 let picked = pick_3d(&city.0, *focus, &seen);
                 let case = match picked {
                     Some(Picked::Case(c)) => Some(c),
@@ -314,7 +315,7 @@ pub(super) fn read_pointers(
             }
             Gesture::Tap(pos) => {
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
-                let seen = Seen::of(&map_3d, map.view, pos, (&figure, &overlays, &all));
+                let seen = Seen::of(&map_3d, map.view, pos, (&figure, &overlays, &all, &storey));
                 // In 3D what stands in the line of sight comes first: a case's dot on the
                 // ground behind a tower is not what the visitor touched; one on its roof is.
                 let request = match pick_3d(&city.0, *focus, &seen) {

@@ -13,7 +13,7 @@ use crate::app::base::pace::animation_step;
 use crate::app::base::sets::{ApplyRequests, EaseView, ReadPointers};
 use crate::app::base::{
     AppSystems, Chooser, City, CurrentLang, Focus, Map3d, MapFigure, MapOverlays, MapRequest,
-    MapView, Overlay, SelectedCase, SelectedFloor, ShowAllBuildings, UiBlockers,
+    MapView, Overlay, SelectedCase, SelectedFloor, ShowAllBuildings, StoreyHeight, UiBlockers,
 };
 use crate::scene::view::{Transition, View};
 use crate::snapshot::index::CityData;
@@ -27,12 +27,25 @@ pub fn plugin(app: &mut App) {
     let focus = *app.world().resource::<Focus>();
     let viewport = [1920.0, 1080.0];
     let map_3d = app.world().get_resource::<Map3d>().is_some_and(|m| m.0);
-    let target = fit(&city, focus, viewport, MAP_INSETS, tilt_for(map_3d), 0.0);
+    let storey_m = app
+        .world()
+        .get_resource::<StoreyHeight>()
+        .copied()
+        .unwrap_or_default()
+        .0;
+    let target = fit(
+        &city,
+        focus,
+        viewport,
+        MAP_INSETS,
+        (tilt_for(map_3d), 0.0, storey_m),
+    );
     app.insert_resource(MapView {
         view: target,
         transition: None,
         target,
         ui_scale: 1.0,
+        storey_m,
     })
     .init_resource::<UiBlockers>()
     .init_resource::<input::Pointers>()
@@ -86,8 +99,7 @@ fn track_viewport(
         *focus,
         size,
         map_insets(k),
-        map.target.tilt,
-        map.target.heading,
+        (map.target.tilt, map.target.heading, map.storey_m),
     );
     map.view = target;
     map.target = target;
@@ -106,8 +118,7 @@ fn follow_snapshot(city: Res<City>, focus: Res<Focus>, mut map: ResMut<MapView>)
         *focus,
         map.view.viewport,
         map_insets(map.ui_scale),
-        map.target.tilt,
-        map.target.heading,
+        (map.target.tilt, map.target.heading, map.storey_m),
     );
     map.view = to;
     map.target = to;
@@ -197,7 +208,7 @@ fn apply_requests(
     }
 }
 
-/// The view that shows `focus` seen at `tilt` and `heading`; tilted, with room above it
+/// The view that shows `focus` seen at `tilt` and `heading` (radians); tilted, with room above it
 /// for what the 3D map raises: the tallest building of the community from the community
 /// level down, else [`crate::scene::layers::TALLEST_SHARE`] of the area's larger side. A
 /// building in 3D also leaves room for its floor stack beside the card.
@@ -206,14 +217,13 @@ fn fit(
     focus: Focus,
     viewport: [f64; 2],
     mut insets: crate::scene::view::Insets,
-    tilt: f64,
-    heading: f64,
+    (tilt, heading, storey_m): (f64, f64, f64),
 ) -> View {
     let b = focus_bounds(city, focus);
     let top = if tilt <= 0.0 {
         0.0
     } else if focus.depth() >= 2 {
-        crate::scene::layers::raised_buildings(city, focus.layer_depth(city))
+        crate::scene::layers::raised_buildings(city, focus.layer_depth(city), storey_m)
             .iter()
             .fold(0.0, |m, &(_, h)| f64::max(m, h))
     } else {
@@ -292,8 +302,7 @@ fn tilt_with_mode(
         *focus,
         map.view.viewport,
         map_insets(map.ui_scale),
-        tilt,
-        heading,
+        (tilt, heading, map.storey_m),
     );
     map.target = to;
     map.transition = Some(Transition {
@@ -315,8 +324,7 @@ fn set_focus(city: &CityData, focus: &mut ResMut<Focus>, map: &mut ResMut<MapVie
         to,
         map.view.viewport,
         map_insets(map.ui_scale),
-        map.target.tilt,
-        map.target.heading,
+        (map.target.tilt, map.target.heading, map.storey_m),
     );
     map.target = target;
     map.transition = Some(Transition {

@@ -2,7 +2,7 @@
 //! buildings (`scene::pick`) and the case dots that stand on roofs; what it meets first is
 //! what the visitor touched. Runs headless.
 
-use crate::app::base::{Focus, Map3d, MapFigure, MapOverlays, ShowAllBuildings};
+use crate::app::base::{Focus, Map3d, MapFigure, MapOverlays, ShowAllBuildings, StoreyHeight};
 use crate::scene::view::View;
 use crate::snapshot::index::CityData;
 
@@ -20,6 +20,8 @@ pub struct Seen<'a> {
     /// Every building shown on the district view: in 3D they stand on a flat district,
     /// whose regions a tap then picks on the ground.
     pub all_buildings: bool,
+    /// The storey height buildings stand at, metres.
+    pub storey_m: f64,
 }
 
 impl<'a> Seen<'a> {
@@ -28,7 +30,12 @@ impl<'a> Seen<'a> {
         map_3d: &Map3d,
         view: View,
         pos: [f64; 2],
-        (figure, overlays, all): (&MapFigure, &'a MapOverlays, &ShowAllBuildings),
+        (figure, overlays, all, storey): (
+            &MapFigure,
+            &'a MapOverlays,
+            &ShowAllBuildings,
+            &StoreyHeight,
+        ),
     ) -> Seen<'a> {
         Seen {
             on: map_3d.0,
@@ -37,6 +44,7 @@ impl<'a> Seen<'a> {
             figure: figure.0,
             overlays: &overlays.0,
             all_buildings: all.0,
+            storey_m: storey.0,
         }
     }
 }
@@ -53,7 +61,7 @@ pub fn pick_raised(city: &CityData, focus: Focus, seen: &Seen) -> Option<Focus> 
         return None;
     }
     let idx = &city.index;
-    let buildings = crate::scene::layers::raised_buildings(city, depth);
+    let buildings = crate::scene::layers::raised_buildings(city, depth, seen.storey_m);
     if !buildings.is_empty() {
         let candidates = buildings
             .iter()
@@ -92,7 +100,7 @@ pub fn pick_3d(city: &CityData, focus: Focus, seen: &Seen) -> Option<Picked> {
     let raised = pick_raised(city, focus, seen);
     let wall = match raised {
         Some(Focus::Building(b)) => city.snapshot.buildings.get(b).map_or(0.0, |x| {
-            crate::scene::extrude::building_height(x.floors, crate::scene::extrude::STOREY_M)
+            crate::scene::extrude::building_height(x.floors, seen.storey_m)
         }),
         Some(_) => f64::INFINITY,
         None => 0.0,
@@ -109,7 +117,7 @@ pub fn pick_3d(city: &CityData, focus: Focus, seen: &Seen) -> Option<Picked> {
             let Some(&at) = gi.case_points.get(c as usize) else {
                 continue;
             };
-            let h = crate::scene::raised::roof_at(city, community, at);
+            let h = crate::scene::raised::roof_at(city, community, at, seen.storey_m);
             if h + 0.5 < wall {
                 continue;
             }

@@ -168,7 +168,7 @@ fn rebuild_layers(
         all.0 && !as_picture && !as_blocks,
         map.target.scale,
         &overlays.0,
-        map_3d.0 && !as_blocks,
+        (map_3d.0 && !as_blocks).then_some(map.storey_m),
     );
     if !prisms.is_empty() {
         commands.spawn((
@@ -187,7 +187,7 @@ fn rebuild_layers(
             map.target.scale,
             &mut blocks,
             &mut meshes,
-            solid.0.clone(),
+            (solid.0.clone(), map.storey_m),
         );
         commands.spawn(b);
     }
@@ -252,7 +252,7 @@ fn mark_case(
     if map_3d.0
         && let (Some(&community), Some(&at)) = (gi.case_community.get(c), gi.case_points.get(c))
     {
-        let h = crate::scene::raised::roof_at(&city.0, community as usize, at);
+        let h = crate::scene::raised::roof_at(&city.0, community as usize, at, map.storey_m);
         if h > 0.0 {
             buffers.lift(0, h + map.target.scale * 1.5);
         }
