@@ -76,3 +76,55 @@ fn idle_resets_tours_and_the_first_touch_returns() {
     app.update();
     assert_eq!(*app.world().resource::<Focus>(), Focus::Street(street));
 }
+
+#[test]
+fn the_attract_tour_may_show_the_city_in_3d_turning_at_each_stop() {
+    use citygrid::app::Map3d;
+    use citygrid::app::base::HallConfig;
+    let (mut app, _city) = common::headless_app();
+    // Default: a visitor's 3D is put back to flat by the reset.
+    app.world_mut().write_message(MapRequest::Toggle3d);
+    app.update();
+    app.world_mut().resource_mut::<Idle>().seconds = 61.0;
+    app.update();
+    app.update();
+    assert!(attract(&app));
+    assert!(!app.world().resource::<Map3d>().0, "the tour is flat");
+
+    // `attract_3d: true`: the tour tilts into 3D, north up whatever the last visitor left,
+    // and turns 20° at each stop.
+    let (mut app, _city) = common::headless_app();
+    app.world_mut().resource_mut::<HallConfig>().0.attract_3d = true;
+    app.world_mut().write_message(MapRequest::Toggle3d);
+    common::settle(&mut app);
+    {
+        let mut map = app.world_mut().resource_mut::<MapView>();
+        map.target.heading = 1.0;
+        map.view.heading = 1.0;
+    }
+    app.world_mut().resource_mut::<Idle>().seconds = 61.0;
+    app.update();
+    app.update();
+    assert!(attract(&app));
+    assert!(app.world().resource::<Map3d>().0, "the tour is in 3D");
+    common::settle(&mut app);
+    let before = app.world().resource::<MapView>().view.heading;
+    assert!(before.abs() < 1e-9, "the tour starts north up: {before}");
+    app.world_mut().resource_mut::<Idle>().tour_clock = 100.0;
+    app.update();
+    common::settle(&mut app);
+    let v = app.world().resource::<MapView>().view;
+    assert!(v.tilt > 0.0);
+    let turned = (v.heading - before).to_degrees();
+    assert!((turned - 20.0).abs() < 1e-6, "turned {turned}°");
+
+    // A visitor's touch ends the tour on the flat map.
+    common::touch(&mut app, 7, TouchPhase::Started, Vec2::new(900.0, 500.0));
+    common::touch(&mut app, 7, TouchPhase::Ended, Vec2::new(900.0, 500.0));
+    app.update();
+    common::settle(&mut app);
+    assert!(!attract(&app));
+    assert!(!app.world().resource::<Map3d>().0, "a visitor starts flat");
+    let v = app.world().resource::<MapView>().view;
+    assert_eq!((v.tilt, v.heading), (0.0, 0.0));
+}

@@ -152,12 +152,14 @@ fn in_3d_two_fingers_twist_and_tilt_the_map_about_their_midpoint_and_the_compass
     settle(&mut app);
     let before = app.world().resource::<MapView>().view;
     let ground = before.to_world([mid[0] as f64, mid[1] as f64]);
-    // A 60° counter-clockwise twist turns the map by 50° (less the 10° slop), about the
-    // fingers' midpoint: the ground under it stays there.
+    let under_b = before.to_world([mid[0] as f64 + 150.0, mid[1] as f64]);
+    // A 60° counter-clockwise twist turns the map with the fingers by 50° (less the 10°
+    // slop; heading counts clockwise, so −50°), about the fingers' midpoint: the ground
+    // under it stays there.
     two_fingers(&mut app, ring(0.0, 150.0), ring(60.0, 150.0), 30);
     let view = app.world().resource::<MapView>().view;
     assert!(
-        (view.heading.to_degrees() - 50.0).abs() < 0.5,
+        (view.heading.to_degrees() + 50.0).abs() < 0.5,
         "turned by {}°",
         view.heading.to_degrees()
     );
@@ -166,6 +168,14 @@ fn in_3d_two_fingers_twist_and_tilt_the_map_about_their_midpoint_and_the_compass
         (s[0] - mid[0] as f64).abs() < 1.0 && (s[1] - mid[1] as f64).abs() < 1.0,
         "the ground under the fingers stays: {s:?}"
     );
+    // The ground that was under the right finger went round with the fingers: up and to
+    // the left, counter-clockwise about the midpoint (50° on the ground; less on screen,
+    // the ground being seen tilted).
+    let s = view.to_screen(under_b);
+    let went = (mid[1] as f64 - s[1])
+        .atan2(s[0] - mid[0] as f64)
+        .to_degrees();
+    assert!(went > 25.0 && went < 55.0, "went round by {went}°");
     assert!(
         (view.scale - before.scale).abs() / before.scale < 0.01,
         "no zoom"
@@ -185,7 +195,7 @@ fn in_3d_two_fingers_twist_and_tilt_the_map_about_their_midpoint_and_the_compass
         v.tilt.to_degrees()
     );
     assert!(
-        (v.heading.to_degrees() - 50.0).abs() < 0.5,
+        (v.heading.to_degrees() + 50.0).abs() < 0.5,
         "a tilt does not turn"
     );
 
@@ -194,7 +204,7 @@ fn in_3d_two_fingers_twist_and_tilt_the_map_about_their_midpoint_and_the_compass
         .write_message(MapRequest::Focus(Focus::District));
     settle(&mut app);
     let v = app.world().resource::<MapView>().view;
-    assert!((v.heading.to_degrees() - 50.0).abs() < 0.5);
+    assert!((v.heading.to_degrees() + 50.0).abs() < 0.5);
 
     // The compass: north up again, in a transition.
     app.world_mut().write_message(MapRequest::NorthUp);
@@ -207,7 +217,7 @@ fn in_3d_two_fingers_twist_and_tilt_the_map_about_their_midpoint_and_the_compass
 
     // Turned again, then flat: north up and looking straight down.
     two_fingers(&mut app, ring(0.0, 150.0), ring(-40.0, 150.0), 20);
-    assert!(app.world().resource::<MapView>().view.heading < -0.4);
+    assert!(app.world().resource::<MapView>().view.heading > 0.4);
     app.world_mut().write_message(MapRequest::Toggle3d);
     settle(&mut app);
     let v = app.world().resource::<MapView>().view;
@@ -246,9 +256,102 @@ fn the_floor_stack_picks_floors_of_the_focused_building_within_its_floors() {
     app.world_mut().write_message(MapRequest::StepFloor(1));
     app.update();
     assert_eq!(floor(&app), Some(2));
-    // Another focus forgets the floor.
+    // Another focus forgets the floor: Back, or a drill elsewhere.
+    app.world_mut().write_message(MapRequest::Back);
+    app.update();
+    assert_eq!(floor(&app), None, "Back forgets the floor");
+    app.world_mut()
+        .write_message(MapRequest::Focus(Focus::Building(b)));
+    app.world_mut().write_message(MapRequest::SelectFloor(2));
+    app.update();
+    assert_eq!(floor(&app), Some(2), "a pick right after the drill stays");
     app.world_mut()
         .write_message(MapRequest::Focus(Focus::District));
     app.update();
     assert_eq!(floor(&app), None);
+}
+
+#[test]
+fn the_picked_floor_is_a_band_of_its_own_colour_on_the_3d_building() {
+    use citygrid::palette;
+    use citygrid::scene::layers::{Lift, build_lifted};
+    let (_app, city) = common::headless_app();
+    let b = (0..city.snapshot.buildings.len())
+        .find(|&b| city.snapshot.buildings[b].floors >= 4)
+        .expect("a building of 4 floors or more");
+    let community = city.index.community_of[b];
+    let layers = |floor| {
+        build_lifted(
+            &city,
+            Depth::Community(community, Some(b)),
+            Figure::default(),
+            false,
+            1.0,
+            &Overlays::default(),
+            Some(Lift {
+                storey_m: STOREY_M,
+                floor,
+            }),
+        )
+        .prisms
+    };
+    let accent = palette::ACCENT.linear();
+    // A colour of the band (a wall's shade of the accent: the same hue, scaled).
+    let banded = |c: &[f32; 4]| {
+        let k = c[2] / accent[2];
+        k > 0.3 && (0..3).all(|i| (c[i] - accent[i] * k).abs() < 1e-4)
+    };
+    let band: Vec<f32> = {
+        let p = layers(Some(3));
+        p.colors
+            .iter()
+            .zip(&p.positions)
+            .filter(|(c, _)| banded(c))
+            .map(|(_, pos)| pos[2])
+            .collect()
+    };
+    assert!(!band.is_empty(), "the third floor is banded");
+    let (lo, hi) = (2.0 * STOREY_M as f32, 3.0 * STOREY_M as f32);
+    assert!(
+        band.iter()
+            .all(|&z| (z - lo).abs() < 1e-3 || (z - hi).abs() < 1e-3),
+        "the band spans the third floor alone: {band:?}"
+    );
+    // No floor picked: no band.
+    let p = layers(None);
+    assert!(!p.colors.iter().any(banded));
+}
+
+#[test]
+fn all_buildings_in_3d_are_one_mesh_with_walls_only_where_they_show() {
+    use citygrid::scene::raised::city_blocks;
+    let (_app, city) = common::headless_app();
+    let full = city_blocks(&city, 0.0, STOREY_M);
+    let lod = city_blocks(&city, 12.0, STOREY_M);
+    let roofs_only = city_blocks(&city, 1e9, STOREY_M);
+    // Wall feet stand at 0 m; roofs at their building's height.
+    let feet = |m: &citygrid::scene::meshes::MeshBuffers| {
+        m.positions.iter().filter(|p| p[2] == 0.0).count()
+    };
+    assert!(feet(&full) > feet(&lod), "low buildings lose their walls");
+    assert!(
+        feet(&lod) > 0,
+        "buildings of 5 floors or more keep theirs (15 m × sin 60° ≥ 12 m)"
+    );
+    assert_eq!(feet(&roofs_only), 0);
+    assert!(lod.triangles() < full.triangles());
+    // Every building is there, at its height.
+    let heights: std::collections::BTreeSet<i64> = city
+        .snapshot
+        .buildings
+        .iter()
+        .map(|b| (b.floors.max(1) as f64 * STOREY_M) as i64)
+        .collect();
+    assert!(
+        roofs_only
+            .positions
+            .iter()
+            .all(|p| heights.contains(&(p[2].round() as i64)))
+    );
+    assert!(roofs_only.triangles() >= city.snapshot.buildings.len());
 }

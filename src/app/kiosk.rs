@@ -55,6 +55,8 @@ struct VisitorChoices<'w> {
     overlays: ResMut<'w, MapOverlays>,
     chooser: ResMut<'w, Chooser>,
     story: ResMut<'w, StoryPlay>,
+    /// The map's pose (absent in tests without a map): the tour starts north up.
+    map: Option<ResMut<'w, MapView>>,
 }
 
 /// How long without a touch before the reset: longer while a story waits for the docent
@@ -115,7 +117,6 @@ fn watch_input(
     mode: Res<State<KioskMode>>,
     mut next_mode: ResMut<NextState<KioskMode>>,
     mut ignore: MessageWriter<IgnorePointer>,
-    focus: Res<Focus>,
     mut choices: VisitorChoices,
     mut requests: MessageWriter<MapRequest>,
 ) {
@@ -158,6 +159,10 @@ fn watch_input(
                 choices.overlays.set_if_neq(MapOverlays::default());
             }
             NextState::set_if_neq(&mut next_mode, KioskMode::Explore);
+            if woke {
+                // A visitor starts on the flat map, whatever the tour showed.
+                choices.map_3d.set_if_neq(Map3d(false));
+            }
             if to_district {
                 requests.write(MapRequest::Focus(Focus::District));
             }
@@ -180,18 +185,21 @@ fn watch_input(
     *choices.figure = MapFigure::default();
     choices.all.0 = false;
     let attract_next = config.0.attract || start_attract;
-    // The tour may show the city in 3D (`attract_3d`); a visitor starts flat.
-    choices
-        .map_3d
-        .set_if_neq(Map3d(attract_next && config.0.attract_3d));
+    // The tour may show the city in 3D (`attract_3d`), tilted as a toggle tilts it and north
+    // up, whatever pose the last visitor left; a visitor starts flat.
+    let tour_3d = attract_next && config.0.attract_3d;
+    choices.map_3d.set_if_neq(Map3d(tour_3d));
+    if let (true, Some(map)) = (tour_3d, choices.map.as_mut()) {
+        map.target.tilt = crate::app::base::map_view::tilt_for(true);
+        map.target.heading = 0.0;
+    }
     choices.case.set_if_neq(SelectedCase(None));
     choices.story.set_if_neq(StoryPlay(None));
     choices.overlays.set_if_neq(MapOverlays::default());
     choices.chooser.set_if_neq(Chooser::None);
     NextState::set_if_neq(&mut choices.view, MainView::Map);
-    if *focus != Focus::District {
-        requests.write(MapRequest::Focus(Focus::District));
-    }
+    // Even on the district: the last visitor may have panned, zoomed or turned it.
+    requests.write(MapRequest::Focus(Focus::District));
     if attract_next {
         NextState::set_if_neq(&mut next_mode, KioskMode::Attract);
         idle.tour_clock = 0.0;

@@ -259,6 +259,8 @@ struct OnShow<'w> {
     city: ResMut<'w, City>,
     focus: ResMut<'w, Focus>,
     case: ResMut<'w, SelectedCase>,
+    /// The floor picked in a building of the old snapshot.
+    floor: Option<ResMut<'w, crate::app::base::SelectedFloor>>,
     settings: ResMut<'w, Settings>,
     data_dir: Option<Res<'w, DataDir>>,
     hall: Option<Res<'w, HallConfig>>,
@@ -322,6 +324,9 @@ impl OnShow<'_> {
         self.settings.origin = file.to_string();
         *self.focus = Focus::District;
         self.case.0 = None;
+        if let Some(floor) = self.floor.as_mut() {
+            floor.set_if_neq(crate::app::base::SelectedFloor(None));
+        }
         shown
     }
 }

@@ -125,7 +125,7 @@ pub(super) fn fps_case(file: Option<&Path>, drill: bool, all_buildings: bool) ->
 }
 
 /// Runs the exhibit's window on a snapshot (the demo without one), set up by `probe`;
-/// `CITYGRID_BENCH_MSAA=1` turns MSAA on, `CITYGRID_BENCH_SIZE=WxH` sets the size.
+/// `CITYGRID_BENCH_MSAA=1` turns MSAA on (`fxaa`: FXAA), `CITYGRID_BENCH_SIZE=WxH` sets the size.
 fn window_case(file: Option<&Path>, probe: impl FnOnce(&mut crate::app::AppOptions)) -> ExitCode {
     let mut options = match window_options(file) {
         Ok(o) => o,
@@ -152,7 +152,12 @@ fn window_options(file: Option<&Path>) -> Result<crate::app::AppOptions, ExitCod
     };
     let city = std::sync::Arc::new(CityData::new(loaded.snapshot));
     let mut options = crate::app::AppOptions::new(city, loaded.origin);
-    options.msaa = std::env::var("CITYGRID_BENCH_MSAA").is_ok_and(|v| v == "1");
+    // `CITYGRID_BENCH_MSAA=1`: 4× MSAA; `fxaa`: FXAA; else none.
+    options.antialias = match std::env::var("CITYGRID_BENCH_MSAA").as_deref() {
+        Ok("1") => crate::app::base::map_view::Antialias::Msaa4,
+        Ok("fxaa") => crate::app::base::map_view::Antialias::Fxaa,
+        _ => crate::app::base::map_view::Antialias::Off,
+    };
     options.size = bench_size();
     Ok(options)
 }

@@ -273,6 +273,7 @@ pub(super) fn render_table(stress: &str, sum: &mut Summary, d: &mut String) {
     for (label, case, msaa, view) in [
         ("district, all buildings, MSAA off", "fps-all", "0", "map"),
         ("district, all buildings, MSAA 4×", "fps-all", "1", "map"),
+        ("district, all buildings, FXAA", "fps-all", "fxaa", "map"),
         (
             "district, all buildings in 3D, MSAA off",
             "fps-all",
@@ -283,6 +284,12 @@ pub(super) fn render_table(stress: &str, sum: &mut Summary, d: &mut String) {
             "district, all buildings in 3D, MSAA 4×",
             "fps-all",
             "1",
+            "map3d",
+        ),
+        (
+            "district, all buildings in 3D, FXAA",
+            "fps-all",
+            "fxaa",
             "map3d",
         ),
         (

@@ -43,9 +43,17 @@ pub(super) struct RunArgs {
     /// Start with the map in 3D (tilted, regions raised by their figure).
     #[arg(long = "3d", global = true)]
     map_3d: bool,
-    /// Turn multisampling off (faster on software renderers).
+    /// With --focus on a building: start with this floor picked in its floor stack
+    /// (1 = the ground floor; shown with --3d).
+    #[arg(long, global = true, requires = "focus", value_parser = clap::value_parser!(i64).range(1..=200))]
+    floor: Option<i64>,
+    /// Turn antialiasing off (the same as --antialias off).
     #[arg(long, global = true)]
     no_msaa: bool,
+    /// How the map's edges are antialiased: by the renderer (auto: 4× MSAA on a GPU, none
+    /// on a software renderer; screenshots 4× MSAA), msaa, fxaa or off.
+    #[arg(long, global = true, value_parser = ["auto", "msaa", "fxaa", "off"])]
+    antialias: Option<String>,
     /// What the window shows: the touchscreen map, the ring seen from the hall's centre,
     /// or the ring's canvas for the LED wall.
     #[arg(long, value_parser = ["map", "hall", "ring"], global = true)]
@@ -147,7 +155,9 @@ pub(super) fn merge(a: &RunArgs, b: &RunArgs) -> RunArgs {
         step: if b.story.is_some() { b.step } else { a.step },
         all_buildings: a.all_buildings || b.all_buildings,
         map_3d: a.map_3d || b.map_3d,
+        floor: b.floor.or(a.floor),
         no_msaa: a.no_msaa || b.no_msaa,
+        antialias: b.antialias.clone().or(a.antialias.clone()),
         view: b.view.clone().or(a.view.clone()),
         ring_window: b.ring_window.or(a.ring_window),
         ring_span: b.ring_span.or(a.ring_span),
@@ -332,7 +342,15 @@ pub(super) fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
     }
     options.show_all_buildings = args.all_buildings;
     options.map_3d = args.map_3d;
-    options.msaa = !args.no_msaa;
+    options.floor = args.floor;
+    options.antialias = if args.no_msaa {
+        app::base::map_view::Antialias::Off
+    } else {
+        args.antialias
+            .as_deref()
+            .and_then(app::base::map_view::Antialias::parse)
+            .unwrap_or_default()
+    };
     options.view = args
         .view
         .as_deref()

@@ -98,6 +98,16 @@ impl Rect {
         self.min[0] > self.max[0] || self.min[1] > self.max[1]
     }
 
+    /// Whether the two boxes share a point (edges included); never for an empty box.
+    pub fn intersects(&self, other: &Rect) -> bool {
+        !self.is_empty()
+            && !other.is_empty()
+            && self.min[0] <= other.max[0]
+            && other.min[0] <= self.max[0]
+            && self.min[1] <= other.max[1]
+            && other.min[1] <= self.max[1]
+    }
+
     pub fn contains(&self, p: P2) -> bool {
         p[0] >= self.min[0] && p[0] <= self.max[0] && p[1] >= self.min[1] && p[1] <= self.max[1]
     }

@@ -55,25 +55,70 @@ impl MeshBuffers {
             self.fill(poly, color);
             return;
         }
+        self.prism_band(poly, (0.0, height, height), color, true);
+    }
+
+    /// Adds the part of `poly`'s prism of `height` metres between `from` and `to` metres up:
+    /// its walls there, shaded as the whole prism's would be there, and its roof at `to`
+    /// when `roof` (the top of a stack of bands; the faces between bands never show). One
+    /// floor of a building is such a band (the floor stack's pick, `scene::layers`).
+    /// Nothing for an empty or non-finite band.
+    pub fn prism_band(
+        &mut self,
+        poly: &LocalPolygon,
+        (from, to, height): (f64, f64, f64),
+        color: Srgba,
+        roof: bool,
+    ) {
+        if !(from.is_finite() && to.is_finite() && height.is_finite() && to > from) {
+            return;
+        }
+        let height = height.max(to);
         let (verts, idx) = poly.triangulate();
         if idx.is_empty() {
             return;
         }
         let c = color.linear();
-        let z = height as f32;
-        let base = self.positions.len() as u32;
-        for v in &verts {
-            self.positions.push([v[0] as f32, v[1] as f32, z]);
-            self.colors.push(c);
+        let z = [from as f32, to as f32];
+        // How far up the whole prism each edge of the band is: the walls darken towards
+        // the ground.
+        let up = [(from / height) as f32, (to / height) as f32];
+        if roof {
+            let base = self.positions.len() as u32;
+            for v in &verts {
+                self.positions.push([v[0] as f32, v[1] as f32, z[1]]);
+                self.colors.push(c);
+            }
+            self.indices.extend(idx.iter().map(|i| base + i));
         }
-        self.indices.extend(idx.iter().map(|i| base + i));
         // Outward normals: the exterior turned counter-clockwise, holes clockwise, so that
         // the solid is on each edge's left and the outside on its right.
         let ccw = signed_area(&poly.exterior) >= 0.0;
-        self.walls(&poly.exterior, !ccw, z, c);
+        self.walls(&poly.exterior, !ccw, (z, up), c);
         for hole in &poly.holes {
             let hole_ccw = signed_area(hole) >= 0.0;
-            self.walls(hole, hole_ccw, z, c);
+            self.walls(hole, hole_ccw, (z, up), c);
+        }
+    }
+
+    /// Adds `poly` raised to `height` metres in `colors.0`, with the band from `band.0` to
+    /// `band.1` metres up in `colors.1` (a building's picked floor, `scene::layers`): three
+    /// stacked [`MeshBuffers::prism_band`]s making one solid, so nothing z-fights.
+    pub fn banded_prism(
+        &mut self,
+        poly: &LocalPolygon,
+        height: f64,
+        (lo, hi): (f64, f64),
+        colors: (Srgba, Srgba),
+    ) {
+        let top = hi >= height;
+        let bands = [
+            (0.0, lo, colors.0, false),
+            (lo, hi.min(height), colors.1, top),
+            (hi, height, colors.0, !top),
+        ];
+        for (from, to, c, roof) in bands {
+            self.prism_band(poly, (from, to, height), c, roof);
         }
     }
 
@@ -87,9 +132,10 @@ impl MeshBuffers {
         }
     }
 
-    /// The walls of one ring; `reversed`: the ring runs the other way round from the one
-    /// whose right side is outside.
-    fn walls(&mut self, ring: &[P2], reversed: bool, z: f32, c: [f32; 4]) {
+    /// The walls of one ring from `z[0]` up to `z[1]` metres, which are the fractions `up`
+    /// of the whole prism's height; `reversed`: the ring runs the other way round from the
+    /// one whose right side is outside. 20% darker at the ground than at the roof.
+    fn walls(&mut self, ring: &[P2], reversed: bool, (z, up): ([f32; 2], [f32; 2]), c: [f32; 4]) {
         let n = ring.len();
         if n < 2 {
             return;
@@ -106,9 +152,15 @@ impl MeshBuffers {
             }
             // The right of a → b is outside.
             let k = wall_shade([dy / len, -dx / len]);
-            let (top, foot) = (scaled(c, k), scaled(c, k * 0.8));
+            let at = |u: f32| k * (0.8 + 0.2 * u);
+            let (top, foot) = (scaled(c, at(up[1])), scaled(c, at(up[0])));
             let base = self.positions.len() as u32;
-            for (p, zz, col) in [(a, 0.0, foot), (b, 0.0, foot), (b, z, top), (a, z, top)] {
+            for (p, zz, col) in [
+                (a, z[0], foot),
+                (b, z[0], foot),
+                (b, z[1], top),
+                (a, z[1], top),
+            ] {
                 self.positions.push([p[0] as f32, p[1] as f32, zz]);
                 self.colors.push(col);
             }
@@ -124,6 +176,43 @@ mod tests {
 
     fn square(x0: f64, y0: f64, s: f64) -> Vec<P2> {
         vec![[x0, y0], [x0 + s, y0], [x0 + s, y0 + s], [x0, y0 + s]]
+    }
+
+    #[test]
+    fn a_banded_block_is_one_solid_in_three_bands_shaded_as_the_whole() {
+        let poly = LocalPolygon {
+            exterior: square(0.0, 0.0, 10.0),
+            holes: vec![],
+        };
+        let (body, band) = (Srgba::rgb(200, 160, 80), Srgba::rgb(60, 200, 240));
+        let mut m = MeshBuffers::default();
+        m.banded_prism(&poly, 15.0, (6.0, 9.0), (body, band));
+        // One roof, four walls in each of three bands.
+        assert_eq!(m.triangles(), 2 + 3 * 4 * 2);
+        let mut zs: Vec<f32> = m.positions.iter().map(|p| p[2]).collect();
+        zs.sort_by(f32::total_cmp);
+        zs.dedup();
+        assert_eq!(zs, [0.0, 6.0, 9.0, 15.0], "no gap, no overlap");
+        // The band's colour only between 6 and 9 m.
+        let b = band.linear();
+        for (p, c) in m.positions.iter().zip(&m.colors) {
+            let k = c[2] / b[2];
+            if (0..3).all(|i| (c[i] - b[i] * k).abs() < 1e-4) {
+                assert!(p[2] == 6.0 || p[2] == 9.0, "band colour at {p:?}");
+            }
+        }
+        // Shaded as the unbanded block: the same colour at the same height on each wall.
+        let mut whole = MeshBuffers::default();
+        whole.prism(&poly, 15.0, body);
+        let top_of = |m: &MeshBuffers| {
+            m.positions
+                .iter()
+                .zip(&m.colors)
+                .filter(|(p, _)| p[2] == 15.0 && p[0] == 10.0 && p[1] == 0.0)
+                .map(|(_, c)| c[0])
+                .fold(0.0f32, f32::max)
+        };
+        assert!((top_of(&m) - top_of(&whole)).abs() < 1e-6);
     }
 
     #[test]

@@ -19,7 +19,9 @@ pub enum Source {
 /// snapshot, or fractions when spread).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FloorValues {
+    /// Households living on the floor (a count; a fraction when spread).
     pub households: f64,
+    /// Residents living on the floor (a count; a fraction when spread).
     pub residents: f64,
     /// `None` when spread: a building's total of empty dwellings is not in the snapshot.
     pub vacant_units: Option<f64>,
@@ -37,16 +39,21 @@ pub struct FloorRow {
 /// A building's floors, top floor first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FloorStack {
+    /// One row per floor, the top floor first (at most [`MAX_FLOORS`]).
     pub rows: Vec<FloorRow>,
+    /// Whether the figures are the snapshot's per floor or the totals spread.
     pub source: Source,
     /// The largest of the floors' households plus empty dwellings (for the bars' scale; at
     /// least 1).
     pub widest: f64,
 }
 
+/// The most floors a stack shows (and a pick or a band reaches), from the ground floor.
+pub const MAX_FLOORS: i64 = 200;
+
 /// The floor stack of `b`.
 pub fn floor_stack(b: &Building) -> FloorStack {
-    let floors = b.floors.clamp(1, 200);
+    let floors = b.floors.clamp(1, MAX_FLOORS);
     let rows: Vec<FloorRow> = if b.floor_detail.is_empty() {
         let k = floors as f64;
         let values = FloorValues {

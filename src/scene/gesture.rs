@@ -30,8 +30,9 @@ pub enum Gesture {
     /// The map follows a finger by this many pixels.
     Pan([f64; 2]),
     /// Zoom by `factor` about `center` (screen px), move with the fingers' midpoint, and
-    /// turn by `rotation` radians counter-clockwise on screen about `center` (always 0 on
-    /// the flat map).
+    /// turn by `rotation` radians **clockwise** on screen about `center`, as the map's
+    /// heading counts (`scene::view::View::heading`; always 0 on the flat map). Fingers
+    /// twisting counter-clockwise give a negative rotation: the map turns with them.
     Pinch {
         center: [f64; 2],
         factor: f64,
@@ -61,9 +62,19 @@ struct Pair {
     ids: [u64; 2],
     start: [[f64; 2]; 2],
     mode: PairMode,
-    /// The rotation already handed out, radians counter-clockwise.
+    /// Whether the map was in 3D when the pair began: a pair keeps what it started as.
+    three_d: bool,
+    /// How far the line between the fingers has turned since the pair began, radians
+    /// counter-clockwise on screen, summed step by step (so it never jumps at ±180°).
+    twist: f64,
+    /// The twist already handed out, radians counter-clockwise (`twist_taken` of an earlier
+    /// `twist`; the rotation handed out is its negative, clockwise).
     turned: f64,
 }
+
+/// Fingers closer than this (logical px) do not turn the map: the line between them is too
+/// short for its angle to mean anything (a fingertip's wobble would spin the city).
+pub const MIN_TWIST_SPAN: f64 = 40.0;
 
 #[derive(Debug, Clone, Copy)]
 struct Finger {
@@ -145,6 +156,8 @@ impl Recognizer {
             } else {
                 PairMode::Pinch
             },
+            three_d: self.three_d,
+            twist: 0.0,
             turned: 0.0,
         });
     }
@@ -157,7 +170,10 @@ impl Recognizer {
         let now_mid = mid(a, b);
         // The two fingers before this motion.
         let (pa, pb) = if idx == 0 { (prev, b) } else { (a, prev) };
-        let twist = wrap(screen_angle(a, b) - screen_angle(a0, b0));
+        if pair.three_d && dist(pa, pb) >= MIN_TWIST_SPAN && dist(a, b) >= MIN_TWIST_SPAN {
+            pair.twist += wrap(screen_angle(a, b) - screen_angle(pa, pb));
+        }
+        let twist = pair.twist;
         if pair.mode == PairMode::Undecided {
             let (d0, d1) = (dist(a0, b0), dist(a, b));
             let spread = if d0 > 1.0 && d1 > 1.0 {
@@ -178,6 +194,7 @@ impl Recognizer {
                     PairMode::Pinch
                 };
             } else {
+                self.pair = Some(pair);
                 return None;
             }
             self.pair = Some(pair);
@@ -192,13 +209,14 @@ impl Recognizer {
                     self.pair = Some(Pair { turned, ..pair });
                     Gesture::Pinch {
                         center: now_mid,
-                        factor: (d1 / d0.max(1.0)).max(f64::MIN_POSITIVE),
+                        factor: if d0 > 1.0 && d1 > 1.0 { d1 / d0 } else { 1.0 },
                         pan: m,
-                        rotation: turned,
+                        rotation: -turned,
                     }
                 }
             });
         }
+        self.pair = Some(pair);
         let before = mid(pa, pb);
         if pair.mode == PairMode::Tilt {
             return Some(Gesture::Tilt {
@@ -208,12 +226,13 @@ impl Recognizer {
         }
         let (d0, d1) = (dist(pa, pb), dist(a, b));
         let factor = if d0 > 1.0 && d1 > 1.0 { d1 / d0 } else { 1.0 };
-        let rotation = if self.three_d {
+        let rotation = if pair.three_d {
             let taken = twist_taken(twist);
             let r = taken - pair.turned;
             pair.turned = taken;
             self.pair = Some(pair);
-            r
+            // Counter-clockwise fingers, clockwise heading: the map turns with the fingers.
+            -r
         } else {
             0.0
         };

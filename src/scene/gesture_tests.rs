@@ -93,6 +93,14 @@ fn drive(
     (pan, factor, rotation, up)
 }
 
+/// Two fingers `r` px either side of (400, 300), the line between them turned `deg`
+/// degrees counter-clockwise on screen.
+fn turned_pair(deg: f64, r: f64) -> [[f64; 2]; 2] {
+    let c = [400.0, 300.0];
+    let (s, co) = deg.to_radians().sin_cos();
+    [[c[0] - r * co, c[1] + r * s], [c[0] + r * co, c[1] - r * s]]
+}
+
 fn pair_3d(a: [f64; 2], b: [f64; 2]) -> Recognizer {
     let mut r = Recognizer::default();
     r.set_3d(true);
@@ -104,14 +112,7 @@ fn pair_3d(a: [f64; 2], b: [f64; 2]) -> Recognizer {
 #[test]
 fn on_the_3d_map_two_fingers_twisting_turn_it_past_the_slop() {
     // Two fingers 200 px apart turn 40° counter-clockwise about their midpoint.
-    let c = [400.0, 300.0];
-    let at = |deg: f64| {
-        let (s, co) = deg.to_radians().sin_cos();
-        [
-            [c[0] - 100.0 * co, c[1] + 100.0 * s],
-            [c[0] + 100.0 * co, c[1] - 100.0 * s],
-        ]
-    };
+    let at = |deg: f64| turned_pair(deg, 100.0);
     let mut r = pair_3d(at(0.0)[0], at(0.0)[1]);
     let mut total = 0.0;
     for k in 1..=40 {
@@ -120,8 +121,9 @@ fn on_the_3d_map_two_fingers_twisting_turn_it_past_the_slop() {
         assert_eq!(up, 0.0, "a twist is no tilt");
         total += rot;
     }
+    // Counter-clockwise fingers: a clockwise rotation of minus (40° less the slop).
     assert!(
-        (total - (40.0f64 - 10.0).to_radians()).abs() < 1e-6,
+        (total + (40.0f64 - 10.0).to_radians()).abs() < 1e-6,
         "the map turns with the fingers less the slop: {}°",
         total.to_degrees()
     );
@@ -219,4 +221,47 @@ fn five_finger_chaos_is_harmless() {
     assert_eq!(r.release(99, [1.0, 1.0], 1.0), None, "unknown finger");
     r.press(7, [f64::NAN, 1.0], 2.0);
     assert_eq!(r.active(), 0, "NaN positions are dropped");
+}
+
+#[test]
+fn a_twist_past_half_a_turn_keeps_turning_and_close_fingers_never_turn() {
+    // Two fingers 200 px apart turn 270° counter-clockwise in 3° steps: the map follows
+    // the whole way (no jump where the angle wraps at ±180°).
+    let at = turned_pair;
+    let mut r = pair_3d(at(0.0, 100.0)[0], at(0.0, 100.0)[1]);
+    let mut total = 0.0;
+    for k in 1..=90 {
+        let from = at(3.0 * (k - 1) as f64, 100.0);
+        total += drive(&mut r, from, at(3.0 * k as f64, 100.0), 1).2;
+    }
+    assert!(
+        (total + (270.0f64 - 10.0).to_radians()).abs() < 1e-6,
+        "{}°",
+        total.to_degrees()
+    );
+
+    // Fingers 20 px apart (one fingertip's width) twisting 90° do not turn the map.
+    let mut r = pair_3d(at(0.0, 10.0)[0], at(0.0, 10.0)[1]);
+    let mut total = 0.0;
+    for k in 1..=30 {
+        let from = at(3.0 * (k - 1) as f64, 10.0);
+        total += drive(&mut r, from, at(3.0 * k as f64, 10.0), 1).2;
+    }
+    assert_eq!(total, 0.0);
+}
+
+#[test]
+fn a_pair_begun_on_the_flat_map_never_turns_it() {
+    // Two fingers go down on the flat map; the map turns 3D (a docent's key) while they
+    // are down: the pair stays a plain pinch until lifted.
+    let at = |deg: f64| turned_pair(deg, 100.0);
+    let mut r = Recognizer::default();
+    r.press(1, at(0.0)[0], 0.0);
+    r.press(2, at(0.0)[1], 0.0);
+    r.set_3d(true);
+    let mut total = 0.0;
+    for k in 1..=30 {
+        total += drive(&mut r, at(2.0 * (k - 1) as f64), at(2.0 * k as f64), 1).2;
+    }
+    assert_eq!(total, 0.0);
 }

@@ -168,10 +168,21 @@ pub fn build(
     build_lifted(city, depth, figure, all_buildings, px, overlays, None)
 }
 
-/// [`build`], and with `lift` (the 3D map, `Some(storey height, m)`) the regions coloured by the figure at the
+/// How the 3D map raises what it shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lift {
+    /// The storey height, metres (the configuration's `storey_m`).
+    pub storey_m: f64,
+    /// The floor picked in the selected building's floor stack (1 = the ground floor),
+    /// drawn as a band of its own colour on the building.
+    pub floor: Option<i64>,
+}
+
+/// [`build`], and with `lift` (the 3D map) the regions coloured by the figure at the
 /// district and subdistrict levels raised in proportion to it ([`TALLEST_SHARE`]), their
 /// borders and labels on their roofs; from the community level down every building of the
-/// community raised to its floors, the selected one in the selection's colour.
+/// community raised to its floors × the storey height, the selected one in the selection's
+/// colour with its picked floor ([`Lift::floor`]) banded in [`palette::ACCENT`].
 pub fn build_lifted(
     city: &CityData,
     depth: Depth,
@@ -179,10 +190,10 @@ pub fn build_lifted(
     all_buildings: bool,
     px: f64,
     overlays: &Overlays,
-    lift: Option<f64>,
+    lift: Option<Lift>,
 ) -> Layers {
-    // `lift`: the 3D map, with its storey height in metres.
-    let storey_m = lift.unwrap_or(STOREY_M);
+    let storey_m = lift.map_or(STOREY_M, |l| l.storey_m);
+    let picked_floor = lift.and_then(|l| l.floor);
     let lift = lift.is_some();
     let s = &city.snapshot;
     let idx = &city.index;
@@ -399,8 +410,20 @@ pub fn build_lifted(
                     // selected one in the selection's colour, its outline on its roof.
                     let h = super::extrude::building_height(building.floors, storey_m);
                     let picked = selected == Some(b);
-                    let color = if picked { palette::HIGHLIGHT } else { color };
-                    out.prisms.prism(shape, h, color);
+                    match picked_floor.filter(|_| picked) {
+                        Some(f) => {
+                            // Below the floor, the floor, above it: one solid in bands.
+                            let most = building.floors.clamp(1, super::floors::MAX_FLOORS);
+                            let f = f.clamp(1, most) as f64;
+                            let band = ((f - 1.0) * storey_m, f * storey_m);
+                            let colors = (palette::HIGHLIGHT, palette::ACCENT);
+                            out.prisms.banded_prism(shape, h, band, colors);
+                        }
+                        None => {
+                            let color = if picked { palette::HIGHLIGHT } else { color };
+                            out.prisms.prism(shape, h, color);
+                        }
+                    }
                     let start = out.buildings.positions.len();
                     if picked {
                         out.buildings.stroke_polygon(shape, 2.0 * px, palette::TEXT);

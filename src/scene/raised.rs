@@ -83,9 +83,11 @@ pub fn roof_at(city: &CityData, community: usize, p: crate::geo::P2, storey_m: f
 
 /// Every building of the city standing at its floors × `storey_m`, in one mesh (the 3D
 /// map's "all buildings" on the district view, issue 17), coloured by use and height as in
-/// 2D. Buildings whose footprint and height are both under `min_wall_m` metres get their
-/// roof alone: their walls would be under a few pixels at the scale the mesh is for (the
-/// level of detail; 0 gives every wall).
+/// 2D. With a level of detail `min_wall_m` (metres a few pixels make at the scale the mesh
+/// is for; 0 gives every building in full): a building whose walls would stand under that
+/// on screen at the steepest tilt ([`crate::scene::view::MAX_TILT`]) gets its roof alone.
+/// (Simplifying the roofs by half a pixel was tried: 2.5% fewer triangles for twice the
+/// build time, and no faster frame.)
 pub fn city_blocks(
     city: &CityData,
     min_wall_m: f64,
@@ -93,14 +95,15 @@ pub fn city_blocks(
 ) -> crate::scene::meshes::MeshBuffers {
     let mut out = crate::scene::meshes::MeshBuffers::default();
     let idx = &city.index;
+    // How high a wall of `h` metres stands on screen, as a share of `h`, at the steepest tilt.
+    let seen = crate::scene::view::MAX_TILT.sin();
     for (b, building) in city.snapshot.buildings.iter().enumerate() {
-        let (Some(shape), Some(bounds)) = (idx.building_shapes.get(b), idx.building_bounds.get(b))
-        else {
+        let Some(shape) = idx.building_shapes.get(b) else {
             continue;
         };
         let h = building_height(building.floors, storey_m);
         let color = crate::palette::building(building.usage.is_residential(), building.floors);
-        if bounds.width().max(bounds.height()).max(h) >= min_wall_m {
+        if h * seen >= min_wall_m {
             out.prism(shape, h, color);
         } else {
             out.roof(shape, h, color);

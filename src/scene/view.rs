@@ -2,9 +2,9 @@
 //! the eased transition between two views.
 //!
 //! The view may be tilted and turned (the 3D map, issue 17): an orthographic camera looking
-//! down at `tilt` from the vertical, the map turned by `heading`. A ground point's screen
-//! position is then, with `d` its offset from the centre turned by −`heading` into
-//! (`u` across the screen, `v` up it): `x = u / scale + w/2`,
+//! down at `tilt` from the vertical, the map turned clockwise by `heading`. A ground point's
+//! screen position is then, with `d` its offset from the centre turned by −`heading` (in
+//! the plane's y-up sense) into (`u` across the screen, `v` up it): `x = u / scale + w/2`,
 //! `y = h/2 − (v·cos tilt + z·sin tilt) / scale` for a point `z` metres high. At
 //! `tilt = heading = 0` every figure is exactly the flat map's.
 
@@ -20,7 +20,9 @@ pub struct View {
     /// Radians from looking straight down (0, the flat map) towards the horizon; at most
     /// [`MAX_TILT`].
     pub tilt: f64,
-    /// Radians the map is turned counter-clockwise on screen (0: north up).
+    /// Radians the map is turned **clockwise** on screen (0: north up; at π/2 north points
+    /// to the right and the top of the screen faces west). The camera turns the other way
+    /// (`app::map::render`).
     pub heading: f64,
 }
 
@@ -192,8 +194,9 @@ impl View {
         self.keep(anchor, screen);
     }
 
-    /// Turns the map by `angle` radians counter-clockwise on screen, keeping the ground
-    /// under `screen` (logical px) where it is: a twist about the fingers' midpoint.
+    /// Turns the map by `angle` radians clockwise on screen (as [`View::heading`] counts),
+    /// keeping the ground under `screen` (logical px) where it is: a twist about the
+    /// fingers' midpoint.
     pub fn turn_about(&mut self, screen: [f64; 2], angle: f64) {
         if !angle.is_finite() {
             return;
@@ -279,7 +282,11 @@ impl Transition {
         } else {
             self.elapsed / self.duration
         };
-        (View::lerp(&self.from, &self.to, ease_out(t)), t >= 1.0)
+        if t >= 1.0 {
+            // Exactly where it was going (no rounding left in the heading or the scale).
+            return (self.to, true);
+        }
+        (View::lerp(&self.from, &self.to, ease_out(t)), false)
     }
 }
 

@@ -24,8 +24,8 @@ pub struct AppOptions {
     /// Start with the cases layer on (the default) or off (the bench compares both).
     pub cases_shown: bool,
     pub show_all_buildings: bool,
-    /// Multisample anti-aliasing (4×) for smooth borders; off is faster on software renderers.
-    pub msaa: bool,
+    /// How the map's edges are antialiased (`--antialias`; by the renderer by default).
+    pub antialias: crate::app::base::map_view::Antialias,
     /// Save a screenshot here once everything has settled, then exit.
     pub shot: Option<std::path::PathBuf>,
     /// Measure frame times for this many seconds, then print them and exit; drill in and
@@ -43,6 +43,9 @@ pub struct AppOptions {
     pub view: MainView,
     /// The map in 3D from the start (`--3d`).
     pub map_3d: bool,
+    /// With a building in focus: the floor picked in its floor stack from the start
+    /// (`--floor`, 1 = the ground floor; clamped to the building's floors).
+    pub floor: Option<i64>,
     /// Open an extra window of this size for the LED wall.
     pub ring_window: Option<(u32, u32)>,
     /// Angular span of the ring screen, degrees (the snapshot's ring layout wins).
@@ -70,7 +73,7 @@ impl AppOptions {
             story: None,
             cases_shown: true,
             show_all_buildings: false,
-            msaa: true,
+            antialias: crate::app::base::map_view::Antialias::Auto,
             shot: None,
             fps_probe: None,
             drills_probe: None,
@@ -78,6 +81,7 @@ impl AppOptions {
             full_owner_names: false,
             view: MainView::Map,
             map_3d: false,
+            floor: None,
             ring_window: None,
             ring_span_deg: crate::scene::ring::layout::DEFAULT_SPAN_DEG,
             ring_slice: None,

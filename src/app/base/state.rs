@@ -425,6 +425,15 @@ pub fn insert(app: &mut App, options: &AppOptions) {
             .and_then(|id| Focus::from_id(city, id))
             .unwrap_or_default(),
     };
+    let floor = match focus {
+        Focus::Building(b) => options.floor.and_then(|f| {
+            city.snapshot
+                .buildings
+                .get(b)
+                .map(|x| f.clamp(1, x.floors.max(1)))
+        }),
+        _ => None,
+    };
     app.insert_resource(City(options.city.clone()))
         .insert_resource(focus)
         .insert_resource(SelectedCase(case))
@@ -439,7 +448,7 @@ pub fn insert(app: &mut App, options: &AppOptions) {
         .init_resource::<StoryPlay>()
         .insert_resource(ShowAllBuildings(options.show_all_buildings))
         .insert_resource(Map3d(options.map_3d))
-        .init_resource::<SelectedFloor>()
+        .insert_resource(SelectedFloor(floor))
         .insert_resource(StoreyHeight(options.config.storey_m))
         .insert_resource(RingSpan(options.ring_span_deg))
         .insert_resource(Settings {

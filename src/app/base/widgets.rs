@@ -181,10 +181,10 @@ pub fn compass_button(north: &str, heading: f64) -> impl Bundle {
     )
 }
 
-/// The compass needle's turn for a map turned `heading` radians counter-clockwise (UI
-/// rotations go clockwise).
+/// The compass needle's turn for a map turned `heading` radians clockwise: the needle turns
+/// with north (`UiTransform` rotations go clockwise too).
 pub fn needle_rotation(heading: f64) -> Rot2 {
-    Rot2::radians(-heading as f32)
+    Rot2::radians(heading as f32)
 }
 
 /// A big touch button with a round swatch of `color` before its caption (a department's

@@ -27,6 +27,15 @@ pub(super) struct CityBlocks {
     full: Option<Handle<Mesh>>,
 }
 
+impl CityBlocks {
+    /// Lets the meshes go once their snapshot was swapped out (they are large).
+    pub(super) fn forget_if_gone(&mut self) {
+        if self.city.strong_count() == 0 && (self.lod.is_some() || self.full.is_some()) {
+            *self = CityBlocks::default();
+        }
+    }
+}
+
 /// The level-of-detail mesh of every building, on the 3D district view.
 #[derive(Component)]
 pub(super) struct BlocksLod;
@@ -85,7 +94,6 @@ pub(super) fn blocks_detail(
     city: Res<City>,
     mut cached: ResMut<CityBlocks>,
     mut meshes: ResMut<Assets<Mesh>>,
-    storey: Res<crate::app::base::StoreyHeight>,
     mut lod: Query<
         (&mut Visibility, &MeshMaterial2d<ColorMaterial>),
         (With<BlocksLod>, Without<BlocksFull>),
@@ -117,7 +125,9 @@ pub(super) fn blocks_detail(
                 .full
                 .get_or_insert_with(|| {
                     meshes.add(to_mesh(crate::scene::raised::city_blocks(
-                        &city.0, 0.0, storey.0,
+                        &city.0,
+                        0.0,
+                        map.storey_m,
                     )))
                 })
                 .clone();

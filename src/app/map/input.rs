@@ -122,7 +122,7 @@ pub(super) fn read_pointers(
     city: Res<City>,
     focus: Res<Focus>,
     mut requests: MessageWriter<MapRequest>,
-    (main_view, curator, map_3d, figure, overlays, all, storey): (
+    (main_view, curator, map_3d, figure, overlays, all, storey, mouse): (
         Res<State<MainView>>,
         Res<State<CuratorMode>>,
         Res<Map3d>,
@@ -130,6 +130,7 @@ pub(super) fn read_pointers(
         Res<MapOverlays>,
         Res<ShowAllBuildings>,
         Res<StoreyHeight>,
+        Option<Res<ButtonInput<MouseButton>>>,
     ),
 ) {
     let now = time.elapsed_secs_f64();
@@ -138,6 +139,10 @@ pub(super) fn read_pointers(
     let view = map.view;
     let p = &mut *pointers;
     p.recognizer.set_3d(map_3d.0);
+    // A right button let go outside the window sends no release here: ask the button.
+    if let Some(mouse) = &mouse {
+        p.right_drag &= mouse.pressed(MouseButton::Right);
+    }
     if *main_view.get() != MainView::Map || *curator.get() != CuratorMode::Closed {
         for c in cursor.read() {
             p.cursor = Some(c.position);
@@ -183,7 +188,8 @@ pub(super) fn read_pointers(
         }
     }
     for c in cursor.read() {
-        // Right-drag on the 3D map: across turns it, up and down tilts it (as two fingers).
+        // Right-drag on the 3D map: across turns it (to the right: counter-clockwise, as in
+        // the common web maps), up and down tilts it (as two fingers).
         if let (true, Some(delta)) = (p.right_drag && map_3d.0, c.delta) {
             let middle = [view.viewport[0] * 0.5, view.viewport[1] * 0.5];
             gestures.push(Recognized::motion(Gesture::Tilt {
@@ -283,11 +289,18 @@ pub(super) fn read_pointers(
                 // building that just appeared); on the same thing it zooms in. On a case's
                 // dot it keeps (or opens) the case's card rather than drilling under it.
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
-                let seen = Seen::of(&map_3d, map.view, pos, (&figure, &overlays, &all, &storey));
+                let seen = Seen::of(
+                    &map_3d,
+                    view_reach(&map),
+                    pos,
+                    (&figure, &overlays, &all, &storey),
+                );
                 let picked = pick_3d(&city.0, *focus, &seen);
                 let case = match picked {
                     Some(Picked::Case(c)) => Some(c),
                     Some(Picked::Focus(_)) => None,
+                    // In 3D the dots stand on roofs: only what is seen there counts.
+                    None if map_3d.0 => None,
                     None => case_hit(&city.0, *focus, world, case_reach(&map)),
                 };
                 if let Some(c) = case {
@@ -315,12 +328,20 @@ pub(super) fn read_pointers(
             }
             Gesture::Tap(pos) => {
                 let world = pressed_world.unwrap_or_else(|| map.view.to_world(pos));
-                let seen = Seen::of(&map_3d, map.view, pos, (&figure, &overlays, &all, &storey));
+                let seen = Seen::of(
+                    &map_3d,
+                    view_reach(&map),
+                    pos,
+                    (&figure, &overlays, &all, &storey),
+                );
                 // In 3D what stands in the line of sight comes first: a case's dot on the
                 // ground behind a tower is not what the visitor touched; one on its roof is.
                 let request = match pick_3d(&city.0, *focus, &seen) {
                     Some(Picked::Focus(next)) => Some(MapRequest::Focus(next)),
                     Some(Picked::Case(c)) => Some(MapRequest::SelectCase(c)),
+                    // In 3D the dots stand on roofs (`pick_3d` saw them): the ground below
+                    // them is not a case.
+                    None if map_3d.0 => hit(&city.0, *focus, world).map(MapRequest::Focus),
                     None => case_hit(&city.0, *focus, world, case_reach(&map))
                         .map(MapRequest::SelectCase)
                         .or_else(|| hit(&city.0, *focus, world).map(MapRequest::Focus)),
@@ -344,6 +365,11 @@ pub const CASE_TOUCH_PX: f64 = 10.0;
 /// for, `scene::layers`) when the visitor has zoomed in on it.
 fn case_reach(map: &MapView) -> f64 {
     (CASE_TOUCH_PX * map.view.scale).max(8.0 * map.target.scale)
+}
+
+/// The view a tap is seen in, with [`case_reach`] in logical px (for `pick3d::Seen`).
+fn view_reach(map: &MapView) -> (crate::scene::view::View, f64) {
+    (map.view, case_reach(map) / map.view.scale)
 }
 
 /// The case whose dot is nearest `p` (local metres) within `reach` m, among those the map

@@ -106,9 +106,44 @@ pub(super) fn place_labels(
     let v = &map.view;
     // Label sizes are in UI units; the screen is in window pixels.
     let k = map.ui_scale as f64;
+    // A count whose disc a raised region hides goes with it, before the others are placed
+    // (it takes no room from them). Only the regions whose bounds the line of sight crosses
+    // are tried.
+    let index = &city.0.index;
+    let tallest = raised.0.iter().map(|&(_, h)| h).fold(0.0f64, f64::max);
+    let hidden: Vec<bool> = nodes
+        .iter()
+        .map(|(l, _, _, _)| {
+            if !l.count || raised.0.is_empty() {
+                return false;
+            }
+            let screen = v.to_screen3(l.anchor, l.height);
+            let sight = crate::scene::pick::sight_bounds(v, screen, tallest);
+            let prisms = raised
+                .0
+                .iter()
+                .filter(|&&(r, _)| {
+                    index
+                        .region_bounds
+                        .get(r)
+                        .is_some_and(|b| b.intersects(&sight))
+                })
+                .flat_map(|&(r, h)| {
+                    index
+                        .region_shapes
+                        .get(r)
+                        .into_iter()
+                        .flatten()
+                        .map(move |poly| (poly, h))
+                });
+            crate::scene::pick::hidden_behind(v, screen, l.height, prisms)
+        })
+        .collect();
     let candidates: Vec<Candidate> = nodes
         .iter()
-        .map(|(l, _, _, _)| Candidate {
+        .zip(&hidden)
+        .filter(|(_, hidden)| !**hidden)
+        .map(|((l, _, _, _), _)| Candidate {
             center: v.to_screen3(l.anchor, l.height),
             alternates: l
                 .alternates
@@ -126,28 +161,18 @@ pub(super) fn place_labels(
         v.viewport[0] - insets.right + 20.0,
         v.viewport[1] - insets.bottom + 10.0,
     ];
-    let shown = labels::place(&candidates, area, 4.0);
-    // A count whose disc a raised region hides goes with it.
-    let shapes = &city.0.index.region_shapes;
-    let prisms = || {
-        raised.0.iter().flat_map(|&(r, h)| {
-            shapes
-                .get(r)
-                .into_iter()
-                .flatten()
-                .map(move |poly| (poly, h))
+    let mut placed_ones = labels::place(&candidates, area, 4.0).into_iter();
+    let shown: Vec<_> = hidden
+        .iter()
+        .map(|&h| {
+            if h {
+                None
+            } else {
+                placed_ones.next().flatten()
+            }
         })
-    };
+        .collect();
     for ((l, mut node, mut vis, children), placed) in nodes.iter_mut().zip(shown) {
-        let hidden = l.count
-            && !raised.0.is_empty()
-            && crate::scene::pick::hidden_behind(
-                v,
-                v.to_screen3(l.anchor, l.height),
-                l.height,
-                prisms(),
-            );
-        let placed = placed.filter(|_| !hidden);
         let visible = placed.is_some();
         let (center, scale) = placed.map_or(([0.0, 0.0], 1.0), |p| (p.center, p.scale));
         let (w, h) = (l.size[0] * scale, l.size[1] * scale);

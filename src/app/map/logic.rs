@@ -144,11 +144,11 @@ fn apply_requests(
     ),
 ) {
     for r in requests.read() {
+        let was = *focus;
         match *r {
             MapRequest::Focus(f) => {
                 if *focus != f {
                     case.set_if_neq(SelectedCase(None));
-                    floor.set_if_neq(SelectedFloor(None));
                 }
                 set_focus(&city.0, &mut focus, &mut map, f);
             }
@@ -205,13 +205,19 @@ fn apply_requests(
             | MapRequest::StoryStep(_)
             | MapRequest::EndStory => {}
         }
+        if *focus != was {
+            // A floor is of the building it was picked on (Back, a drill, a swap).
+            floor.set_if_neq(SelectedFloor(None));
+        }
     }
 }
 
 /// The view that shows `focus` seen at `tilt` and `heading` (radians); tilted, with room above it
-/// for what the 3D map raises: the tallest building of the community from the community
-/// level down, else [`crate::scene::layers::TALLEST_SHARE`] of the area's larger side. A
-/// building in 3D also leaves room for its floor stack beside the card.
+/// for what the 3D map raises: a focused building's own height (seen closer than on the
+/// flat map: 2.5 × its size around it, at least 70 m), the tallest building of the
+/// community from the community level down, else [`crate::scene::layers::TALLEST_SHARE`]
+/// of the area's larger side. A building in 3D also leaves room for its floor stack beside
+/// the card.
 fn fit(
     city: &CityData,
     focus: Focus,
@@ -219,9 +225,25 @@ fn fit(
     mut insets: crate::scene::view::Insets,
     (tilt, heading, storey_m): (f64, f64, f64),
 ) -> View {
-    let b = focus_bounds(city, focus);
+    let mut b = focus_bounds(city, focus);
     let top = if tilt <= 0.0 {
         0.0
+    } else if let Focus::Building(i) = focus {
+        // In 3D a building is seen closer than on the flat map, so that its walls and the
+        // floor picked in its stack read: its own height above it, a block's width around.
+        let (Some(bb), Some(building)) = (
+            city.index.building_bounds.get(i),
+            city.snapshot.buildings.get(i),
+        ) else {
+            return View::fit_posed(&b, viewport, insets, tilt, heading, 0.0);
+        };
+        let half = (bb.width().max(bb.height()) * 2.5).max(70.0);
+        let c = bb.center();
+        b = crate::geo::Rect {
+            min: [c[0] - half, c[1] - half],
+            max: [c[0] + half, c[1] + half],
+        };
+        crate::scene::extrude::building_height(building.floors, storey_m)
     } else if focus.depth() >= 2 {
         crate::scene::layers::raised_buildings(city, focus.layer_depth(city), storey_m)
             .iter()
@@ -244,7 +266,14 @@ fn pick_floor(city: &CityData, focus: Focus, floor: &mut ResMut<SelectedFloor>, 
     let Focus::Building(b) = focus else {
         return;
     };
-    let Some(floors) = city.snapshot.buildings.get(b).map(|b| b.floors.max(1)) else {
+    // (The stack shows at most MAX_FLOORS floors: a pick never falls outside it.)
+    let max = crate::scene::floors::MAX_FLOORS;
+    let Some(floors) = city
+        .snapshot
+        .buildings
+        .get(b)
+        .map(|b| b.floors.clamp(1, max))
+    else {
         return;
     };
     let to = match r {

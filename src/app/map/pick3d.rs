@@ -6,29 +6,37 @@ use crate::app::base::{Focus, Map3d, MapFigure, MapOverlays, ShowAllBuildings, S
 use crate::scene::view::View;
 use crate::snapshot::index::CityData;
 
+#[cfg(doc)]
 use super::input::CASE_TOUCH_PX;
 
 /// How the map is seen when a tap lands: in 3D (`on`) a tap picks among the raised
 /// regions along its line of sight (`scene::pick`), the highest first.
 pub struct Seen<'a> {
+    /// The map is in 3D.
     pub on: bool,
+    /// The view the tap landed on.
     pub view: View,
     /// The tap, screen px.
     pub pos: [f64; 2],
+    /// The figure the regions are raised by.
     pub figure: crate::scene::layers::Figure,
+    /// The map's layers (which regions the 3D map raises depends on them).
     pub overlays: &'a crate::scene::layers::Overlays,
     /// Every building shown on the district view: in 3D they stand on a flat district,
     /// whose regions a tap then picks on the ground.
     pub all_buildings: bool,
     /// The storey height buildings stand at, metres.
     pub storey_m: f64,
+    /// How far from a case's dot (as seen) a tap still opens it, logical px
+    /// (`input::case_reach`: [`CASE_TOUCH_PX`], more when zoomed in on drawn dots).
+    pub case_reach_px: f64,
 }
 
 impl<'a> Seen<'a> {
     /// The map as it is seen now, for a tap at `pos`.
     pub(super) fn of(
         map_3d: &Map3d,
-        view: View,
+        (view, case_reach_px): (View, f64),
         pos: [f64; 2],
         (figure, overlays, all, storey): (
             &MapFigure,
@@ -45,6 +53,7 @@ impl<'a> Seen<'a> {
             overlays: &overlays.0,
             all_buildings: all.0,
             storey_m: storey.0,
+            case_reach_px,
         }
     }
 }
@@ -89,10 +98,11 @@ pub enum Picked {
 }
 
 /// What a tap on the 3D map (`seen.on`) picks: the case whose dot is seen within
-/// [`CASE_TOUCH_PX`] of the tap, when it stands at least as high as what the line of sight
-/// meets (a dot on that roof, or on a lower roof with nothing in front); else the raised
-/// building or region met ([`pick_raised`]). `None` on the flat map, or when the tap meets
-/// nothing raised and no dot: the ground decides (`input::hit`).
+/// `seen.case_reach_px` of the tap and is not hidden behind a building (`scene::pick::
+/// hidden_behind`), when it stands at least as high as what the tap's line of sight meets
+/// (a dot on that roof, or on a lower roof with nothing in front); else the raised building
+/// or region met ([`pick_raised`]). `None` on the flat map, or when the tap meets nothing
+/// raised and no dot: the ground decides (`input::hit`).
 pub fn pick_3d(city: &CityData, focus: Focus, seen: &Seen) -> Option<Picked> {
     if !seen.on {
         return None;
@@ -108,7 +118,8 @@ pub fn pick_3d(city: &CityData, focus: Focus, seen: &Seen) -> Option<Picked> {
     if focus.depth() >= 2 {
         let community = focus.region(city);
         let gi = &city.index.governance;
-        let mut best: Option<(f64, usize)> = None;
+        let idx = &city.index;
+        let mut near: Vec<(f64, usize, [f64; 2], f64)> = Vec::new();
         for &c in gi
             .cases_of_region
             .get(community)
@@ -123,12 +134,25 @@ pub fn pick_3d(city: &CityData, focus: Focus, seen: &Seen) -> Option<Picked> {
             }
             let p = seen.view.to_screen3(at, h);
             let d = (p[0] - seen.pos[0]).hypot(p[1] - seen.pos[1]);
-            if d <= CASE_TOUCH_PX && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, c as usize));
+            if d <= seen.case_reach_px {
+                near.push((d, c as usize, p, h));
             }
         }
-        if let Some((_, c)) = best {
-            return Some(Picked::Case(c));
+        if !near.is_empty() {
+            // Only the few dots near the tap are checked against the buildings in front.
+            let depth = focus.layer_depth(city);
+            let buildings = crate::scene::layers::raised_buildings(city, depth, seen.storey_m);
+            let prisms = || {
+                buildings
+                    .iter()
+                    .filter_map(|&(b, h)| idx.building_shapes.get(b).map(|poly| (poly, h)))
+            };
+            near.sort_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some(&(_, c, _, _)) = near.iter().find(|&&(_, _, p, h)| {
+                !crate::scene::pick::hidden_behind(&seen.view, p, h, prisms())
+            }) {
+                return Some(Picked::Case(c));
+            }
         }
     }
     raised.map(Picked::Focus)

@@ -10,11 +10,11 @@ use bevy::window::PrimaryWindow;
 use super::blocks::{self, CityBlocks};
 use super::buildings::{self, BuildingsPicture};
 use super::labels;
-use crate::app::base::map_view::{MapCamera, MapMsaa};
+use crate::app::base::map_view::{Antialias, MapCamera};
 use crate::app::base::sets::{EaseView, RebuildLayers};
 use crate::app::base::{
     AppSystems, City, CurrentLang, CurrentLegend, Focus, MainView, Map3d, MapFigure, MapOverlays,
-    MapView, SelectedCase, ShowAllBuildings,
+    MapView, SelectedCase, SelectedFloor, ShowAllBuildings,
 };
 use crate::scene::layers::{self, Depth, Layers};
 use crate::scene::meshes::MeshBuffers;
@@ -53,7 +53,9 @@ pub fn plugin(app: &mut App) {
                             .or_else(resource_changed::<MapOverlays>)
                             .or_else(resource_changed::<ShowAllBuildings>)
                             .or_else(resource_changed::<CurrentLang>)
-                            .or_else(resource_changed::<Map3d>),
+                            .or_else(resource_changed::<Map3d>)
+                            // The picked floor is banded on its building in 3D.
+                            .or_else(resource_changed::<SelectedFloor>),
                     ),
                 mark_case
                     .in_set(AppSystems::Rebuild)
@@ -79,10 +81,18 @@ pub fn plugin(app: &mut App) {
 fn setup(
     mut commands: Commands,
     mut materials: ResMut<Assets<ColorMaterial>>,
-    msaa: Option<Res<MapMsaa>>,
+    antialias: Option<Res<Antialias>>,
+    adapter: Option<Res<bevy::render::renderer::RenderAdapterInfo>>,
     map: Res<MapView>,
 ) {
-    let msaa = if msaa.is_none_or(|m| m.0) {
+    // A software renderer (lavapipe) is a CPU adapter (wgpu's `DeviceType::Cpu`, which Bevy
+    // does not re-export: compared by name); headless there is none and nothing is drawn.
+    let software = adapter
+        .as_ref()
+        .is_some_and(|a| format!("{:?}", a.0.device_type) == "Cpu");
+    let antialias = antialias.map_or(Antialias::Msaa4, |a| a.resolve(software));
+    info!("map antialiasing: {}", antialias.name());
+    let msaa = if antialias == Antialias::Msaa4 {
         Msaa::Sample4
     } else {
         Msaa::Off
@@ -93,6 +103,10 @@ fn setup(
         bevy::ui::IsDefaultUiCamera,
         Camera2d,
         msaa,
+        bevy::anti_alias::fxaa::Fxaa {
+            enabled: antialias == Antialias::Fxaa,
+            ..default()
+        },
         Transform::from_xyz(map.view.center[0] as f32, map.view.center[1] as f32, 0.0),
         Projection::Orthographic(OrthographicProjection {
             scale: map.view.scale as f32,
@@ -129,7 +143,7 @@ fn rebuild_layers(
     material: Res<MapMaterial>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut legend: ResMut<CurrentLegend>,
-    (mut images, mut materials, mut cached, window, overlays, map_3d, solid, mut blocks): (
+    (mut images, mut materials, mut cached, window, overlays, map_3d, solid, mut blocks, floor): (
         ResMut<Assets<Image>>,
         ResMut<Assets<ColorMaterial>>,
         ResMut<BuildingsPicture>,
@@ -138,6 +152,7 @@ fn rebuild_layers(
         Res<Map3d>,
         Res<SolidMaterial>,
         ResMut<CityBlocks>,
+        Res<SelectedFloor>,
     ),
 ) {
     for e in &old {
@@ -147,6 +162,7 @@ fn rebuild_layers(
         // Its snapshot was swapped out: let its texture go too.
         *cached = BuildingsPicture::default();
     }
+    blocks.forget_if_gone();
     let depth = focus.layer_depth(&city.0);
     // All buildings on the district view come as a picture (below), not in the layers; in
     // 3D as one mesh of blocks standing on the flat district (nothing else is raised).
@@ -168,7 +184,10 @@ fn rebuild_layers(
         all.0 && !as_picture && !as_blocks,
         map.target.scale,
         &overlays.0,
-        (map_3d.0 && !as_blocks).then_some(map.storey_m),
+        (map_3d.0 && !as_blocks).then_some(layers::Lift {
+            storey_m: map.storey_m,
+            floor: floor.0,
+        }),
     );
     if !prisms.is_empty() {
         commands.spawn((

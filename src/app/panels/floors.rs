@@ -41,10 +41,21 @@ pub(super) fn floor_panel(b: &Building, picked: Option<i64>, lang: Lang) -> impl
                 format!("{} · {figures}", floor_name(r.floor, lang))
             },
         );
+    let every = label_every(slab);
     let rows: Vec<_> = stack
         .rows
         .iter()
-        .map(|r| slab_row(r, &stack, slab, picked == Some(r.floor), lang))
+        .map(|r| {
+            // The ground floor too, where it is far enough below the first named one.
+            let named = r.floor % every == 0 || (r.floor == 1 && (every - 1) as f32 * slab >= 20.0);
+            slab_row(
+                r,
+                &stack,
+                (slab, named.then_some(every)),
+                picked == Some(r.floor),
+                lang,
+            )
+        })
         .collect();
     (
         Name::new("Floor stack"),
@@ -84,7 +95,14 @@ pub(super) fn floor_panel(b: &Building, picked: Option<i64>, lang: Lang) -> impl
                     palette::ACCENT
                 },
             )),
-            Spawn(label(detail, size::SMALL, palette::TEXT)),
+            // Two lines' room, so the slabs stay put under the finger whatever it says.
+            Spawn((
+                Node {
+                    min_height: px(size::SMALL * 2.6),
+                    ..default()
+                },
+                children![label(detail, size::SMALL, palette::TEXT)],
+            )),
             Spawn((
                 Name::new("Slabs"),
                 Node {
@@ -114,13 +132,23 @@ pub(super) fn floor_panel(b: &Building, picked: Option<i64>, lang: Lang) -> impl
     )
 }
 
-/// One floor: its name (where the slab is tall enough), a bar as long as its households
-/// and a paler one for its empty dwellings; the picked floor lit. The whole row takes the
-/// tap, so the stack has no gaps between targets.
+/// Which floors a stack of `slab`-px slabs names: every floor when a name fits on its slab,
+/// else every 2nd, 5th, 10th or 20th floor, so names are ≥ 20 px apart (the ground floor
+/// is named too where it is that far below the first of them).
+fn label_every(slab: f32) -> i64 {
+    [1, 2, 5, 10, 20]
+        .into_iter()
+        .find(|&k| k as f32 * slab >= 20.0)
+        .unwrap_or(50)
+}
+
+/// One floor: its name (on every `named`-th floor, where there is room), a bar as long as
+/// its households and a paler one for its empty dwellings; the picked floor lit. The whole
+/// row takes the tap, so the stack has no gaps between targets.
 fn slab_row(
     r: &FloorRow,
     stack: &FloorStack,
-    h: f32,
+    (h, named): (f32, Option<i64>),
     picked: bool,
     lang: Lang,
 ) -> impl Bundle + use<> {
@@ -135,10 +163,13 @@ fn slab_row(
         (Source::PerFloor, true) => palette::RESIDENTIAL_HIGH,
         (Source::Spread, true) => palette::TEXT_MUTED,
     };
-    let name = if h >= 18.0 {
-        floor_name(r.floor, lang)
-    } else {
-        String::new()
+    // A name may overflow its thin slab into the unnamed ones around it.
+    let (name, font) = match named {
+        Some(every) => (
+            floor_name(r.floor, lang),
+            size::SMALL.min(every as f32 * h - 2.0).max(1.0),
+        ),
+        None => (String::new(), 1.0),
     };
     let gap = if h >= 8.0 { 2.0 } else { 0.5 };
     (
@@ -165,11 +196,7 @@ fn slab_row(
                     ..default()
                 },
                 Pickable::IGNORE,
-                children![label(
-                    name,
-                    size::SMALL.min(h - 2.0).max(1.0),
-                    palette::TEXT_MUTED
-                )],
+                children![label(name, font, palette::TEXT_MUTED)],
             ),
             (
                 Node {
@@ -188,11 +215,8 @@ fn slab_row(
                             height: percent(100),
                             ..default()
                         },
-                        BackgroundColor(theme::color(if picked {
-                            palette::HIGHLIGHT
-                        } else {
-                            bar
-                        })),
+                        // The colour of the picked floor's band on the 3D building.
+                        BackgroundColor(theme::color(if picked { palette::ACCENT } else { bar })),
                         Pickable::IGNORE,
                     ),
                     (

@@ -254,17 +254,19 @@ fn case_row(lang: Lang) -> impl Bundle {
     )
 }
 
-/// The color ramp of the figure the regions are colored by, with its range.
-/// `clusters`: the status of the cases the map clusters, when it shows any.
 /// What the 3D map raises, for the legend's note.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Raised {
     /// The regions, by the figure.
     Regions,
-    /// Every building, by its floors (all buildings on the district view).
-    Buildings,
+    /// Every building, by its floors (all buildings on the district view), at this storey
+    /// height, metres (the configuration's `storey_m`).
+    Buildings(f64),
 }
 
+/// The color ramp of the figure the regions are colored by, with its range.
+/// `clusters`: the status of the cases the map clusters, when it shows any; `raised`: what
+/// the 3D map raises, when it is in 3D.
 pub(super) fn legend_panel(
     city: &CityData,
     lang: Lang,
@@ -319,14 +321,20 @@ pub(super) fn legend_panel(
                     .map(|r| {
                         label(
                             match r {
-                                Raised::Regions => lang.pick(
-                                    "三维：高度同为此数，从零起",
-                                    "3D: height is this figure, from zero",
-                                ),
-                                Raised::Buildings => lang.pick(
-                                    "三维：楼高 = 层数 × 3 米",
-                                    "3D: buildings at floors × 3 m",
-                                ),
+                                Raised::Regions => lang
+                                    .pick(
+                                        "三维：高度同为此数，从零起",
+                                        "3D: height is this figure, from zero",
+                                    )
+                                    .to_string(),
+                                Raised::Buildings(storey) => {
+                                    let m = format!("{storey:.2}");
+                                    let m = m.trim_end_matches('0').trim_end_matches('.');
+                                    match lang {
+                                        Lang::Zh => format!("三维：楼高 = 层数 × {m} 米"),
+                                        Lang::En => format!("3D: buildings at floors × {m} m"),
+                                    }
+                                }
                             },
                             size::SMALL,
                             palette::TEXT_MUTED,

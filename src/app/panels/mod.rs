@@ -207,7 +207,7 @@ fn rebuild_ui(
                 l,
                 clusters,
                 map_3d.0.then_some(if all.0 && *focus == Focus::District {
-                    legend::Raised::Buildings
+                    legend::Raised::Buildings(map.storey_m)
                 } else {
                     legend::Raised::Regions
                 }),
