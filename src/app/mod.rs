@@ -50,13 +50,7 @@ pub fn build(options: AppOptions) -> App {
     ));
     app.add_systems(Startup, log_start);
     app.insert_resource(ClearColor(base::theme::color(crate::palette::BACKGROUND)))
-        // A screenshot is a picture: 4× MSAA unless told otherwise, whatever the renderer.
-        .insert_resource(match options.antialias {
-            base::map_view::Antialias::Auto if options.shot.is_some() => {
-                base::map_view::Antialias::Msaa4
-            }
-            a => a,
-        })
+        .insert_resource(options.antialias)
         .insert_resource(base::ring::RingWindow(options.ring_window))
         .insert_resource(base::ring::RingSlice(options.ring_slice))
         // Screenshots step a clock of their own; the hall's processes share the wall's.

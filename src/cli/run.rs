@@ -50,9 +50,9 @@ pub(super) struct RunArgs {
     /// Turn antialiasing off (the same as --antialias off).
     #[arg(long, global = true)]
     no_msaa: bool,
-    /// How the map's edges are antialiased: by the renderer (auto: 4× MSAA on a GPU, none
-    /// on a software renderer; screenshots 4× MSAA), msaa, fxaa or off.
-    #[arg(long, global = true, value_parser = ["auto", "msaa", "fxaa", "off"])]
+    /// How the map's edges are antialiased: msaa (4×, the default), fxaa, or off (fastest
+    /// on a software renderer, where thin borders then break into dashes).
+    #[arg(long, global = true, value_parser = ["msaa", "fxaa", "off"])]
     antialias: Option<String>,
     /// What the window shows: the touchscreen map, the ring seen from the hall's centre,
     /// or the ring's canvas for the LED wall.

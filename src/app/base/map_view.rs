@@ -130,30 +130,27 @@ pub struct MapCamera;
 #[derive(Resource, Debug, Clone, Default)]
 pub struct CurrentLegend(pub Option<Legend>);
 
-/// How the map window's edges are antialiased (chosen at start: `--antialias`; issue 17
-/// measured MSAA against FXAA and none, docs/performance.md).
+/// How the map window's edges are antialiased (chosen at start: `--antialias`). Issue 17
+/// measured the three under lavapipe (docs/performance.md, 2026-12-01): none is 2.3× as
+/// fast as 4× MSAA but breaks the thin borders into dashes (in 3D foreshortened under a
+/// pixel), and FXAA costs twice what MSAA does there without mending them; so 4× MSAA on
+/// every renderer until a GPU's figures say otherwise.
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Antialias {
-    /// By the renderer: 4× MSAA on a GPU; none on a software renderer (Mesa's lavapipe /
-    /// llvmpipe, a `Cpu` adapter), where 4× MSAA costs 2.3× the frame and FXAA 4.5×
-    /// (docs/performance.md, 2026-12-01). Screenshots take 4× MSAA on every renderer: a
-    /// picture has no frame rate to keep.
-    #[default]
-    Auto,
     /// 4× multisampling: exact edges, four samples a pixel.
+    #[default]
     Msaa4,
     /// Fast approximate antialiasing: one full-screen pass that smooths what it finds (for
-    /// a GPU that finds 4× MSAA dear at 4K; never chosen by `Auto`).
+    /// a GPU that finds 4× MSAA dear at 4K).
     Fxaa,
-    /// No antialiasing (`--no-msaa`).
+    /// No antialiasing (`--no-msaa`): fastest on a software renderer.
     Off,
 }
 
 impl Antialias {
-    /// Parses `auto`, `msaa`, `fxaa` or `off` (the command line's words).
+    /// Parses `msaa`, `fxaa` or `off` (the command line's words).
     pub fn parse(s: &str) -> Option<Antialias> {
         match s {
-            "auto" => Some(Antialias::Auto),
             "msaa" => Some(Antialias::Msaa4),
             "fxaa" => Some(Antialias::Fxaa),
             "off" => Some(Antialias::Off),
@@ -161,19 +158,9 @@ impl Antialias {
         }
     }
 
-    /// What `Auto` comes to on a renderer: `software` when the adapter is a CPU (lavapipe).
-    pub fn resolve(self, software: bool) -> Antialias {
-        match self {
-            Antialias::Auto if software => Antialias::Off,
-            Antialias::Auto => Antialias::Msaa4,
-            other => other,
-        }
-    }
-
-    /// The bench's and the log's word for it.
+    /// The log's word for it.
     pub fn name(self) -> &'static str {
         match self {
-            Antialias::Auto => "auto",
             Antialias::Msaa4 => "MSAA 4×",
             Antialias::Fxaa => "FXAA",
             Antialias::Off => "off",
@@ -186,16 +173,11 @@ mod tests {
     use super::Antialias;
 
     #[test]
-    fn antialiasing_by_the_renderer_unless_chosen() {
-        assert_eq!(Antialias::parse("auto"), Some(Antialias::Auto));
+    fn antialiasing_is_msaa_unless_chosen() {
+        assert_eq!(Antialias::default(), Antialias::Msaa4);
         assert_eq!(Antialias::parse("fxaa"), Some(Antialias::Fxaa));
+        assert_eq!(Antialias::parse("off"), Some(Antialias::Off));
         assert_eq!(Antialias::parse("MSAA"), None);
-        assert_eq!(Antialias::Auto.resolve(true), Antialias::Off);
-        assert_eq!(Antialias::Auto.resolve(false), Antialias::Msaa4);
-        // A choice stands on every renderer.
-        for a in [Antialias::Msaa4, Antialias::Fxaa, Antialias::Off] {
-            assert_eq!(a.resolve(true), a);
-            assert_eq!(a.resolve(false), a);
-        }
+        assert_eq!(Antialias::parse("auto"), None);
     }
 }

@@ -24,7 +24,7 @@ pub struct AppOptions {
     /// Start with the cases layer on (the default) or off (the bench compares both).
     pub cases_shown: bool,
     pub show_all_buildings: bool,
-    /// How the map's edges are antialiased (`--antialias`; by the renderer by default).
+    /// How the map's edges are antialiased (`--antialias`; 4× MSAA by default).
     pub antialias: crate::app::base::map_view::Antialias,
     /// Save a screenshot here once everything has settled, then exit.
     pub shot: Option<std::path::PathBuf>,
@@ -73,7 +73,7 @@ impl AppOptions {
             story: None,
             cases_shown: true,
             show_all_buildings: false,
-            antialias: crate::app::base::map_view::Antialias::Auto,
+            antialias: crate::app::base::map_view::Antialias::Msaa4,
             shot: None,
             fps_probe: None,
             drills_probe: None,

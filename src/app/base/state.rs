@@ -434,6 +434,9 @@ pub fn insert(app: &mut App, options: &AppOptions) {
         }),
         _ => None,
     };
+    if let (Some(f), None) = (options.floor, floor) {
+        warn!("--floor {f}: the focus is not a building, so there is no floor stack to pick in");
+    }
     app.insert_resource(City(options.city.clone()))
         .insert_resource(focus)
         .insert_resource(SelectedCase(case))

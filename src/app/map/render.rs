@@ -82,15 +82,9 @@ fn setup(
     mut commands: Commands,
     mut materials: ResMut<Assets<ColorMaterial>>,
     antialias: Option<Res<Antialias>>,
-    adapter: Option<Res<bevy::render::renderer::RenderAdapterInfo>>,
     map: Res<MapView>,
 ) {
-    // A software renderer (lavapipe) is a CPU adapter (wgpu's `DeviceType::Cpu`, which Bevy
-    // does not re-export: compared by name); headless there is none and nothing is drawn.
-    let software = adapter
-        .as_ref()
-        .is_some_and(|a| format!("{:?}", a.0.device_type) == "Cpu");
-    let antialias = antialias.map_or(Antialias::Msaa4, |a| a.resolve(software));
+    let antialias = antialias.map_or(Antialias::Msaa4, |a| *a);
     info!("map antialiasing: {}", antialias.name());
     let msaa = if antialias == Antialias::Msaa4 {
         Msaa::Sample4

@@ -196,7 +196,16 @@ fn slab_row(
                     ..default()
                 },
                 Pickable::IGNORE,
-                children![label(name, font, palette::TEXT_MUTED)],
+                // The picked floor's name reads brightest on its lit row.
+                children![label(
+                    name,
+                    font,
+                    if picked {
+                        palette::TEXT
+                    } else {
+                        palette::TEXT_MUTED
+                    }
+                )],
             ),
             (
                 Node {
