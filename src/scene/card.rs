@@ -115,17 +115,15 @@ pub(super) fn words_row(label: impl Into<String>, value: String) -> CardRow {
     }
 }
 
-/// The heading of a row naming people (owners, a grid worker): "产权人（已脱敏）" while
-/// names are masked, the word alone when the configuration shows them in full.
+/// The heading of a row naming people (owners, a grid worker): "产权人（已脱敏）" /
+/// "Owners (masked)" while names are masked (full-width brackets in Chinese, plain ones in
+/// English), the word alone when the configuration shows them in full.
 pub(super) fn personal_label(word: Words, lang: Lang, full_names: bool) -> String {
-    if full_names {
-        text(word, lang).to_string()
-    } else {
-        format!(
-            "{}（{}）",
-            text(word, lang),
-            text(Words::OwnersMasked, lang)
-        )
+    let (w, masked) = (text(word, lang), text(Words::OwnersMasked, lang));
+    match (full_names, lang) {
+        (true, _) => w.to_string(),
+        (false, Lang::Zh) => format!("{w}（{masked}）"),
+        (false, Lang::En) => format!("{w} ({masked})"),
     }
 }
 
@@ -286,6 +284,9 @@ mod tests {
             last.value
         );
         assert!(last.value.contains(&format!("等{}人", owners.len())));
+        assert_eq!(last.label, "产权人（已脱敏）");
+        let en = card(&city, CardSubject::Building(b), Lang::En, false);
+        assert_eq!(en.rows.last().expect("rows").label, "Owners (masked)");
         let full = card(&city, CardSubject::Building(b), Lang::En, true);
         let last = full.rows.last().expect("rows");
         assert!(last.value.contains(owners[0].as_str()));
