@@ -134,3 +134,14 @@ fn a_bad_snapshot_stops_the_exhibit_with_a_message() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn a_floor_out_of_range_is_refused_with_its_range() {
+    // Negative, zero and too high alike (a negative one is the floor's value, not an option).
+    for floor in ["-3", "0", "999"] {
+        let o = citygrid(&["--focus", "3702030050010004", "--floor", floor]);
+        assert_eq!(o.status.code(), Some(2), "--floor {floor}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("is not in 1..=200"), "--floor {floor}: {err}");
+    }
+}

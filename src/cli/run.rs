@@ -45,7 +45,8 @@ pub(super) struct RunArgs {
     map_3d: bool,
     /// With --focus on a building: start with this floor picked in its floor stack
     /// (1 = the ground floor; shown with --3d).
-    #[arg(long, global = true, requires = "focus", value_parser = clap::value_parser!(i64).range(1..=200))]
+    #[arg(long, global = true, requires = "focus", allow_negative_numbers = true,
+          value_parser = clap::value_parser!(i64).range(1..=200))]
     floor: Option<i64>,
     /// Turn antialiasing off (the same as --antialias off).
     #[arg(long, global = true)]
