@@ -355,3 +355,54 @@ fn all_buildings_in_3d_are_one_mesh_with_walls_only_where_they_show() {
     );
     assert!(roofs_only.triangles() >= city.snapshot.buildings.len());
 }
+
+#[test]
+fn the_3d_buildings_picture_holds_every_building_on_whole_screen_pixels() {
+    use citygrid::scene::extrude::building_height;
+    use citygrid::scene::raised::{blocks_extent, snap_to_pixels};
+    use citygrid::scene::view::View;
+    let (_app, city) = common::headless_app();
+    let idx = &city.index;
+    let district = idx.region_bounds[idx.district];
+    for (tilt, heading, scale) in [(0.87, 0.0, 9.3), (1.0, 0.7, 4.1), (0.3, -2.5, 13.0)] {
+        let view = View {
+            center: [district.center()[0] + 123.4, district.center()[1] - 56.7],
+            scale,
+            viewport: [1920.0, 1080.0],
+            tilt,
+            heading,
+        };
+        let frame_box = blocks_extent(&city, STOREY_M, tilt, heading);
+        let (snapped, [w, h]) = snap_to_pixels(&frame_box, &view, scale, view.viewport);
+        // The box's top-left corner on screen, from a ground point at the box's corner:
+        // the frame's `u` runs across the screen, `up` up it, one pixel per `scale` metres.
+        let (sin, cos) = heading.sin_cos();
+        let [cx, cy] = view.center;
+        let centre = [cx * cos + cy * sin, (-cx * sin + cy * cos) * tilt.cos()];
+        let left = (snapped.min[0] - centre[0]) / scale + 960.0;
+        let top = 540.0 - (snapped.max[1] - centre[1]) / scale;
+        assert!(
+            (left - left.round()).abs() < 1e-6,
+            "left edge {left} on a pixel edge"
+        );
+        assert!(
+            (top - top.round()).abs() < 1e-6,
+            "top edge {top} on a pixel edge"
+        );
+        assert!((snapped.width() / scale - f64::from(w)).abs() < 1e-6);
+        assert!((snapped.height() / scale - f64::from(h)).abs() < 1e-6);
+        // Every building's footprint box, at the ground and at its roof, lies inside.
+        for (b, bounds) in idx.building_bounds.iter().enumerate() {
+            let z = building_height(city.snapshot.buildings[b].floors, STOREY_M);
+            for p in [bounds.min, bounds.max, [bounds.min[0], bounds.max[1]]] {
+                for z in [0.0, z] {
+                    let [x, y] = view.to_screen3(p, z);
+                    assert!(
+                        x > left && x < left + f64::from(w) && y > top && y < top + f64::from(h),
+                        "building {b} at ({x:.1}, {y:.1}) outside the picture"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -111,3 +111,74 @@ pub fn city_blocks(
     }
     out
 }
+
+/// Where every building of the city, standing at its floors × `storey_m`, lies in the frame
+/// of a camera tilted by `tilt` and turned by `heading` (radians, as
+/// [`crate::scene::view::View`]): a box in metres across the screen (`min[0]..max[0]`, `u`)
+/// and up it (`min[1]..max[1]`), measured from the local origin (the view's formula
+/// with its centre at 0, 0). From the corners of each building's footprint box at the
+/// ground and at its roof, so it holds every wall and roof (a little more for buildings
+/// turned against the axes). Empty when the city has no buildings. The 3D map's picture of
+/// every building (`app::map::blocks_picture`) is drawn over this box.
+pub fn blocks_extent(city: &CityData, storey_m: f64, tilt: f64, heading: f64) -> crate::geo::Rect {
+    let (sin_h, cos_h) = heading.sin_cos();
+    let (sin_t, cos_t) = tilt.sin_cos();
+    let mut out = crate::geo::Rect::EMPTY;
+    for (b, bounds) in city.index.building_bounds.iter().enumerate() {
+        let Some(building) = city.snapshot.buildings.get(b) else {
+            continue;
+        };
+        let h = building_height(building.floors, storey_m);
+        for [x, y] in [
+            bounds.min,
+            bounds.max,
+            [bounds.min[0], bounds.max[1]],
+            [bounds.max[0], bounds.min[1]],
+        ] {
+            let u = x * cos_h + y * sin_h;
+            let v = -x * sin_h + y * cos_h;
+            out.include([u, v * cos_t]);
+            out.include([u, v * cos_t + h * sin_t]);
+        }
+    }
+    out
+}
+
+/// `extent` (a box in a tilted view's frame, metres, as [`blocks_extent`] gives) grown to
+/// whole pixels of `metres_per_px` that line up with the pixels of the screen showing
+/// `view` at `physical` size (pixels), one pixel more on each side: a picture drawn over
+/// the returned box lands pixel for pixel on the screen at the view's scale, instead of
+/// being resampled half a pixel off (a blur). Returns the box and its size in pixels.
+pub fn snap_to_pixels(
+    extent: &crate::geo::Rect,
+    view: &crate::scene::view::View,
+    metres_per_px: f64,
+    physical: [f64; 2],
+) -> (crate::geo::Rect, [u32; 2]) {
+    let (sin_h, cos_h) = view.heading.sin_cos();
+    let [cx, cy] = view.center;
+    // The screen's top-left corner in the same frame; its pixels' edges are whole steps
+    // of `metres_per_px` from there.
+    let corner = [
+        cx * cos_h + cy * sin_h - physical[0] * 0.5 * metres_per_px,
+        (-cx * sin_h + cy * cos_h) * view.tilt.cos() + physical[1] * 0.5 * metres_per_px,
+    ];
+    let steps = |from: f64, to: f64| ((to - from) / metres_per_px).floor() - 1.0;
+    let left = steps(corner[0], extent.min[0]);
+    let top = steps(extent.max[1], corner[1]);
+    let min_x = corner[0] + left * metres_per_px;
+    let max_y = corner[1] - top * metres_per_px;
+    let w = ((extent.max[0] - min_x) / metres_per_px).ceil() + 1.0;
+    let h = ((max_y - extent.min[1]) / metres_per_px).ceil() + 1.0;
+    let (w, h) = (
+        w.clamp(1.0, f64::from(u32::MAX)),
+        h.clamp(1.0, f64::from(u32::MAX)),
+    );
+    (
+        crate::geo::Rect {
+            min: [min_x, max_y - h * metres_per_px],
+            max: [min_x + w * metres_per_px, max_y],
+        },
+        [w as u32, h as u32],
+    )
+}

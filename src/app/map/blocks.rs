@@ -25,12 +25,46 @@ pub(super) struct CityBlocks {
     lod: Option<(Handle<Mesh>, f64)>,
     /// Every wall, once needed.
     full: Option<Handle<Mesh>>,
+    /// The mesh the 3D picture is drawn from (`blocks_picture`) and the scale it is for:
+    /// walls where they stand at least [`WALL_PX`] high zoomed in as far as the picture
+    /// is shown.
+    pictured: Option<(Handle<Mesh>, f64)>,
 }
 
 impl CityBlocks {
+    /// The level-of-detail mesh and the scale it is for, metres per logical pixel.
+    pub(super) fn lod(&self) -> Option<(Handle<Mesh>, f64)> {
+        self.lod.clone()
+    }
+
+    /// The mesh of every building with walls where they stand at least [`WALL_PX`] high
+    /// at `metres_per_px` (the picture's sharpest scale), built the first time.
+    pub(super) fn pictured(
+        &mut self,
+        city: &CityData,
+        metres_per_px: f64,
+        storey_m: f64,
+        meshes: &mut Assets<Mesh>,
+    ) -> Handle<Mesh> {
+        match &self.pictured {
+            Some((h, scale)) if *scale == metres_per_px => h.clone(),
+            _ => {
+                let h = meshes.add(to_mesh(crate::scene::raised::city_blocks(
+                    city,
+                    WALL_PX * metres_per_px,
+                    storey_m,
+                )));
+                self.pictured = Some((h.clone(), metres_per_px));
+                h
+            }
+        }
+    }
+
     /// Lets the meshes go once their snapshot was swapped out (they are large).
     pub(super) fn forget_if_gone(&mut self) {
-        if self.city.strong_count() == 0 && (self.lod.is_some() || self.full.is_some()) {
+        if self.city.strong_count() == 0
+            && (self.lod.is_some() || self.full.is_some() || self.pictured.is_some())
+        {
             *self = CityBlocks::default();
         }
     }
@@ -80,6 +114,8 @@ pub(super) fn blocks_for(
         Name::new("Buildings in 3D"),
         MapLayer,
         BlocksLod,
+        // The main camera's; the 3D picture's camera takes it (`blocks_picture`).
+        bevy::camera::visibility::RenderLayers::layer(0),
         Mesh2d(handle),
         MeshMaterial2d(material),
         Transform::default(),
@@ -135,6 +171,7 @@ pub(super) fn blocks_detail(
                 Name::new("Buildings in 3D, every wall"),
                 MapLayer,
                 BlocksFull,
+                bevy::camera::visibility::RenderLayers::layer(0),
                 Mesh2d(handle),
                 MeshMaterial2d(material.0.clone()),
                 Transform::default(),

@@ -4,6 +4,7 @@
 //! `buildings` and the labels in `labels`.
 
 mod blocks;
+mod blocks_picture;
 mod buildings;
 mod input;
 mod labels;

@@ -34,7 +34,8 @@ struct SolidMaterial(Handle<ColorMaterial>);
 
 /// The map's camera, layers and labels (windowed app).
 pub fn plugin(app: &mut App) {
-    app.init_resource::<CurrentLegend>()
+    app.add_plugins(super::blocks_picture::plugin)
+        .init_resource::<CurrentLegend>()
         .init_resource::<BuildingsPicture>()
         .init_resource::<CityBlocks>()
         .init_resource::<labels::RaisedRegions>()
@@ -69,6 +70,7 @@ pub fn plugin(app: &mut App) {
                     follow_view,
                     buildings::buildings_detail,
                     blocks::blocks_detail,
+                    super::blocks_picture::blocks_picture,
                     labels::place_labels.run_if(in_state(MainView::Map)),
                 )
                     .chain()
@@ -284,7 +286,18 @@ fn mark_case(
 
 /// How deep the tilted camera sees, metres either side of the map's centre: a city of
 /// several districts and its tallest prisms.
-const TILTED_DEPTH_M: f32 = 100_000.0;
+pub(super) const TILTED_DEPTH_M: f32 = 100_000.0;
+
+/// The map camera's rotation for a view: tilted back by `tilt` about the screen's
+/// horizontal, turned by `heading` about the vertical (the map turns the other way on
+/// screen, `scene::view`). The identity on the flat map.
+pub(super) fn camera_rotation(v: &crate::scene::view::View) -> Quat {
+    if v.tilt == 0.0 && v.heading == 0.0 {
+        Quat::IDENTITY
+    } else {
+        Quat::from_rotation_z(v.heading as f32) * Quat::from_rotation_x(v.tilt as f32)
+    }
+}
 
 /// The camera follows the map's view: its centre, scale, tilt and heading (`scene::view`).
 /// Flat, it is the 2D camera it always was.
@@ -299,11 +312,7 @@ fn follow_view(
     for (mut t, mut p) in &mut camera {
         t.translation.x = v.center[0] as f32;
         t.translation.y = v.center[1] as f32;
-        t.rotation = if v.tilt == 0.0 && v.heading == 0.0 {
-            Quat::IDENTITY
-        } else {
-            Quat::from_rotation_z(v.heading as f32) * Quat::from_rotation_x(v.tilt as f32)
-        };
+        t.rotation = camera_rotation(&v);
         if let Projection::Orthographic(o) = &mut *p {
             o.scale = v.scale as f32;
             let flat = OrthographicProjection::default_2d();
