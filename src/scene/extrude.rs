@@ -179,6 +179,54 @@ mod tests {
     }
 
     #[test]
+    fn every_face_of_a_prism_is_counter_clockwise_seen_from_outside() {
+        // The 3D map culls back faces (`app::map::solid`): a face wound the other way would
+        // vanish. A clockwise exterior and a counter-clockwise hole, the ways round a file
+        // may give them.
+        let mut exterior = square(0.0, 0.0, 30.0);
+        exterior.reverse();
+        let poly = LocalPolygon {
+            exterior,
+            holes: vec![square(10.0, 10.0, 10.0)],
+        };
+        for banded in [false, true] {
+            let mut m = MeshBuffers::default();
+            if banded {
+                m.banded_prism(
+                    &poly,
+                    12.0,
+                    (3.0, 6.0),
+                    (Srgba::rgb(200, 160, 80), Srgba::rgb(60, 200, 240)),
+                );
+            } else {
+                m.prism(&poly, 12.0, Srgba::rgb(200, 160, 80));
+            }
+            for t in m.indices.chunks(3) {
+                let [a, b, c] = [0, 1, 2].map(|i| m.positions[t[i] as usize].map(f64::from));
+                let (u, v) = (
+                    [b[0] - a[0], b[1] - a[1], b[2] - a[2]],
+                    [c[0] - a[0], c[1] - a[1], c[2] - a[2]],
+                );
+                let n = [
+                    u[1] * v[2] - u[2] * v[1],
+                    u[2] * v[0] - u[0] * v[2],
+                    u[0] * v[1] - u[1] * v[0],
+                ];
+                if n[2].abs() > 1e-9 {
+                    assert!(n[2] > 0.0, "a roof faces down: {a:?} {b:?} {c:?}");
+                    continue;
+                }
+                // A wall: a step along its normal from its middle leaves the solid.
+                let mid = [(a[0] + b[0] + c[0]) / 3.0, (a[1] + b[1] + c[1]) / 3.0];
+                let len = n[0].hypot(n[1]);
+                let step = |k: f64| [mid[0] + k * n[0] / len, mid[1] + k * n[1] / len];
+                assert!(!poly.contains(step(0.5)), "a wall faces in at {mid:?}");
+                assert!(poly.contains(step(-0.5)), "a wall faces in at {mid:?}");
+            }
+        }
+    }
+
+    #[test]
     fn a_banded_block_is_one_solid_in_three_bands_shaded_as_the_whole() {
         let poly = LocalPolygon {
             exterior: square(0.0, 0.0, 10.0),

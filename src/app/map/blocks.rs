@@ -85,7 +85,7 @@ pub(super) fn blocks_for(
     metres_per_px: f64,
     cached: &mut CityBlocks,
     meshes: &mut Assets<Mesh>,
-    (material, storey_m): (Handle<ColorMaterial>, f64),
+    (material, storey_m): (Handle<super::solid::Solid>, f64),
 ) -> impl Bundle + use<> {
     let current = std::sync::Arc::downgrade(city);
     if !cached.city.ptr_eq(&current) {
@@ -131,7 +131,7 @@ pub(super) fn blocks_detail(
     mut cached: ResMut<CityBlocks>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut lod: Query<
-        (&mut Visibility, &MeshMaterial2d<ColorMaterial>),
+        (&mut Visibility, &MeshMaterial2d<super::solid::Solid>),
         (With<BlocksLod>, Without<BlocksFull>),
     >,
     mut full: Query<&mut Visibility, (With<BlocksFull>, Without<BlocksLod>)>,

@@ -193,7 +193,7 @@ pub(super) fn blocks_picture(
     mut state: ResMut<BlocksPicture>,
     window: Option<Single<&Window, With<PrimaryWindow>>>,
     mut live_meshes: Query<BlocksParts, Or<(With<BlocksLod>, With<BlocksFull>)>>,
-    lod_material: Query<&MeshMaterial2d<ColorMaterial>, With<BlocksLod>>,
+    lod_material: Query<&MeshMaterial2d<super::solid::Solid>, With<BlocksLod>>,
     mut camera: Query<CameraParts, (With<PictureCamera>, Without<MapCamera>)>,
     map_msaa: Query<&Msaa, (With<MapCamera>, Without<PictureCamera>)>,
     mut quad: Query<

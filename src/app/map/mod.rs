@@ -11,6 +11,7 @@ mod labels;
 pub mod logic;
 pub mod pick3d;
 pub mod render;
+mod solid;
 
 pub use input::{CASE_TOUCH_PX, case_hit, hit};
 pub use logic::{TRANSITION_SECONDS, plugin as logic_plugin};

@@ -27,14 +27,15 @@ pub struct MapLayer;
 #[derive(Resource)]
 pub(super) struct MapMaterial(pub(super) Handle<ColorMaterial>);
 
-/// The 3D map's raised regions: opaque, so they write depth and hide what stands behind
-/// them (the flat layers blend in order and are tested against it).
+/// The 3D map's raised regions and buildings: opaque, so they write depth and hide what
+/// stands behind them (the flat layers blend in order and are tested against it), their
+/// back faces culled (`solid::Solid`).
 #[derive(Resource)]
-struct SolidMaterial(Handle<ColorMaterial>);
+struct SolidMaterial(Handle<super::solid::Solid>);
 
 /// The map's camera, layers and labels (windowed app).
 pub fn plugin(app: &mut App) {
-    app.add_plugins(super::blocks_picture::plugin)
+    app.add_plugins((super::blocks_picture::plugin, super::solid::plugin))
         .init_resource::<CurrentLegend>()
         .init_resource::<BuildingsPicture>()
         .init_resource::<CityBlocks>()
@@ -85,6 +86,7 @@ fn setup(
     mut materials: ResMut<Assets<ColorMaterial>>,
     antialias: Option<Res<Antialias>>,
     map: Res<MapView>,
+    mut solids: ResMut<Assets<super::solid::Solid>>,
 ) {
     let antialias = antialias.map_or(Antialias::Msaa4, |a| *a);
     info!("map antialiasing: {}", antialias.name());
@@ -110,10 +112,7 @@ fn setup(
         }),
     ));
     commands.insert_resource(MapMaterial(materials.add(ColorMaterial::default())));
-    commands.insert_resource(SolidMaterial(materials.add(ColorMaterial {
-        alpha_mode: bevy::sprite_render::AlphaMode2d::Opaque,
-        ..default()
-    })));
+    commands.insert_resource(SolidMaterial(solids.add(super::solid::Solid {})));
 }
 
 pub(super) fn to_mesh(buffers: MeshBuffers) -> Mesh {
