@@ -145,10 +145,12 @@ pub fn blocks_extent(city: &CityData, storey_m: f64, tilt: f64, heading: f64) ->
 }
 
 /// `extent` (a box in a tilted view's frame, metres, as [`blocks_extent`] gives) grown to
-/// whole pixels of `metres_per_px` that line up with the pixels of the screen showing
-/// `view` at `physical` size (pixels), one pixel more on each side: a picture drawn over
-/// the returned box lands pixel for pixel on the screen at the view's scale, instead of
-/// being resampled half a pixel off (a blur). Returns the box and its size in pixels.
+/// whole pixels of `metres_per_px` (metres per physical pixel), one more on each side,
+/// lined up with the pixel grid of a screen of `physical` size (pixels) centred on
+/// `view.center` at that many metres per pixel (`view.scale` is not read): a picture drawn
+/// over the returned box lands pixel for pixel on such a screen, instead of being resampled
+/// half a pixel off (a blur). After a pan or zoom it is resampled as any picture is.
+/// Returns the box and its size in pixels.
 pub fn snap_to_pixels(
     extent: &crate::geo::Rect,
     view: &crate::scene::view::View,

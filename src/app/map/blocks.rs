@@ -25,9 +25,9 @@ pub(super) struct CityBlocks {
     lod: Option<(Handle<Mesh>, f64)>,
     /// Every wall, once needed.
     full: Option<Handle<Mesh>>,
-    /// The mesh the 3D picture is drawn from (`blocks_picture`) and the scale it is for:
-    /// walls where they stand at least [`WALL_PX`] high zoomed in as far as the picture
-    /// is shown.
+    /// The mesh the 3D picture is drawn from (`blocks_picture`) and the scale it is for,
+    /// metres per logical pixel: walls where they stand at least [`WALL_PX`] high zoomed
+    /// in as far as the picture is shown.
     pictured: Option<(Handle<Mesh>, f64)>,
 }
 

@@ -8,10 +8,16 @@
 //! frame of pan and zoom, and out of every ambient frame at rest.
 //!
 //! The picture is drawn at [`SUPERSAMPLE`] × the screen's resolution at the district's
-//! scale (its antialiasing there, and sharp when zoomed in to that), from whichever blocks
-//! mesh `blocks::blocks_detail` shows (the one with every wall past 2×). The mesh is drawn
-//! live instead while the tilt or heading change (a picture would be stale at once) and
-//! when the visitor zooms in past [`SHARP_ZOOM`] (it would turn soft).
+//! scale (its antialiasing there, and sharp when zoomed in to that; at 1× when that would
+//! be too large), from a mesh with walls wherever they stand ≥ 3 px high at its sharpest.
+//! The mesh is drawn live instead (`blocks::blocks_detail`'s level of detail) while the
+//! tilt or heading change (a picture would be stale at once) and when the visitor zooms in
+//! past [`SHARP_ZOOM`] of the picture's own pixels (it would turn soft).
+//!
+//! One difference shows: the live mesh writes depth, so the selection and the case marks
+//! (drawn after it) are hidden where a building stands in front of them; the picture writes
+//! none, so over it they are drawn whole — the map's marks stay readable at rest, and the
+//! tap tests decide by line of sight either way (`scene::pick`).
 //! The picture goes over the flat layers — the ground's fills and borders — and under the
 //! selection, the case marks and the labels: every building stands on the ground, so any
 //! building pixel covering a ground point is nearer the eye than it, and drawing the
@@ -43,19 +49,21 @@ pub const BLOCKS_LAYER: usize = 3;
 /// `SUPERSAMPLE²` of them — its antialiasing.
 pub const SUPERSAMPLE: f64 = 2.0;
 
-/// Zoomed in further than this from the district's scale, the mesh is drawn live: the
-/// picture would be magnified past 1.5× (as the flat map's picture is at most).
-pub const SHARP_ZOOM: f64 = SUPERSAMPLE * 1.5;
+/// The picture is shown zoomed in up to this many times its own pixels' scale (as the flat
+/// map's picture is); further in, the mesh is drawn live.
+pub const SHARP_ZOOM: f64 = 1.5;
 
-/// Multisampling of the picture when the map's is on (its supersampling is the rest).
-const CAPTURE_MSAA: Msaa = Msaa::Off;
+/// The largest picture side, pixels (wgpu's default limit, which Bevy asks for).
+const MAX_SIDE: f64 = 8192.0;
 
-/// The largest picture side, pixels (the texture size every GPU, and lavapipe, takes);
-/// a bigger box is drawn live.
-const MAX_SIDE: u32 = 4096;
+/// The most pixels a picture may have (64 MiB of RGBA): a picture that would be larger at
+/// [`SUPERSAMPLE`] (a 4K screen turned so the district's box is widest) is drawn at the
+/// screen's own resolution; one larger even then is not drawn (the mesh stays live).
+const MAX_PIXELS: f64 = 16.0 * 1024.0 * 1024.0;
 
-/// Frames the picture's camera draws in after a change before the picture is shown: a
-/// texture made in a frame is not yet a render target in that frame's render world.
+/// Frames the picture's camera draws in before the picture is shown (the live mesh shows
+/// meanwhile). One would do while pipelines compile synchronously, as the exhibit has them
+/// (`base::window`); the second is a margin for a frame whose draw did not happen.
 const DRAW_FRAMES: u32 = 2;
 
 /// Where the picture sorts among the flat layers (their `Transform` z): over the fills (0)
@@ -109,16 +117,14 @@ pub(super) struct BlocksPictureQuad;
 #[derive(Component)]
 pub(super) struct PicturedBlocks;
 
-/// What the current picture shows: the mesh, the pose and the resolution it was drawn at.
+/// What the current picture shows: the mesh, the pose and the scale it was drawn for.
 #[derive(Clone, Copy, PartialEq, Debug)]
-struct Taken {
+struct Key {
     mesh: AssetId<Mesh>,
     tilt: f64,
     heading: f64,
-    /// Metres per picture pixel.
-    metres_per_px: f64,
-    /// Whether it fitted in [`MAX_SIDE`] (else the mesh stays live for this key).
-    fits: bool,
+    /// Metres per physical screen pixel at the district's scale.
+    screen_mpp: f64,
 }
 
 /// The picture and what it shows.
@@ -126,7 +132,12 @@ struct Taken {
 pub(super) struct BlocksPicture {
     image: Option<Handle<Image>>,
     material: Option<Handle<PictureMaterial>>,
-    taken: Option<Taken>,
+    /// What the picture shows, and its pixels per screen pixel at the district's scale
+    /// (0: it did not fit, the mesh stays live for this key).
+    taken: Option<(Key, f64)>,
+    /// The camera was set to draw this frame: if it is found inactive next frame, someone
+    /// (the screens' closing, `screens::keep_black`) cancelled the draw.
+    armed: bool,
     /// Frames the camera still draws the picture in before it is shown.
     drawing: u32,
     /// When the picture being drawn was asked for (its cost is logged when it shows).
@@ -195,7 +206,6 @@ pub(super) fn blocks_picture(
     mut live_meshes: Query<BlocksParts, Or<(With<BlocksLod>, With<BlocksFull>)>>,
     lod_material: Query<&MeshMaterial2d<super::solid::Solid>, With<BlocksLod>>,
     mut camera: Query<CameraParts, (With<PictureCamera>, Without<MapCamera>)>,
-    map_msaa: Query<&Msaa, (With<MapCamera>, Without<PictureCamera>)>,
     mut quad: Query<
         (Entity, &mut Visibility, &mut Transform),
         (
@@ -221,19 +231,22 @@ pub(super) fn blocks_picture(
         MessageWriter<RequestRedraw>,
     ),
 ) {
-    let (
-        Ok((mut cam, mut cam_transform, mut projection, mut msaa, mut target)),
-        Ok((quad, mut quad_visibility, mut quad_transform)),
-        Ok((source, mut source_visibility)),
-    ) = (
-        camera.single_mut(),
-        quad.single_mut(),
-        pictured.single_mut(),
-    )
+    let Ok((mut cam, mut cam_transform, mut projection, mut msaa, mut target)) =
+        camera.single_mut()
     else {
         return;
     };
-    // The camera draws only in the frames it is asked to (`drawing`).
+    let (Ok((quad, mut quad_visibility, mut quad_transform)), Ok((source, mut source_visibility))) =
+        (quad.single_mut(), pictured.single_mut())
+    else {
+        cam.is_active = false;
+        return;
+    };
+    // The camera draws only in the frames it is asked to (`drawing`); a draw cancelled
+    // since (the screens closed) is done again.
+    if std::mem::take(&mut state.armed) && !cam.is_active {
+        state.taken = None;
+    }
     if cam.is_active {
         cam.is_active = false;
     }
@@ -271,7 +284,7 @@ pub(super) fn blocks_picture(
         quad_visibility.set_if_neq(shown(picture));
         source_visibility.set_if_neq(shown(drawing));
     };
-    if moving || v.scale * SHARP_ZOOM < lod_scale {
+    if moving {
         show(true, false, false);
         return;
     }
@@ -279,28 +292,30 @@ pub(super) fn blocks_picture(
         .as_ref()
         .map_or(1.0, |w| w.scale_factor() as f64)
         .max(0.1);
-    // Metres per pixel of the screen at the district's scale, and of the picture.
-    let screen_mpp = lod_scale / scale_factor;
-    let mesh = blocks.pictured(&city.0, lod_scale / SHARP_ZOOM, map.storey_m, &mut meshes);
-    let key = Taken {
+    let mesh = blocks.pictured(
+        &city.0,
+        lod_scale / (SUPERSAMPLE * SHARP_ZOOM),
+        map.storey_m,
+        &mut meshes,
+    );
+    let key = Key {
         mesh: mesh.id(),
         tilt: v.tilt,
         heading: v.heading,
-        metres_per_px: screen_mpp / SUPERSAMPLE,
-        fits: true,
+        screen_mpp: lod_scale / scale_factor,
     };
-    if let Some(taken) = state.taken
-        && (Taken {
-            fits: taken.fits,
-            ..key
-        }) == taken
-    {
-        if !taken.fits {
-            show(true, false, false);
-        } else if state.drawing > 0 {
+    let drawn = state.taken.filter(|(k, _)| *k == key).map(|(_, ss)| ss);
+    // Zoomed in past the picture's sharpness (or it did not fit): the mesh, live.
+    if v.scale * SHARP_ZOOM * drawn.unwrap_or(SUPERSAMPLE) < lod_scale {
+        show(true, false, false);
+        return;
+    }
+    if drawn.is_some() {
+        if state.drawing > 0 {
             // Still being drawn (see [`DRAW_FRAMES`]): the live mesh stays meanwhile.
             state.drawing -= 1;
             cam.is_active = true;
+            state.armed = true;
             show(true, false, true);
             redraw.write(RequestRedraw);
         } else {
@@ -309,6 +324,8 @@ pub(super) fn blocks_picture(
                     "3D buildings picture shown {:.1} ms after it was asked for",
                     asked.elapsed().as_secs_f64() * 1e3
                 );
+                // Drawn: the mesh is held by `CityBlocks` alone until the next draw.
+                commands.entity(source).remove::<Mesh2d>();
             }
             show(false, true, false);
         }
@@ -323,17 +340,25 @@ pub(super) fn blocks_picture(
             f64::from(w.physical_height()),
         ]
     });
-    // On the screen's pixel grid at the district's scale, so that there every screen pixel
-    // averages exactly its SUPERSAMPLE × SUPERSAMPLE picture pixels.
+    // On the screen's pixel grid as it is now, at the district's scale: there, each screen
+    // pixel averages exactly its SUPERSAMPLE × SUPERSAMPLE picture pixels.
     let (extent, [w, h]) =
-        crate::scene::raised::snap_to_pixels(&frame_box, &v, screen_mpp, physical);
-    let mpp = key.metres_per_px;
-    let (w, h) = (w * SUPERSAMPLE as u32, h * SUPERSAMPLE as u32);
-    if frame_box.is_empty() || w > MAX_SIDE || h > MAX_SIDE {
-        state.taken = Some(Taken { fits: false, ..key });
+        crate::scene::raised::snap_to_pixels(&frame_box, &v, key.screen_mpp, physical);
+    if frame_box.is_empty() {
+        state.taken = Some((key, 0.0));
         show(true, false, false);
         return;
     }
+    let (w, h) = (f64::from(w), f64::from(h));
+    let fits = |ss: f64| w * ss <= MAX_SIDE && h * ss <= MAX_SIDE && w * h * ss * ss <= MAX_PIXELS;
+    let Some(ss) = [SUPERSAMPLE, 1.0].into_iter().find(|&ss| fits(ss)) else {
+        info!("3D buildings: a picture of {w}×{h} px is too large; the buildings are drawn live");
+        state.taken = Some((key, 0.0));
+        show(true, false, false);
+        return;
+    };
+    let mpp = key.screen_mpp / ss;
+    let (w, h) = ((w * ss) as u32, (h * ss) as u32);
     let image = match &state.image {
         Some(handle)
             if images
@@ -384,14 +409,9 @@ pub(super) fn blocks_picture(
         ..OrthographicProjection::default_2d()
     });
     // Supersampled, the picture is antialiased by its own pixels (SUPERSAMPLE² samples a
-    // screen pixel at the district's scale, as 4× MSAA gives).
-    let want_msaa = if map_msaa.iter().any(|m| *m != Msaa::Off) {
-        CAPTURE_MSAA
-    } else {
-        Msaa::Off
-    };
-    if *msaa != want_msaa {
-        *msaa = want_msaa;
+    // screen pixel at the district's scale, as 4× MSAA gives): no multisampling.
+    if *msaa != Msaa::Off {
+        *msaa = Msaa::Off;
     }
     *target = RenderTarget::Image(image.into());
     // The quad faces the camera where the picture's middle is; moved along the line of
@@ -414,7 +434,8 @@ pub(super) fn blocks_picture(
         v.tilt.to_degrees(),
         v.heading.to_degrees()
     );
-    state.taken = Some(key);
+    state.taken = Some((key, ss));
+    state.armed = true;
     state.drawing = DRAW_FRAMES - 1;
     state.asked = Some(std::time::Instant::now());
     redraw.write(RequestRedraw);
