@@ -61,10 +61,14 @@ const MAX_SIDE: f64 = 8192.0;
 /// screen's own resolution; one larger even then is not drawn (the mesh stays live).
 const MAX_PIXELS: f64 = 16.0 * 1024.0 * 1024.0;
 
-/// Frames the picture's camera draws in before the picture is shown (the live mesh shows
-/// meanwhile). One would do while pipelines compile synchronously, as the exhibit has them
-/// (`base::window`); the second is a margin for a frame whose draw did not happen.
+/// Frames the picture's camera draws in at least before the picture is shown (the live
+/// mesh shows meanwhile); it goes on drawing until the renderer has finished one of them
+/// after the first in full, with no pipeline still compiling (`base::probe`) — a picture
+/// drawn while its pipeline or texture was not ready would be shown empty.
 const DRAW_FRAMES: u32 = 2;
+
+/// Frames the camera draws at most (should the renderer never report a frame in full).
+const MAX_DRAW_FRAMES: u32 = 60;
 
 /// Where the picture sorts among the flat layers (their `Transform` z): over the fills (0)
 /// and borders (2), under the selection (3) and the open case (4).
@@ -138,8 +142,10 @@ pub(super) struct BlocksPicture {
     /// The camera was set to draw this frame: if it is found inactive next frame, someone
     /// (the screens' closing, `screens::keep_black`) cancelled the draw.
     armed: bool,
-    /// Frames the camera still draws the picture in before it is shown.
+    /// Frames the camera has drawn the picture in since it was asked for.
     drawing: u32,
+    /// The frame (`FrameCount`) the picture was asked for in.
+    started: u32,
     /// When the picture being drawn was asked for (its cost is logged when it shows).
     asked: Option<std::time::Instant>,
     /// The pose of the last frame: a pose that changed since is still moving.
@@ -202,6 +208,10 @@ pub(super) fn blocks_picture(
     city: Res<City>,
     mut blocks: ResMut<CityBlocks>,
     mut state: ResMut<BlocksPicture>,
+    (probe, frame): (
+        Option<Res<crate::app::base::probe::FrameProbe>>,
+        Res<bevy::diagnostic::FrameCount>,
+    ),
     window: Option<Single<&Window, With<PrimaryWindow>>>,
     mut live_meshes: Query<BlocksParts, Or<(With<BlocksLod>, With<BlocksFull>)>>,
     lod_material: Query<&MeshMaterial2d<super::solid::Solid>, With<BlocksLod>>,
@@ -311,9 +321,15 @@ pub(super) fn blocks_picture(
         return;
     }
     if drawn.is_some() {
-        if state.drawing > 0 {
+        let started = state.started;
+        let drawn_in_full = probe
+            .as_ref()
+            .is_none_or(|p| p.last_full().is_some_and(|f| f > started));
+        let done =
+            (state.drawing >= DRAW_FRAMES && drawn_in_full) || state.drawing >= MAX_DRAW_FRAMES;
+        if state.asked.is_some() && !done {
             // Still being drawn (see [`DRAW_FRAMES`]): the live mesh stays meanwhile.
-            state.drawing -= 1;
+            state.drawing += 1;
             cam.is_active = true;
             state.armed = true;
             show(true, false, true);
@@ -436,7 +452,8 @@ pub(super) fn blocks_picture(
     );
     state.taken = Some((key, ss));
     state.armed = true;
-    state.drawing = DRAW_FRAMES - 1;
+    state.drawing = 1;
+    state.started = frame.0;
     state.asked = Some(std::time::Instant::now());
     redraw.write(RequestRedraw);
 }
