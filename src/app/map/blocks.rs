@@ -46,18 +46,7 @@ impl CityBlocks {
         storey_m: f64,
         meshes: &mut Assets<Mesh>,
     ) -> Handle<Mesh> {
-        match &self.pictured {
-            Some((h, scale)) if *scale == metres_per_px => h.clone(),
-            _ => {
-                let h = meshes.add(to_mesh(crate::scene::raised::city_blocks(
-                    city,
-                    WALL_PX * metres_per_px,
-                    storey_m,
-                )));
-                self.pictured = Some((h.clone(), metres_per_px));
-                h
-            }
-        }
+        blocks_at(&mut self.pictured, city, metres_per_px, storey_m, meshes)
     }
 
     /// Lets the meshes go once their snapshot was swapped out (they are large).
@@ -66,6 +55,34 @@ impl CityBlocks {
             && (self.lod.is_some() || self.full.is_some() || self.pictured.is_some())
         {
             *self = CityBlocks::default();
+        }
+    }
+}
+
+/// The mesh of every building with walls where they stand at least [`WALL_PX`] high at
+/// `metres_per_px` (metres per logical pixel), kept in `slot` with its scale and built
+/// again only for another scale.
+fn blocks_at(
+    slot: &mut Option<(Handle<Mesh>, f64)>,
+    city: &CityData,
+    metres_per_px: f64,
+    storey_m: f64,
+    meshes: &mut Assets<Mesh>,
+) -> Handle<Mesh> {
+    match slot {
+        Some((h, scale)) if *scale == metres_per_px => h.clone(),
+        _ => {
+            let started = std::time::Instant::now();
+            let buffers =
+                crate::scene::raised::city_blocks(city, WALL_PX * metres_per_px, storey_m);
+            debug!(
+                "3D blocks: {} triangles in {:.1} ms",
+                buffers.indices.len() / 3,
+                started.elapsed().as_secs_f64() * 1e3
+            );
+            let h = meshes.add(to_mesh(buffers));
+            *slot = Some((h.clone(), metres_per_px));
+            h
         }
     }
 }
@@ -94,22 +111,7 @@ pub(super) fn blocks_for(
             ..default()
         };
     }
-    let handle = match &cached.lod {
-        Some((h, scale)) if *scale == metres_per_px => h.clone(),
-        _ => {
-            let started = std::time::Instant::now();
-            let buffers =
-                crate::scene::raised::city_blocks(city, WALL_PX * metres_per_px, storey_m);
-            debug!(
-                "3D blocks: {} triangles in {:.1} ms",
-                buffers.indices.len() / 3,
-                started.elapsed().as_secs_f64() * 1e3
-            );
-            let h = meshes.add(to_mesh(buffers));
-            cached.lod = Some((h.clone(), metres_per_px));
-            h
-        }
-    };
+    let handle = blocks_at(&mut cached.lod, city, metres_per_px, storey_m, meshes);
     (
         Name::new("Buildings in 3D"),
         MapLayer,
