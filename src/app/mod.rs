@@ -61,6 +61,7 @@ pub fn build(options: AppOptions) -> App {
     app.add_plugins((
         base::pace::window_plugin,
         base::theme::plugin,
+        base::ui_shader::plugin,
         base::widgets::plugin,
         map::render_plugin,
         ring::render_plugin,

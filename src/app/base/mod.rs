@@ -27,6 +27,7 @@ pub mod sets;
 pub mod state;
 pub mod swap;
 pub mod theme;
+pub mod ui_shader;
 pub mod widgets;
 pub mod window;
 

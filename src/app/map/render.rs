@@ -25,7 +25,7 @@ pub struct MapLayer;
 
 /// The material all map meshes share: white, so vertex colors show as they are.
 #[derive(Resource)]
-pub(super) struct MapMaterial(pub(super) Handle<ColorMaterial>);
+pub(super) struct MapMaterial(pub(super) Handle<super::solid::Flat>);
 
 /// The 3D map's raised regions and buildings: opaque, so they write depth and hide what
 /// stands behind them (the flat layers blend in order and are tested against it), their
@@ -83,7 +83,7 @@ pub fn plugin(app: &mut App) {
 
 fn setup(
     mut commands: Commands,
-    mut materials: ResMut<Assets<ColorMaterial>>,
+    mut flats: ResMut<Assets<super::solid::Flat>>,
     antialias: Option<Res<Antialias>>,
     map: Res<MapView>,
     mut solids: ResMut<Assets<super::solid::Solid>>,
@@ -111,7 +111,7 @@ fn setup(
             ..OrthographicProjection::default_2d()
         }),
     ));
-    commands.insert_resource(MapMaterial(materials.add(ColorMaterial::default())));
+    commands.insert_resource(MapMaterial(flats.add(super::solid::Flat {})));
     commands.insert_resource(SolidMaterial(solids.add(super::solid::Solid {})));
 }
 
