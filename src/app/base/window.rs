@@ -73,4 +73,18 @@ pub fn window_plugins(
             custom_layer: logfile::file_layer,
             ..default()
         })
+        .add(mesh_buffers)
+}
+
+/// Every mesh in a vertex and index buffer of its own. Bevy's default packs small meshes
+/// into shared slabs, each with a free-list table for 131,072 allocations — 2 MiB of
+/// memory for every slab, whatever its size: 16.8 MB for the exhibit's eight (heaptrack,
+/// docs/performance.md "Cheaper pixels"). The exhibit draws a few dozen meshes, each
+/// replaced whole when it changes, so sharing buffers saves it nothing.
+fn mesh_buffers(app: &mut App) {
+    if let Some(render_app) = app.get_sub_app_mut(bevy::render::RenderApp) {
+        let mut settings = bevy::render::mesh::allocator::MeshAllocatorSettings::default();
+        settings.large_threshold = 0;
+        render_app.insert_resource(settings);
+    }
 }
