@@ -83,8 +83,12 @@ pub fn window_plugins(
 /// replaced whole when it changes, so sharing buffers saves it nothing.
 fn mesh_buffers(app: &mut App) {
     if let Some(render_app) = app.get_sub_app_mut(bevy::render::RenderApp) {
-        let mut settings = bevy::render::mesh::allocator::MeshAllocatorSettings::default();
-        settings.large_threshold = 0;
-        render_app.insert_resource(settings);
+        render_app.insert_resource(bevy::render::mesh::allocator::MeshAllocatorSettings {
+            slab_allocator_settings: bevy::render::slab_allocator::SlabAllocatorSettings {
+                large_threshold: 0,
+                ..default()
+            },
+            ..default()
+        });
     }
 }
