@@ -2,8 +2,11 @@
 //! node's texture for every pixel — a white texel for plain backgrounds and borders — and
 //! measures every pixel's distance to a rounded, inset box, also for glyphs, which are
 //! square and have no inset. On a software renderer those two are most of the panels' and
-//! texts' cost (docs/performance.md, "Cheaper pixels"). Ours samples only textured nodes
-//! (at level 0: UI textures have no mip levels), takes the square box's distance directly,
+//! texts' cost (docs/performance.md, "Cheaper pixels"). Ours samples only textured nodes,
+//! at level 0 — the same as `textureSample` for every texture the exhibit shows in its UI
+//! (glyph atlases, the ring's strip, the curator's preview: one mip level, the same filter
+//! for minifying and magnifying); a mipmapped image in an `ImageNode` would need Bevy's
+//! sampling back —, takes the square box's distance directly,
 //! and leaves every other case to Bevy's own functions, which it imports: the picture is
 //! the same, pixel for pixel. The vertex stage, inputs and bindings are Bevy's
 //! (`bevy_ui::ui_node`, Bevy 0.19.1, pinned in Cargo.toml).

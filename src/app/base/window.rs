@@ -80,7 +80,11 @@ pub fn window_plugins(
 /// into shared slabs, each with a free-list table for 131,072 allocations — 2 MiB of
 /// memory for every slab, whatever its size: 16.8 MB for the exhibit's eight (heaptrack,
 /// docs/performance.md "Cheaper pixels"). The exhibit draws a few dozen meshes, each
-/// replaced whole when it changes, so sharing buffers saves it nothing.
+/// replaced whole when it changes, so sharing buffers saves it nothing. A buffer of its own
+/// is exactly the data's size, so every mesh must have indices (`U32`, as `MeshBuffers`
+/// makes them): wgpu refuses an empty buffer slice and a `U16` list of odd length. The
+/// map's layers skip empty meshes (`MeshBuffers::is_empty`), and the ring's pieces always
+/// have triangles.
 fn mesh_buffers(app: &mut App) {
     if let Some(render_app) = app.get_sub_app_mut(bevy::render::RenderApp) {
         render_app.insert_resource(bevy::render::mesh::allocator::MeshAllocatorSettings {

@@ -23,7 +23,8 @@ use crate::scene::meshes::MeshBuffers;
 #[derive(Component)]
 pub struct MapLayer;
 
-/// The material all map meshes share: white, so vertex colors show as they are.
+/// The material of the flat map's layers (fills, borders, selection, building meshes, the
+/// open case's mark): their vertices' colours, blended (`solid::Flat`).
 #[derive(Resource)]
 pub(super) struct MapMaterial(pub(super) Handle<super::solid::Flat>);
 
