@@ -23,8 +23,8 @@ pub(super) struct CityBlocks {
     city: std::sync::Weak<CityData>,
     /// The level-of-detail mesh and the scale it is for, metres per px.
     lod: Option<(Handle<Mesh>, f64)>,
-    /// Every wall, once needed.
-    full: Option<Handle<Mesh>>,
+    /// Every wall, once needed (its scale 0: no wall is too low).
+    full: Option<(Handle<Mesh>, f64)>,
     /// The mesh the 3D picture is drawn from (`blocks_picture`) and the scale it is for,
     /// metres per logical pixel: walls where they stand at least [`WALL_PX`] high zoomed
     /// in as far as the picture is shown.
@@ -159,16 +159,7 @@ pub(super) fn blocks_detail(
             });
         }
         Err(_) if zoomed_in => {
-            let handle = cached
-                .full
-                .get_or_insert_with(|| {
-                    meshes.add(to_mesh(crate::scene::raised::city_blocks(
-                        &city.0,
-                        0.0,
-                        map.storey_m,
-                    )))
-                })
-                .clone();
+            let handle = blocks_at(&mut cached.full, &city.0, 0.0, map.storey_m, &mut meshes);
             commands.spawn((
                 Name::new("Buildings in 3D, every wall"),
                 MapLayer,

@@ -164,6 +164,9 @@ fn setup(mut commands: Commands) {
         Name::new("3D buildings picture camera"),
         PictureCamera,
         Camera2d,
+        // Supersampled, the picture is antialiased by its own pixels (SUPERSAMPLE² samples a
+        // screen pixel at the district's scale, as 4× MSAA gives): no multisampling.
+        Msaa::Off,
         Camera {
             order: -2,
             is_active: false,
@@ -191,7 +194,6 @@ type CameraParts<'a> = (
     &'a mut Camera,
     &'a mut Transform,
     &'a mut Projection,
-    &'a mut Msaa,
     &'a mut RenderTarget,
 );
 
@@ -241,9 +243,7 @@ pub(super) fn blocks_picture(
         MessageWriter<RequestRedraw>,
     ),
 ) {
-    let Ok((mut cam, mut cam_transform, mut projection, mut msaa, mut target)) =
-        camera.single_mut()
-    else {
+    let Ok((mut cam, mut cam_transform, mut projection, mut target)) = camera.single_mut() else {
         return;
     };
     let (Ok((quad, mut quad_visibility, mut quad_transform)), Ok((source, mut source_visibility))) =
@@ -424,11 +424,6 @@ pub(super) fn blocks_picture(
         far: TILTED_DEPTH_M,
         ..OrthographicProjection::default_2d()
     });
-    // Supersampled, the picture is antialiased by its own pixels (SUPERSAMPLE² samples a
-    // screen pixel at the district's scale, as 4× MSAA gives): no multisampling.
-    if *msaa != Msaa::Off {
-        *msaa = Msaa::Off;
-    }
     *target = RenderTarget::Image(image.into());
     // The quad faces the camera where the picture's middle is; moved along the line of
     // sight (which changes nothing on screen) to sort between the flat layers.

@@ -16,15 +16,18 @@ use bevy::render::render_resource::{
 use bevy::shader::ShaderRef;
 use bevy::sprite_render::{AlphaMode2d, Material2d, Material2dKey, Material2dPlugin};
 
+/// `solid.wgsl`, the fragment stage of both materials (`SOLID_OPAQUE` for [`Solid`]).
+fn map_shader() -> ShaderRef {
+    ShaderRef::Path(AssetPath::from_path_buf(embedded_path!("solid.wgsl")).with_source("embedded"))
+}
+
 /// Opaque, vertex-coloured, back faces culled (see the module).
 #[derive(Asset, TypePath, AsBindGroup, Clone, Default)]
 pub(super) struct Solid {}
 
 impl Material2d for Solid {
     fn fragment_shader() -> ShaderRef {
-        ShaderRef::Path(
-            AssetPath::from_path_buf(embedded_path!("solid.wgsl")).with_source("embedded"),
-        )
+        map_shader()
     }
 
     fn alpha_mode(&self) -> AlphaMode2d {
@@ -56,9 +59,7 @@ pub(super) struct Flat {}
 
 impl Material2d for Flat {
     fn fragment_shader() -> ShaderRef {
-        ShaderRef::Path(
-            AssetPath::from_path_buf(embedded_path!("solid.wgsl")).with_source("embedded"),
-        )
+        map_shader()
     }
 
     fn alpha_mode(&self) -> AlphaMode2d {
