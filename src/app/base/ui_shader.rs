@@ -10,6 +10,11 @@
 //! and leaves every other case to Bevy's own functions, which it imports: the picture is
 //! the same, pixel for pixel. The vertex stage, inputs and bindings are Bevy's
 //! (`bevy_ui::ui_node`, Bevy 0.19.1, pinned in Cargo.toml).
+//!
+//! On a GPU the branches skip work for whole groups of pixels. llvmpipe runs eight pixels
+//! at a time and only masks lanes at an `if`, so there every pixel runs every branch; what
+//! this shader saves there is the sampling without derivatives (docs/performance.md,
+//! "Where the rest of the district's frame goes").
 
 use bevy::asset::{AssetPath, embedded_asset, embedded_path};
 use bevy::prelude::*;
