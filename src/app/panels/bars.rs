@@ -203,7 +203,8 @@ pub(super) fn bottom_bar(
             position_type: PositionType::Absolute,
             left: px(24),
             bottom: px(24),
-            max_width: percent(72),
+            // As far as the strip reaches: the card and legend column stays clear.
+            right: px(468),
             flex_direction: FlexDirection::Row,
             flex_wrap: FlexWrap::Wrap,
             column_gap: px(12),
@@ -227,6 +228,21 @@ pub(super) fn bottom_bar(
     )
 }
 
+/// Most characters of a figure's name on a cycling button; longer names end in "…" there
+/// (the legend and the card carry them whole), so that the bottom bar stays one row at 16:9:
+/// a second row would sit behind the strip.
+const CYCLE_CAPTION_CHARS: usize = 14;
+
+/// `name`, cut to `max` characters with "…" as the last of them when longer.
+fn clipped(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        return name.to_string();
+    }
+    let mut out: String = name.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 /// A button that cycles through `choices` (figures of one kind): its caption is the figure
 /// on show when it is one of them, else `none`.
 fn cycle_button(
@@ -242,7 +258,10 @@ fn cycle_button(
     let current = choices.iter().position(|m| *m == figure);
     let next = current.map_or(0, |i| (i + 1) % choices.len());
     let caption = match current {
-        Some(_) => format!("{} ›", figure.name(city, lang)),
+        Some(_) => format!(
+            "{} ›",
+            clipped(&figure.name(city, lang), CYCLE_CAPTION_CHARS)
+        ),
         None => none.to_string(),
     };
     Some((
@@ -274,21 +293,27 @@ fn figure_buttons(
             Figure::FloorArea,
             Figure::Households,
         ] {
-            buttons.push((f.name(city, lang), f == figure, MapRequest::SetFigure(f)));
+            // English captions short enough for one row at 16:9 (see
+            // `CYCLE_CAPTION_CHARS`); the legend and the card carry the full name.
+            let caption = match (f, lang) {
+                (Figure::ResidentialBuildings, Lang::En) => "Buildings".to_string(),
+                _ => f.name(city, lang),
+            };
+            buttons.push((caption, f == figure, MapRequest::SetFigure(f)));
         }
         buttons.extend(cycle_button(
             city,
             lang,
             figure,
             &Figure::metric_choices(city),
-            lang.pick("部门指标 ›", "Department data ›"),
+            lang.pick("部门指标 ›", "Departments ›"),
         ));
         buttons.extend(cycle_button(
             city,
             lang,
             figure,
             &Figure::case_choices(city),
-            lang.pick("事件指标 ›", "Case figures ›"),
+            lang.pick("事件指标 ›", "Cases ›"),
         ));
     }
     if focus == Focus::District {
@@ -331,4 +356,23 @@ pub(super) fn hall_hint(lang: Lang) -> impl Bundle {
             palette::TEXT
         )],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clipped;
+
+    #[test]
+    fn long_captions_end_in_an_ellipsis_within_the_limit() {
+        assert_eq!(clipped("Fire alarms", 14), "Fire alarms");
+        assert_eq!(
+            clipped("Property management coverage", 14),
+            "Property mana…"
+        );
+        assert_eq!(
+            clipped("Property management coverage", 14).chars().count(),
+            14
+        );
+        assert_eq!(clipped("垃圾分类覆盖率", 14), "垃圾分类覆盖率");
+    }
 }
