@@ -199,6 +199,7 @@ pub(super) fn bottom_bar(
     }
     (
         Name::new("Bottom bar"),
+        BottomBar,
         Node {
             position_type: PositionType::Absolute,
             left: px(24),
@@ -208,7 +209,7 @@ pub(super) fn bottom_bar(
             flex_direction: FlexDirection::Row,
             flex_wrap: FlexWrap::Wrap,
             column_gap: px(12),
-            row_gap: px(12),
+            row_gap: px(ROW_GAP),
             ..default()
         },
         Pickable::IGNORE,
@@ -228,9 +229,17 @@ pub(super) fn bottom_bar(
     )
 }
 
+/// Space between the bottom bar's rows of buttons when they wrap, logical px.
+pub(super) const ROW_GAP: f32 = 12.0;
+
+/// Marks the bottom bar, whose height places the strip above it
+/// ([`super::strip::clear_bottom_bar`]).
+#[derive(Component)]
+pub(super) struct BottomBar;
+
 /// Most characters of a figure's name on a cycling button; longer names end in "…" there
-/// (the legend and the card carry them whole), so that the bottom bar stays one row at 16:9:
-/// a second row would sit behind the strip.
+/// (the legend and the card carry them whole), so that the bottom bar mostly stays one row
+/// at 16:9; when it does not, the strip makes room (`strip::clear_bottom_bar`).
 const CYCLE_CAPTION_CHARS: usize = 14;
 
 /// `name`, cut to `max` characters with "…" as the last of them when longer.
@@ -238,7 +247,8 @@ fn clipped(name: &str, max: usize) -> String {
     if name.chars().count() <= max {
         return name.to_string();
     }
-    let mut out: String = name.chars().take(max.saturating_sub(1)).collect();
+    let kept: String = name.chars().take(max.saturating_sub(1)).collect();
+    let mut out = kept.trim_end().to_string();
     out.push('…');
     out
 }
@@ -293,7 +303,7 @@ fn figure_buttons(
             Figure::FloorArea,
             Figure::Households,
         ] {
-            // English captions short enough for one row at 16:9 (see
+            // Short English captions keep the bar to one row at 16:9 in most states (see
             // `CYCLE_CAPTION_CHARS`); the legend and the card carry the full name.
             let caption = match (f, lang) {
                 (Figure::ResidentialBuildings, Lang::En) => "Buildings".to_string(),
@@ -374,5 +384,6 @@ mod tests {
             14
         );
         assert_eq!(clipped("垃圾分类覆盖率", 14), "垃圾分类覆盖率");
+        assert_eq!(clipped("Morning peak traffic", 14), "Morning peak…");
     }
 }

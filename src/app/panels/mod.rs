@@ -34,7 +34,7 @@ pub fn plugin(app: &mut App) {
         .init_resource::<crate::app::base::ring::StripPixels>()
         .add_systems(
             PostUpdate,
-            strip::measure_strip.after(bevy::ui::UiSystems::Layout),
+            (strip::measure_strip, strip::clear_bottom_bar).after(bevy::ui::UiSystems::Layout),
         )
         .add_systems(
             Update,

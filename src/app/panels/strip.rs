@@ -14,6 +14,13 @@ use crate::scene::ring::draw::{CANVAS, hotspot_at};
 /// width left of the card in the ring's 7680 × 1080 proportions.
 pub const STRIP_HEIGHT: f32 = 205.0;
 
+/// Height of one row of the bottom bar's buttons, logical px at UI scale 1 (a touch button's
+/// least side): the strip stands [`STRIP_BOTTOM`] above the screen's edge for one row.
+const BUTTON_ROW: f32 = crate::app::base::widgets::MIN_BUTTON;
+/// The strip's bottom edge above the screen's, logical px: the bar (24 px up, one row of
+/// buttons) and a 16 px gap.
+const STRIP_BOTTOM: f32 = 104.0;
+
 /// Marks the strip preview, whose ranking rows can be tapped.
 #[derive(Component)]
 pub(super) struct StripPreview;
@@ -27,7 +34,7 @@ pub(super) fn strip_preview(image: Handle<Image>) -> impl Bundle {
             position_type: PositionType::Absolute,
             left: px(24),
             right: px(468),
-            bottom: px(104),
+            bottom: px(STRIP_BOTTOM),
             max_height: px(STRIP_HEIGHT),
             aspect_ratio: Some((CANVAS[0] / CANVAS[1]) as f32),
             border: UiRect::all(px(2)),
@@ -82,5 +89,33 @@ pub(super) fn measure_strip(
         pixels.0 = want;
         // The ring's texture is refitted next frame: draw it.
         redraw.write(bevy::window::RequestRedraw);
+    }
+}
+
+/// Keeps the strip clear of the bottom bar: when the bar's buttons wrap into more rows than
+/// one (long captions, English, 3D with the compass), the strip's bottom edge rises by the
+/// extra rows and its greatest height drops by as much, so its top — and the map's room
+/// above it (`MAP_INSETS`) — stay where they are and no button hides behind it. Runs after
+/// layout; the change is laid out and drawn in the next frame.
+pub(super) fn clear_bottom_bar(
+    bars: Query<&ComputedNode, With<super::bars::BottomBar>>,
+    mut strips: Query<&mut Node, With<StripPreview>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    // Whole rows: the laid-out height is rounded to physical pixels.
+    let row = BUTTON_ROW + super::bars::ROW_GAP;
+    let extra = bars.iter().next().map_or(0.0, |bar| {
+        let height = bar.size().y * bar.inverse_scale_factor();
+        let rows = ((height + super::bars::ROW_GAP) / row).round().max(1.0);
+        (rows - 1.0) * row
+    });
+    for mut node in &mut strips {
+        let bottom = px(STRIP_BOTTOM + extra);
+        let max_height = px((STRIP_HEIGHT - extra).max(BUTTON_ROW));
+        if node.bottom != bottom || node.max_height != max_height {
+            node.bottom = bottom;
+            node.max_height = max_height;
+            redraw.write(bevy::window::RequestRedraw);
+        }
     }
 }
