@@ -383,6 +383,11 @@ pub fn floor_app(size: (u32, u32)) -> App {
         crate::palette::BACKGROUND,
     )))
     .insert_resource(FloorProbe::default())
+    // Every frame as soon as the last one is done, as the exhibit draws while a finger
+    // moves the map: Bevy's default waits 1/60 s between frames in an unfocused window
+    // (Xvfb's windows never have the focus), which held this row at 16.7 ms however
+    // cheap the frame.
+    .insert_resource(bevy::winit::WinitSettings::continuous())
     .add_systems(Startup, |mut commands: Commands| {
         commands.spawn((Camera2d, Msaa::Off));
     })

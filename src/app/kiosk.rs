@@ -14,6 +14,7 @@ use crate::app::base::map_view::MOUSE_ID;
 use crate::app::base::pace::ambient_motion;
 use crate::app::base::sets::{ApplyRequests, ReadPointers, RemoteCommands};
 use crate::app::base::theme::{self, size};
+use crate::app::base::widgets::Fill;
 use crate::app::base::{
     AppSystems, Chooser, City, CuratorMode, CurrentLang, Focus, HallConfig, HallLink,
     IgnorePointer, KioskMode, MainView, Map3d, MapFigure, MapOverlays, MapRequest, MapView,
@@ -290,7 +291,7 @@ fn show_invitation(mut commands: Commands) {
             border_radius: BorderRadius::all(px(24)),
             ..default()
         },
-        BackgroundColor(theme::color(palette::PANEL.with_alpha(230))),
+        Fill(theme::color(palette::PANEL.with_alpha(230))),
         BorderColor::all(theme::color(palette::ACCENT)),
         GlobalZIndex(10),
         Pickable::IGNORE,

@@ -62,6 +62,7 @@ pub fn build(options: AppOptions) -> App {
         base::pace::window_plugin,
         base::theme::plugin,
         base::ui_shader::plugin,
+        base::fill::plugin,
         base::widgets::plugin,
         map::render_plugin,
         ring::render_plugin,

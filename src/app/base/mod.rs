@@ -15,6 +15,7 @@
 //! - [`window`], [`logfile`], [`probe`]: Bevy's window and renderer set-up, the log file,
 //!   which frames were drawn in full.
 
+pub mod fill;
 pub mod logfile;
 pub mod map_view;
 pub mod modes;

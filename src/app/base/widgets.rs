@@ -6,6 +6,7 @@ use bevy::picking::events::{Click, Pointer};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
+pub use super::fill::{Fill, Picture};
 use super::map_view::UiBlockers;
 pub use super::rim::Rim;
 use super::sets::{AppSystems, ReadPointers};
@@ -53,9 +54,7 @@ fn press_button(
     }
 }
 
-fn button_feedback(
-    mut q: Query<(&Interaction, &ButtonLook, &mut BackgroundColor), Changed<Interaction>>,
-) {
+fn button_feedback(mut q: Query<(&Interaction, &ButtonLook, &mut Fill), Changed<Interaction>>) {
     for (i, look, mut bg) in &mut q {
         bg.0 = match i {
             Interaction::Pressed => theme::color(palette::BUTTON_PRESSED),
@@ -116,9 +115,9 @@ fn collect_blockers(
 
 /// A panel's background and rim (drawn along the node's `border`, see [`Rim`]); it takes
 /// touches away from the map.
-pub fn panel() -> (BackgroundColor, Rim, BlocksMap) {
+pub fn panel() -> (Fill, Rim, BlocksMap) {
     (
-        BackgroundColor(theme::color(palette::PANEL.with_alpha(235))),
+        Fill(theme::color(palette::PANEL.with_alpha(235))),
         rim(),
         BlocksMap,
     )
@@ -237,7 +236,7 @@ fn button_base(active: bool, action: impl Component) -> impl Bundle {
             border_radius: BorderRadius::all(px(10)),
             ..default()
         },
-        BackgroundColor(base),
+        Fill(base),
         rim(),
     )
 }

@@ -9,7 +9,7 @@ use super::files::candidate_files;
 use super::{CuratorAction, CuratorNote, PinEntry};
 use crate::app::base::swap::{LoadOutcome, PREVIEW_SIZE, Swapper};
 use crate::app::base::theme::{self, size};
-use crate::app::base::widgets::{BlocksMap, button_for, label, panel, rim};
+use crate::app::base::widgets::{BlocksMap, Fill, button_for, label, panel, rim};
 use crate::app::base::{City, CuratorMode, DataDir, HallConfig, HallLink};
 use crate::palette;
 
@@ -58,7 +58,7 @@ pub(super) fn rebuild(
                 align_items: AlignItems::Center,
                 ..default()
             },
-            BackgroundColor(theme::color(palette::BACKGROUND.with_alpha(225))),
+            Fill(theme::color(palette::BACKGROUND.with_alpha(225))),
             BlocksMap,
             GlobalZIndex(20),
         ))

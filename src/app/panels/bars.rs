@@ -6,7 +6,7 @@ use bevy::prelude::*;
 
 use super::{place, region_name};
 use crate::app::base::theme::{self, size};
-use crate::app::base::widgets::{BlocksMap, button, compass_button, label};
+use crate::app::base::widgets::{BlocksMap, Fill, button, compass_button, label};
 use crate::app::base::{Chooser, Focus, MainView, MapRequest, Playing};
 use crate::palette;
 use crate::scene::format::{Lang, Text as Words, text};
@@ -85,7 +85,7 @@ pub(super) fn top_bar(
                     align_self: AlignSelf::FlexStart,
                     ..default()
                 },
-                BackgroundColor(theme::color(palette::PANEL.with_alpha(220))),
+                Fill(theme::color(palette::PANEL.with_alpha(220))),
                 BlocksMap,
                 children![label(title, size::TITLE, palette::TEXT)],
             )),
@@ -159,7 +159,7 @@ pub(super) fn top_right(
                     display: if demo { Display::Flex } else { Display::None },
                     ..default()
                 },
-                BackgroundColor(theme::color(palette::DEMO_BADGE)),
+                Fill(theme::color(palette::DEMO_BADGE)),
                 BlocksMap,
                 children![label(
                     text(Words::DemoData, lang),
@@ -358,7 +358,7 @@ pub(super) fn hall_hint(lang: Lang) -> impl Bundle {
             border_radius: BorderRadius::all(px(10)),
             ..default()
         },
-        BackgroundColor(theme::color(palette::PANEL.with_alpha(220))),
+        Fill(theme::color(palette::PANEL.with_alpha(220))),
         Pickable::IGNORE,
         children![label(
             lang.pick("拖动画面环视全景", "Drag to look around the ring"),

@@ -6,7 +6,7 @@ use bevy::prelude::*;
 
 use crate::app::base::state::step_requests;
 use crate::app::base::theme::{self, size};
-use crate::app::base::widgets::{BlocksMap, button, label, rim, swatch_button};
+use crate::app::base::widgets::{BlocksMap, Fill, button, label, rim, swatch_button};
 use crate::app::base::{Chooser, Focus, MapRequest, Overlay, Playing};
 use crate::palette;
 use crate::scene::format::Lang;
@@ -17,11 +17,7 @@ use crate::snapshot::index::CityData;
 /// A chooser's background: a panel, opaque (it lies over the strip and the card, whose
 /// words would show through).
 fn opaque_panel() -> impl Bundle {
-    (
-        BackgroundColor(theme::color(palette::PANEL)),
-        rim(),
-        BlocksMap,
-    )
+    (Fill(theme::color(palette::PANEL)), rim(), BlocksMap)
 }
 
 /// A chooser's row: its name in a column of its own, then its buttons, wrapping.
@@ -246,7 +242,7 @@ pub(super) fn story_caption(city: &CityData, lang: Lang, p: &Playing) -> impl Bu
             align_self: AlignSelf::FlexStart,
             ..default()
         },
-        BackgroundColor(theme::color(palette::PANEL.with_alpha(235))),
+        Fill(theme::color(palette::PANEL.with_alpha(235))),
         BorderColor::all(theme::color(palette::HIGHLIGHT)),
         BlocksMap,
         children![

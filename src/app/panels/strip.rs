@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
 use crate::app::base::ring::{RingHotspots, StripPixels};
-use crate::app::base::widgets::{BlocksMap, rim, window_inverse_scale};
+use crate::app::base::widgets::{BlocksMap, Picture, rim, window_inverse_scale};
 use crate::app::base::{City, Focus, MapRequest};
 use crate::scene::ring::draw::{CANVAS, hotspot_at};
 
@@ -41,7 +41,7 @@ pub(super) fn strip_preview(image: Handle<Image>) -> impl Bundle {
             ..default()
         },
         rim(),
-        ImageNode::new(image),
+        Picture(image),
     )
 }
 

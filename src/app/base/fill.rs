@@ -1,0 +1,179 @@
+//! Panels' and buttons' backgrounds, and the ring's strip picture, each through a UI
+//! pipeline of its own (Bevy's `UiMaterial`) instead of Bevy UI's node shader.
+//!
+//! Bevy UI draws every node kind — backgrounds, borders, images, glyphs — with one shader
+//! that tells them apart per pixel. llvmpipe runs eight pixels at a time and only masks
+//! lanes at a branch, so every pixel of a panel paid for a texture sample and three
+//! rounded-box distances (docs/performance.md, "Where the rest of the district's frame
+//! goes": the UI drawn flat took 31.3 ms a frame against 36.7 as shipped). A [`Fill`]
+//! pixel runs one rounded-box distance, with the corners' radii and the inset worked out
+//! once per vertex; a [`Picture`] pixel one sample, with no distance at all. The picture is
+//! Bevy's: the same distance function, the same antialiasing (`0.5 − d`, clamped), the same
+//! blending, colours converted to linear the same way.
+
+use bevy::asset::{embedded_asset, embedded_path};
+use bevy::prelude::*;
+use bevy::render::render_resource::AsBindGroup;
+use bevy::shader::ShaderRef;
+use bevy::ui_render::prelude::{MaterialNode, UiMaterial, UiMaterialPlugin};
+
+/// A node's background of this colour: what `BackgroundColor` draws (inside the node's
+/// border, with its corner radii), through [`FillMaterial`]. Changing it changes the
+/// picture; nodes with the same colour share one material and draw in one batch.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct Fill(pub Color);
+
+/// The material behind [`Fill`]: one per colour (`fill.wgsl`).
+#[derive(Asset, TypePath, AsBindGroup, Debug, Clone)]
+pub struct FillMaterial {
+    /// The fill's colour, linear RGB with straight alpha (as Bevy UI's vertex colour).
+    #[uniform(0)]
+    pub color: LinearRgba,
+}
+
+impl UiMaterial for FillMaterial {
+    fn vertex_shader() -> ShaderRef {
+        fill_shader()
+    }
+    fn fragment_shader() -> ShaderRef {
+        fill_shader()
+    }
+    /// Drawn where the node's `BackgroundColor` would be: below its border, image and text.
+    fn stack_z_offset() -> f32 {
+        bevy::ui_render::stack_z_offsets::BACKGROUND_COLOR
+    }
+}
+
+fn fill_shader() -> ShaderRef {
+    ShaderRef::Path(
+        bevy::asset::AssetPath::from_path_buf(embedded_path!("fill.wgsl")).with_source("embedded"),
+    )
+}
+
+/// A node that shows `0` stretched over its content box, sampled with the image's own
+/// sampler at mip level 0, without rounded corners (`picture.wgsl`). For a texture drawn
+/// at the node's own size (the ring's strip, `StripPixels`) this is what `ImageNode` shows,
+/// at the cost of one sample a pixel.
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct Picture(pub Handle<Image>);
+
+/// The material behind [`Picture`].
+#[derive(Asset, TypePath, AsBindGroup, Debug, Clone)]
+pub struct PictureMaterial {
+    /// The picture; its sampler is used as set on the image.
+    #[texture(0)]
+    #[sampler(1)]
+    pub image: Handle<Image>,
+}
+
+impl UiMaterial for PictureMaterial {
+    fn vertex_shader() -> ShaderRef {
+        picture_shader()
+    }
+    fn fragment_shader() -> ShaderRef {
+        picture_shader()
+    }
+    fn stack_z_offset() -> f32 {
+        bevy::ui_render::stack_z_offsets::IMAGE
+    }
+}
+
+fn picture_shader() -> ShaderRef {
+    ShaderRef::Path(
+        bevy::asset::AssetPath::from_path_buf(embedded_path!("picture.wgsl"))
+            .with_source("embedded"),
+    )
+}
+
+/// The materials of the fills on show, by colour (bit patterns of the linear RGBA). Kept
+/// for the exhibit's life: the UI uses a few dozen colours.
+#[derive(Resource, Default)]
+struct FillMaterials(bevy::platform::collections::HashMap<[u32; 4], Handle<FillMaterial>>);
+
+/// What each picture's image looked like when its material was made: an image changed in
+/// place (resized, a new sampler) is a new texture on the GPU, and a material's bind group
+/// keeps the old one until the material changes too.
+#[derive(Component)]
+struct PictureShown(Option<(UVec2, bevy::image::ImageSampler)>);
+
+/// Registers both materials and keeps each node's material in step with its [`Fill`] or
+/// [`Picture`] (windowed app; headless tests have the components and draw nothing).
+pub fn plugin(app: &mut App) {
+    embedded_asset!(app, "fill.wgsl");
+    embedded_asset!(app, "picture.wgsl");
+    app.add_plugins((
+        UiMaterialPlugin::<FillMaterial>::default(),
+        UiMaterialPlugin::<PictureMaterial>::default(),
+    ))
+    .init_resource::<FillMaterials>()
+    .add_systems(
+        PostUpdate,
+        (fill_materials, picture_materials).before(bevy::asset::AssetEventSystems),
+    );
+}
+
+fn fill_materials(
+    fills: Query<(Entity, &Fill, Option<&MaterialNode<FillMaterial>>), Changed<Fill>>,
+    mut cache: ResMut<FillMaterials>,
+    mut materials: ResMut<Assets<FillMaterial>>,
+    mut commands: Commands,
+) {
+    for (entity, fill, shown) in &fills {
+        let color = fill.0.to_linear();
+        let key = color.to_f32_array().map(f32::to_bits);
+        let handle = cache
+            .0
+            .entry(key)
+            .or_insert_with(|| materials.add(FillMaterial { color }))
+            .clone();
+        if shown.map(|m| m.0.id()) != Some(handle.id()) {
+            commands.entity(entity).insert(MaterialNode(handle));
+        }
+    }
+}
+
+fn picture_materials(
+    mut pictures: Query<(
+        Entity,
+        &Picture,
+        Option<&MaterialNode<PictureMaterial>>,
+        Option<&mut PictureShown>,
+    )>,
+    images: Res<Assets<Image>>,
+    mut materials: ResMut<Assets<PictureMaterial>>,
+    mut commands: Commands,
+) {
+    for (entity, picture, node, shown) in &mut pictures {
+        let looks = images
+            .get(&picture.0)
+            .map(|i| (i.size(), i.sampler.clone()));
+        match (node, shown) {
+            (Some(node), Some(mut shown)) => {
+                let same_image =
+                    materials.get(&node.0).map(|m| m.image.id()) == Some(picture.0.id());
+                if !same_image {
+                    commands
+                        .entity(entity)
+                        .insert(MaterialNode(materials.add(PictureMaterial {
+                            image: picture.0.clone(),
+                        })));
+                } else if shown.0 != looks {
+                    // Touching the material makes Bevy build its bind group again, with the
+                    // image's new texture, in this frame.
+                    let _ = materials.get_mut(&node.0);
+                }
+                if shown.0 != looks {
+                    shown.0 = looks;
+                }
+            }
+            _ => {
+                commands.entity(entity).insert((
+                    MaterialNode(materials.add(PictureMaterial {
+                        image: picture.0.clone(),
+                    })),
+                    PictureShown(looks),
+                ));
+            }
+        }
+    }
+}
