@@ -49,7 +49,8 @@ pub fn plugin(path: PathBuf) -> impl Fn(&mut App) + Send + Sync + 'static {
             requested: false,
         })
         .insert_resource(TimeUpdateStrategy::ManualDuration(STEP))
-        .add_systems(Update, take_shot.after(AppSystems::Animate));
+        .add_systems(Update, take_shot.after(AppSystems::Animate))
+        .add_systems(Last, crate::app::base::probe::exit_on_failed_pipelines);
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Instant;
 use bevy::prelude::*;
 use bevy::render::renderer::RenderAdapterInfo;
 
-use crate::app::base::probe::FrameProbe;
+use crate::app::base::probe::{FrameProbe, exit_on_failed_pipelines};
 use crate::app::base::{AppSystems, City, Focus, MapRequest, MapView};
 
 /// Seconds ignored at the start (pipelines compile, fonts load).
@@ -43,7 +43,8 @@ pub fn plugin(seconds: f64, drill: bool) -> impl Fn(&mut App) + Send + Sync + 's
             roam_frame: 0,
         })
         .add_systems(Update, begin_frame.before(AppSystems::Input))
-        .add_systems(Update, end_frame.after(AppSystems::Animate));
+        .add_systems(Update, end_frame.after(AppSystems::Animate))
+        .add_systems(Last, exit_on_failed_pipelines);
     }
 }
 
@@ -182,7 +183,8 @@ pub fn drills_plugin(count: usize) -> impl Fn(&mut App) + Send + Sync + 'static 
         .add_systems(First, begin_drill_frame)
         // After the frame count moves on, so that frame numbers match the ones the render
         // world sees for this frame.
-        .add_systems(Last, drill_step.after(bevy::diagnostic::update_frame_count));
+        .add_systems(Last, drill_step.after(bevy::diagnostic::update_frame_count))
+        .add_systems(Last, exit_on_failed_pipelines);
     }
 }
 
@@ -391,7 +393,8 @@ pub fn floor_app(size: (u32, u32)) -> App {
     .add_systems(Startup, |mut commands: Commands| {
         commands.spawn((Camera2d, Msaa::Off));
     })
-    .add_systems(Last, floor_step.after(bevy::diagnostic::update_frame_count));
+    .add_systems(Last, floor_step.after(bevy::diagnostic::update_frame_count))
+    .add_systems(Last, exit_on_failed_pipelines);
     app
 }
 

@@ -47,7 +47,10 @@ pub fn plugin(app: &mut App) {
     app.init_resource::<LatencyProbe>()
         .add_systems(First, begin_frame)
         .add_systems(PreUpdate, read_clicks.after(bevy::input::InputSystems))
-        .add_systems(Last, report);
+        .add_systems(
+            Last,
+            (report, crate::app::base::probe::exit_on_failed_pipelines),
+        );
 }
 
 fn begin_frame(mut probe: ResMut<LatencyProbe>) {

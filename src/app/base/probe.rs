@@ -18,8 +18,9 @@ use std::time::Instant;
 
 use bevy::diagnostic::FrameCount;
 use bevy::prelude::*;
-use bevy::render::render_resource::{CachedPipelineState, PipelineCache};
+use bevy::render::render_resource::{CachedPipelineState, PipelineCache, PipelineDescriptor};
 use bevy::render::{Render, RenderApp, RenderSystems};
+use bevy::shader::ShaderCacheError;
 
 #[derive(Debug, Default)]
 struct Shared {
@@ -33,6 +34,8 @@ struct Shared {
     first_full: Mutex<Option<Instant>>,
     /// The last [`HISTORY`] finished frames.
     history: Mutex<VecDeque<Finished>>,
+    /// Render pipelines that failed to build, each once: its label and Bevy's error.
+    failed: Mutex<Vec<String>>,
 }
 
 /// A frame the renderer finished: which (its [`FrameCount`]), whether in full, and when.
@@ -90,6 +93,52 @@ impl FrameProbe {
     pub fn first_full(&self) -> Option<Instant> {
         self.0.first_full.lock().ok().and_then(|t| *t)
     }
+
+    /// The render pipelines that failed to build (a shader that does not compile, or that
+    /// wgpu refuses), each as "label: error". Bevy logs the error and draws everything
+    /// else: whatever the pipeline draws is missing from every frame, which no frame
+    /// counts as drawn in full.
+    pub fn failed_pipelines(&self) -> Vec<String> {
+        self.0.failed.lock().map_or(Vec::new(), |f| f.clone())
+    }
+}
+
+/// For screenshots and benchmarks: ends the app with an error, naming the pipelines, once
+/// one failed to build. Their figures and pictures would be of a frame with parts missing,
+/// and a wait for a frame drawn in full would never end. (The exhibit itself goes on with
+/// what it can draw; Bevy has logged the error.)
+pub fn exit_on_failed_pipelines(
+    probe: Res<FrameProbe>,
+    mut exit: MessageWriter<AppExit>,
+    mut done: Local<bool>,
+) {
+    if *done {
+        return;
+    }
+    let failed = probe.failed_pipelines();
+    if failed.is_empty() {
+        return;
+    }
+    *done = true;
+    error!(
+        "{} render pipeline(s) failed to build, so parts of the picture are missing; \
+         stopping without a shot or a figure: {}",
+        failed.len(),
+        failed.join("; ")
+    );
+    exit.write(AppExit::error());
+}
+
+/// Why a pipeline in this state will never draw, if it will not: Bevy keeps retrying one
+/// whose shader or shader import has not loaded yet, and gives up on the others.
+pub fn pipeline_failure(state: &CachedPipelineState) -> Option<String> {
+    match state {
+        CachedPipelineState::Err(
+            ShaderCacheError::ShaderNotLoaded(_) | ShaderCacheError::ShaderImportNotYetAvailable,
+        ) => None,
+        CachedPipelineState::Err(e) => Some(e.to_string()),
+        _ => None,
+    }
 }
 
 /// Adds the probe to the main world and its recorder to the render world (if there is one).
@@ -119,7 +168,27 @@ fn record(probe: Res<FrameProbe>, cache: Res<PipelineCache>, frame: Option<Res<F
                 .is_some_and(|p| matches!(p.state, CachedPipelineState::Ok(_)))
         })
         .count();
-    let full = waiting == 0 && !pipelines.is_empty();
+    let mut failed = false;
+    for p in &pipelines {
+        let Some(why) = pipeline_failure(&p.state) else {
+            continue;
+        };
+        failed = true;
+        let label = match &p.descriptor {
+            PipelineDescriptor::RenderPipelineDescriptor(d) => d.label.clone(),
+            PipelineDescriptor::ComputePipelineDescriptor(d) => d.label.clone(),
+        };
+        let line = format!(
+            "{}: {why}",
+            label.as_deref().unwrap_or("an unnamed pipeline")
+        );
+        if let Ok(mut list) = shared.failed.lock()
+            && !list.contains(&line)
+        {
+            list.push(line);
+        }
+    }
+    let full = waiting == 0 && !failed && !pipelines.is_empty();
     if full {
         if let Ok(mut first) = shared.first_full.lock() {
             first.get_or_insert_with(Instant::now);
@@ -140,4 +209,29 @@ fn record(probe: Res<FrameProbe>, cache: Res<PipelineCache>, frame: Option<Res<F
         });
     }
     shared.rendered.store(frame.0 + 1, Ordering::Release);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bevy::asset::AssetId;
+
+    #[test]
+    fn a_shader_that_does_not_compile_is_a_failure_and_one_still_loading_is_not() {
+        let broken = CachedPipelineState::Err(ShaderCacheError::CreateShaderModule(
+            "expected expression, found '}'".into(),
+        ));
+        let why = pipeline_failure(&broken);
+        assert!(
+            why.as_deref()
+                .is_some_and(|w| w.contains("expected expression"))
+        );
+        for waiting in [
+            CachedPipelineState::Queued,
+            CachedPipelineState::Err(ShaderCacheError::ShaderNotLoaded(AssetId::default())),
+            CachedPipelineState::Err(ShaderCacheError::ShaderImportNotYetAvailable),
+        ] {
+            assert_eq!(pipeline_failure(&waiting), None);
+        }
+    }
 }
