@@ -27,7 +27,7 @@ const rows = [
   ['CPU at rest, 10 s (citygrid: ambient motion off)', pm('drill', (r) => r.idle_cpu_pct_of_one_core), ours.rest_cpu_ambient_off_pct, '% of a core', 'lower'],
   ['CPU at rest, 10 s (citygrid: ambient motion on)', null, ours.rest_cpu_ambient_on_pct, '% of a core', 'lower'],
   ['bare window of citygrid\'s renderer, nothing drawn: PSS', null, ours.floor_pss_mib, 'MiB', 'lower'],
-  ['  its frame (the display\'s 60 Hz when under 16.7 ms)', null, ours.floor_frame_ms, 'ms', 'lower'],
+  ['  its frame, drawn continuously', null, ours.floor_frame_ms, 'ms', 'lower'],
 ];
 const fmt = (x) => (x == null ? '—' : (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en') : (+x).toFixed(1)));
 const env = peer.env || {};

@@ -11,6 +11,10 @@
 //! the same, pixel for pixel. The vertex stage, inputs and bindings are Bevy's
 //! (`bevy_ui::ui_node`, Bevy 0.19.1, pinned in Cargo.toml).
 //!
+//! Since then the large areas — panels' and buttons' backgrounds, the ring's strip — are
+//! drawn by pipelines of their own (`fill.rs`); this shader still draws glyphs, rims, and
+//! the small swatches and bars.
+//!
 //! On a GPU the branches skip work for whole groups of pixels. llvmpipe runs eight pixels
 //! at a time and only masks lanes at an `if`, so there every pixel runs every branch; what
 //! this shader saves there is the sampling without derivatives (docs/performance.md,
