@@ -59,7 +59,7 @@ pub fn build(options: AppOptions) -> App {
         });
     add_exhibit(&mut app, &options);
     app.add_plugins((
-        base::pace::window_plugin,
+        (base::pace::window_plugin, base::still::plugin),
         base::theme::plugin,
         base::ui_shader::plugin,
         base::fill::plugin,

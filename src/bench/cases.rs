@@ -99,6 +99,9 @@ pub(super) fn drills_case(file: Option<&Path>, count: usize) -> ExitCode {
 pub(super) fn latency_case(file: Option<&Path>) -> ExitCode {
     window_case(file, |options| {
         options.latency_probe = true;
+        // Ambient motion off: between clicks the loop rests and its wakes leave the picture
+        // as it is (`base::still`), the case where a click must bring the cameras back.
+        options.config.pace.ambient = false;
     })
 }
 

@@ -139,7 +139,7 @@ pub(super) fn rest_table(stress: &str, dir: &Path, sum: &mut Summary, d: &mut St
     });
     line!(
         d,
-        "| a click at rest (xdotool through Xvfb, 6 clicks 2 s apart, MSAA off), ms | median | worst |"
+        "| a click at rest (xdotool through Xvfb, 6 clicks 2 s apart, MSAA off, ambient motion off), ms | median | worst |"
     );
     line!(d, "|---|---|---|");
     match sum.rest.latency {

@@ -26,6 +26,7 @@ pub mod rim;
 pub mod ring;
 pub mod sets;
 pub mod state;
+pub mod still;
 pub mod swap;
 pub mod theme;
 pub mod ui_shader;
