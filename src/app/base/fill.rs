@@ -50,7 +50,7 @@ fn fill_shader() -> ShaderRef {
     )
 }
 
-/// A node that shows `0` stretched over its content box, sampled with the image's own
+/// A node that shows `0` stretched over its padding box (inside its border), sampled with the image's own
 /// sampler at mip level 0, without rounded corners (`picture.wgsl`). For a texture drawn
 /// at the node's own size (the ring's strip, `StripPixels`) this is what `ImageNode` shows,
 /// at the cost of one sample a pixel.
@@ -157,10 +157,12 @@ fn picture_materials(
                         .insert(MaterialNode(materials.add(PictureMaterial {
                             image: picture.0.clone(),
                         })));
-                } else if shown.0 != looks {
-                    // Touching the material makes Bevy build its bind group again, with the
-                    // image's new texture, in this frame.
-                    let _ = materials.get_mut(&node.0);
+                } else if shown.0 != looks
+                    && let Some(material) = materials.get_mut(&node.0)
+                {
+                    // Marked changed (a mutable access), the material gets its bind group
+                    // built again, with the image's new texture, in this frame.
+                    material.into_inner();
                 }
                 if shown.0 != looks {
                     shown.0 = looks;
@@ -175,5 +177,79 @@ fn picture_materials(
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bevy::asset::{AssetEvent, AssetEventSystems, AssetPlugin};
+    use bevy::ecs::message::Messages;
+    use bevy::render::render_resource::Extent3d;
+
+    /// `AssetEvent::Modified` messages for picture materials since the cursor's last read.
+    fn modified(
+        app: &App,
+        cursor: &mut bevy::ecs::message::MessageCursor<AssetEvent<PictureMaterial>>,
+    ) -> usize {
+        let messages = app
+            .world()
+            .resource::<Messages<AssetEvent<PictureMaterial>>>();
+        cursor
+            .read(messages)
+            .filter(|e| matches!(e, AssetEvent::Modified { .. }))
+            .count()
+    }
+
+    #[test]
+    fn a_resized_picture_gets_its_material_built_again_in_the_same_frame() {
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, AssetPlugin::default()))
+            .init_asset::<Image>()
+            .init_asset::<PictureMaterial>()
+            .add_systems(PostUpdate, picture_materials.before(AssetEventSystems));
+        let image = app
+            .world_mut()
+            .resource_mut::<Assets<Image>>()
+            .add(Image::default());
+        let node = app.world_mut().spawn(Picture(image.clone())).id();
+        let mut cursor = app
+            .world()
+            .resource::<Messages<AssetEvent<PictureMaterial>>>()
+            .get_cursor();
+        for _ in 0..3 {
+            app.update();
+        }
+        assert!(
+            app.world()
+                .get::<MaterialNode<PictureMaterial>>(node)
+                .is_some()
+        );
+        assert_eq!(
+            modified(&app, &mut cursor),
+            0,
+            "nothing changed, nothing rebuilt"
+        );
+        if let Some(mut i) = app
+            .world_mut()
+            .resource_mut::<Assets<Image>>()
+            .get_mut(&image)
+        {
+            i.resize(Extent3d {
+                width: 64,
+                height: 8,
+                depth_or_array_layers: 1,
+            });
+        }
+        app.update();
+        assert_eq!(
+            modified(&app, &mut cursor),
+            1,
+            "the material is rebuilt with the new texture"
+        );
+        for _ in 0..3 {
+            app.update();
+        }
+        assert_eq!(modified(&app, &mut cursor), 0, "and only once");
     }
 }

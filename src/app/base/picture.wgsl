@@ -1,4 +1,4 @@
-// A texture over a node's content box (src/app/base/fill.rs): one sample a pixel, nothing
+// A texture over a node's padding box, inside its border (src/app/base/fill.rs): one sample a pixel, nothing
 // drawn on the border. The vertex inputs are Bevy's `UiMaterial` vertex buffer
 // (bevy_ui_render 0.19.1): the node's size and its border widths (left, top, right,
 // bottom), in physical px.
@@ -10,7 +10,7 @@
 
 struct Out {
     @builtin(position) position: vec4<f32>,
-    // The texture coordinate over the content box: 0–1 inside it.
+    // The texture coordinate over the padding box: 0–1 inside it.
     @location(0) uv: vec2<f32>,
 };
 

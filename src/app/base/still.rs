@@ -6,7 +6,7 @@
 //! (docs/performance.md).
 //!
 //! So when such a wake asks for nothing — no `RequestRedraw` in this update or the one
-//! before, no window or input event — every active camera is switched off for that update
+//! before, no window or input event — and the last frame was drawn in full, every active camera is switched off for that update
 //! alone, after all the app's systems ([`HoldPicture`], after `Last`), and back on before
 //! the next update begins ([`ReleasePicture`], before `First`), so no feature sees the
 //! switch. Bevy then neither draws nor presents (`prepare_windows` skips a window no
@@ -26,6 +26,7 @@ use bevy::window::{RequestRedraw, WindowEvent};
 
 use super::modes::{CuratorMode, KioskMode, MainView, Screens};
 use super::pace::Pace;
+use super::probe::FrameProbe;
 
 /// The longest a rest keeps the picture without drawing it again.
 pub const REFRESH: Duration = Duration::from_secs(30);
@@ -88,6 +89,7 @@ fn hold(
     mut events: MessageReader<WindowEvent>,
     mut cameras: Query<(Entity, &mut Camera)>,
     mut held: ResMut<Held>,
+    probe: Option<Res<FrameProbe>>,
 ) {
     let asked = redraws.read().count() > 0;
     let input = events.read().count() > 0;
@@ -104,7 +106,9 @@ fn hold(
         *kiosk.get(),
         *curator.get(),
     );
-    if !resting || asked || asked_before || input || due {
+    // A picture with parts missing (a pipeline still waiting for its shader) is not kept.
+    let whole = probe.is_none_or(|p| p.last_full() == p.last_rendered());
+    if !resting || asked || asked_before || input || due || !whole {
         held.drawn_at = Some(now);
         return;
     }
