@@ -33,10 +33,10 @@ pub struct FillMaterial {
 
 impl UiMaterial for FillMaterial {
     fn vertex_shader() -> ShaderRef {
-        fill_shader()
+        shader("fill.wgsl")
     }
     fn fragment_shader() -> ShaderRef {
-        fill_shader()
+        shader("fill.wgsl")
     }
     /// Drawn where the node's `BackgroundColor` would be: below its border, image and text.
     fn stack_z_offset() -> f32 {
@@ -44,9 +44,10 @@ impl UiMaterial for FillMaterial {
     }
 }
 
-fn fill_shader() -> ShaderRef {
+/// One of this module's embedded shaders (registered by [`plugin`]).
+fn shader(file: &str) -> ShaderRef {
     ShaderRef::Path(
-        bevy::asset::AssetPath::from_path_buf(embedded_path!("fill.wgsl")).with_source("embedded"),
+        bevy::asset::AssetPath::from_path_buf(embedded_path!(file)).with_source("embedded"),
     )
 }
 
@@ -68,21 +69,14 @@ pub struct PictureMaterial {
 
 impl UiMaterial for PictureMaterial {
     fn vertex_shader() -> ShaderRef {
-        picture_shader()
+        shader("picture.wgsl")
     }
     fn fragment_shader() -> ShaderRef {
-        picture_shader()
+        shader("picture.wgsl")
     }
     fn stack_z_offset() -> f32 {
         bevy::ui_render::stack_z_offsets::IMAGE
     }
-}
-
-fn picture_shader() -> ShaderRef {
-    ShaderRef::Path(
-        bevy::asset::AssetPath::from_path_buf(embedded_path!("picture.wgsl"))
-            .with_source("embedded"),
-    )
 }
 
 /// The materials of the fills on show, by colour (bit patterns of the linear RGBA). Kept
@@ -144,9 +138,10 @@ fn picture_materials(
     mut commands: Commands,
 ) {
     for (entity, picture, node, shown) in &mut pictures {
-        let looks = images
-            .get(&picture.0)
-            .map(|i| (i.size(), i.sampler.clone()));
+        let image = images.get(&picture.0);
+        // Compared by reference: the sampler is cloned only when it changed.
+        let looks_now = image.map(|i| (i.size(), &i.sampler));
+        let looks = || image.map(|i| (i.size(), i.sampler.clone()));
         match (node, shown) {
             (Some(node), Some(mut shown)) => {
                 let same_image =
@@ -157,15 +152,18 @@ fn picture_materials(
                         .insert(MaterialNode(materials.add(PictureMaterial {
                             image: picture.0.clone(),
                         })));
-                } else if shown.0 != looks
+                }
+                let changed = shown.0.as_ref().map(|(size, sampler)| (*size, sampler)) != looks_now;
+                if same_image
+                    && changed
                     && let Some(material) = materials.get_mut(&node.0)
                 {
                     // Marked changed (a mutable access), the material gets its bind group
                     // built again, with the image's new texture, in this frame.
                     material.into_inner();
                 }
-                if shown.0 != looks {
-                    shown.0 = looks;
+                if changed {
+                    shown.0 = looks();
                 }
             }
             _ => {
@@ -173,7 +171,7 @@ fn picture_materials(
                     MaterialNode(materials.add(PictureMaterial {
                         image: picture.0.clone(),
                     })),
-                    PictureShown(looks),
+                    PictureShown(looks()),
                 ));
             }
         }
