@@ -49,6 +49,9 @@ pub fn build(options: AppOptions) -> App {
         options.kiosk,
     ));
     app.add_systems(Startup, log_start);
+    if options.kiosk {
+        app.add_systems(Update, base::window::fill_monitor);
+    }
     app.insert_resource(ClearColor(base::theme::color(crate::palette::BACKGROUND)))
         .insert_resource(options.antialias)
         .insert_resource(base::ring::RingWindow(options.ring_window))

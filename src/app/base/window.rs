@@ -76,6 +76,68 @@ pub fn window_plugins(
         .add(mesh_buffers)
 }
 
+/// Seconds between checks of the kiosk window against its monitor; the first comes after
+/// this long too, so that a window manager answers the fullscreen request first. A check is
+/// a borrow and two of winit's cached values, and at rest updates come seconds apart.
+const FILL_MONITOR_EVERY_S: f32 = 0.5;
+
+/// Makes a kiosk window cover its whole monitor where nothing else does.
+///
+/// winit asks the window manager for borderless fullscreen (`_NET_WM_STATE_FULLSCREEN` on
+/// X11) and leaves the size to it. A bare X server — a kiosk started by `xinit` or a display
+/// manager with no window manager — has no one to grant it: the window stays at winit's 800 ×
+/// 600 px default in the monitor's corner, while Bevy lays the exhibit out at the configured
+/// size, so the panels and the strip are cut off. Every [`FILL_MONITOR_EVERY_S`] seconds the
+/// primary window's real size (winit's, in physical px) is compared with its monitor's; where
+/// they differ it is moved to the monitor's origin and asked for the monitor's size, which an
+/// X server without a window manager grants as asked (winit then reports the resize and Bevy
+/// lays out again). Under a window manager or compositor that made the window fullscreen the
+/// sizes agree and nothing is asked. Only for windows in `BorderlessFullscreen` mode.
+pub fn fill_monitor(
+    time: Res<Time<Real>>,
+    mut since: Local<f32>,
+    mut windows: Query<(Entity, &mut Window), With<bevy::window::PrimaryWindow>>,
+    _main_thread: bevy::ecs::system::NonSendMarker,
+) {
+    *since += time.delta_secs();
+    if *since < FILL_MONITOR_EVERY_S {
+        return;
+    }
+    *since = 0.0;
+    let Ok((entity, mut window)) = windows.single_mut() else {
+        return;
+    };
+    if !matches!(window.mode, WindowMode::BorderlessFullscreen(_)) {
+        return;
+    }
+    bevy::winit::WINIT_WINDOWS.with_borrow(|winit_windows| {
+        let Some(winit_window) = winit_windows.get_window(entity) else {
+            return;
+        };
+        let Some(monitor) = winit_window
+            .current_monitor()
+            .or_else(|| winit_window.primary_monitor())
+        else {
+            return;
+        };
+        let (have, want) = (winit_window.inner_size(), monitor.size());
+        if have == want || want.width == 0 || want.height == 0 {
+            return;
+        }
+        info!(
+            "kiosk: the window is {}×{} px on a {}×{} px monitor (no window manager made it \
+             fullscreen): resizing it to the monitor",
+            have.width, have.height, want.width, want.height
+        );
+        winit_window.set_outer_position(monitor.position());
+        // `None` (X11): the resize arrives as an event, which Bevy applies to the window;
+        // a platform that resizes at once says so here, and Bevy is told the same.
+        if let Some(now) = winit_window.request_inner_size(want) {
+            window.resolution.set_physical_resolution(now.width, now.height);
+        }
+    });
+}
+
 /// Every mesh in a vertex and index buffer of its own. Bevy's default packs small meshes
 /// into shared slabs, each with a free-list table for 131,072 allocations — 2 MiB of
 /// memory for every slab, whatever its size: 16.8 MB for the exhibit's eight (heaptrack,
