@@ -242,6 +242,13 @@ fn hall_options(args: &RunArgs, mut config: Config) -> Result<Config, String> {
 }
 
 pub(super) fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
+    let (display, wayland) = (std::env::var("DISPLAY"), std::env::var("WAYLAND_DISPLAY"));
+    if let Some(problem) =
+        app::base::window::missing_display(display.as_deref().ok(), wayland.as_deref().ok())
+    {
+        eprintln!("citygrid: {problem}");
+        return ExitCode::from(2);
+    }
     let config = match load_config(args).map_err(|e| e.to_string()) {
         Ok(c) => hall_options(args, c),
         Err(e) => Err(e),

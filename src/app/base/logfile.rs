@@ -115,6 +115,14 @@ fn install_panic_log() {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "(no message)".into());
         error!("panic at {place}: {message}");
+        if message.contains("Failed to build event loop") {
+            error!(
+                "{} (DISPLAY={:?}, WAYLAND_DISPLAY={:?})",
+                super::window::DISPLAY_HINT,
+                std::env::var("DISPLAY").unwrap_or_default(),
+                std::env::var("WAYLAND_DISPLAY").unwrap_or_default()
+            );
+        }
         default(info);
     }));
 }

@@ -76,6 +76,26 @@ pub fn window_plugins(
         .add(mesh_buffers)
 }
 
+/// Why no window can open: neither `DISPLAY` (X11) nor `WAYLAND_DISPLAY` names a display
+/// server (unset or empty), and winit would stop the exhibit with a panic ("Failed to build
+/// event loop"). `None` when either is set; whether that server answers is known only when
+/// winit connects (see [`DISPLAY_HINT`]).
+pub fn missing_display(display: Option<&str>, wayland: Option<&str>) -> Option<String> {
+    let set = |v: Option<&str>| v.is_some_and(|v| !v.trim().is_empty());
+    (!set(display) && !set(wayland)).then(|| {
+        "no display to open a window on: neither DISPLAY (X11) nor WAYLAND_DISPLAY is set. \
+         Start the exhibit inside the hall PC's graphical session (or after its X server or \
+         compositor, with DISPLAY=:0), or use `citygrid validate`, `import` or `accept` for work without a \
+         screen"
+            .to_string()
+    })
+}
+
+/// What the log adds when winit cannot connect to the display server named by `DISPLAY` or
+/// `WAYLAND_DISPLAY` (the panic's message contains "Failed to build event loop").
+pub const DISPLAY_HINT: &str = "the display server could not be reached: is the X server or \
+     compositor running, and do DISPLAY / WAYLAND_DISPLAY (and XDG_RUNTIME_DIR) name it?";
+
 /// Seconds between checks of the kiosk window against its monitor; the first comes after
 /// this long too, so that a window manager answers the fullscreen request first. A check is
 /// a borrow and two of winit's cached values, and at rest updates come seconds apart.
@@ -133,7 +153,9 @@ pub fn fill_monitor(
         // `None` (X11): the resize arrives as an event, which Bevy applies to the window;
         // a platform that resizes at once says so here, and Bevy is told the same.
         if let Some(now) = winit_window.request_inner_size(want) {
-            window.resolution.set_physical_resolution(now.width, now.height);
+            window
+                .resolution
+                .set_physical_resolution(now.width, now.height);
         }
     });
 }
@@ -156,5 +178,19 @@ fn mesh_buffers(app: &mut App) {
             },
             ..default()
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::missing_display;
+
+    #[test]
+    fn a_window_needs_a_display_server_named() {
+        assert!(missing_display(None, None).is_some());
+        assert!(missing_display(Some(""), Some("  ")).is_some());
+        assert!(missing_display(Some(":0"), None).is_none());
+        assert!(missing_display(None, Some("wayland-0")).is_none());
+        assert!(missing_display(Some(""), Some("wayland-1")).is_none());
     }
 }
