@@ -2,9 +2,10 @@
 //! line of `key=value` figures, and the helpers that run them and read their lines.
 #![allow(clippy::print_stdout)]
 
+use std::io::Read;
 use std::path::Path;
-use std::process::{Command, ExitCode};
-use std::time::Instant;
+use std::process::{Command, ExitCode, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::process::{peak_rss_mib, rss_mib};
 use crate::snapshot::index::CityData;
@@ -197,10 +198,76 @@ pub(super) fn field(line: &str, key: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// How long one case's process may run before it is stopped and its row left out. The
+/// longest case (1,000 drills of the 30,000-building district, debug build, lavapipe) takes
+/// a few minutes; a case that hangs — waiting for a frame that never comes — would
+/// otherwise hold the whole bench forever.
+const CASE_LIMIT: Duration = Duration::from_secs(600);
+
+/// Runs `command` with its output captured, like [`Command::output`], but stops it after
+/// [`CASE_LIMIT`]. Errors: it could not start, or it ran out of time (say which case).
+fn output_within(mut command: Command, args: &[&str]) -> Result<Output, String> {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("bench case {args:?} could not start: {e}"))?;
+    // Each pipe is read on a thread of its own, so a case that prints a lot never blocks.
+    fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let deadline = Instant::now() + CASE_LIMIT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Ok(None) | Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let (stdout, stderr) = (
+        stdout.join().unwrap_or_default(),
+        stderr.join().unwrap_or_default(),
+    );
+    match status {
+        Some(status) => Ok(Output {
+            status,
+            stdout,
+            stderr,
+        }),
+        None => Err(format!(
+            "bench case {args:?} gave no figure within {} s and was stopped; its last \
+             message: {}",
+            CASE_LIMIT.as_secs(),
+            String::from_utf8_lossy(&stderr)
+                .lines()
+                .last()
+                .unwrap_or("(none)")
+        )),
+    }
+}
+
 /// Runs one case in a fresh process and returns the last line it printed.
 pub(super) fn run_case(args: &[&str]) -> Option<String> {
     let exe = std::env::current_exe().ok()?;
-    let out = Command::new(exe).args(args).output().ok()?;
+    let mut command = Command::new(exe);
+    command.args(args);
+    let out = output_within(command, args)
+        .map_err(|e| eprintln!("{e}"))
+        .ok()?;
     if !out.status.success() {
         eprintln!(
             "bench case {args:?} failed: {}",
@@ -219,10 +286,10 @@ pub(super) fn run_case(args: &[&str]) -> Option<String> {
 /// with `prefix`).
 pub(super) fn window_line(args: &[&str], env: &[(&str, &str)], prefix: &str) -> Option<String> {
     let exe = std::env::current_exe().ok()?;
-    let out = Command::new(exe)
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
+    let mut command = Command::new(exe);
+    command.args(args).envs(env.iter().copied());
+    let out = output_within(command, args)
+        .map_err(|e| eprintln!("{e}"))
         .ok()?;
     if !out.status.success() {
         eprintln!(

@@ -10,11 +10,11 @@
 //! frame after start and checks that a drill's new level is drawn by the end of its
 //! transition.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bevy::diagnostic::FrameCount;
 use bevy::prelude::*;
@@ -36,6 +36,8 @@ struct Shared {
     history: Mutex<VecDeque<Finished>>,
     /// Render pipelines that failed to build, each once: its label and Bevy's error.
     failed: Mutex<Vec<String>>,
+    /// Since when each pipeline (by its id) has waited for its shader or a shader import.
+    waits: Mutex<HashMap<usize, Instant>>,
 }
 
 /// A frame the renderer finished: which (its [`FrameCount`]), whether in full, and when.
@@ -94,7 +96,8 @@ impl FrameProbe {
         self.0.first_full.lock().ok().and_then(|t| *t)
     }
 
-    /// The render pipelines that failed to build (a shader that does not compile), each as
+    /// The render pipelines that failed to build (a shader that does not compile, or whose
+    /// shader or import is still missing after [`SHADER_WAIT`]), each as
     /// "label: error". Bevy logs the error and draws everything else: whatever the
     /// pipeline draws is missing from every frame. Frames still count as drawn in full
     /// (the exhibit goes on and rests as usual); screenshots and benchmarks stop
@@ -130,8 +133,49 @@ pub fn exit_on_failed_pipelines(
     exit.write(AppExit::error());
 }
 
+/// How long a pipeline may wait for its shader or a shader import before it counts as
+/// failed. The exhibit's shaders are embedded in the binary and load within milliseconds, so
+/// one still missing after this long names something that does not exist — a misspelled
+/// `#import` — and Bevy would retry it, and a shot or a bench would wait for it, forever.
+pub const SHADER_WAIT: Duration = Duration::from_secs(10);
+
+/// Whether a pipeline in `state` has waited for its shader or a shader import for
+/// [`SHADER_WAIT`] or longer by `now`, as "…: still waiting after N s …". `waits` keeps when
+/// each pipeline (by `id`) began to wait; a pipeline in any other state is forgotten there.
+fn waited_too_long(
+    waits: &mut HashMap<usize, Instant>,
+    id: usize,
+    state: &CachedPipelineState,
+    now: Instant,
+) -> Option<String> {
+    // Bevy turns a missing shader or import back into `Queued` on the next frame and tries
+    // again, so a waiting pipeline is seen in either state.
+    let waiting = matches!(
+        state,
+        CachedPipelineState::Queued
+            | CachedPipelineState::Creating(_)
+            | CachedPipelineState::Err(
+                ShaderCacheError::ShaderNotLoaded(_)
+                    | ShaderCacheError::ShaderImportNotYetAvailable
+            )
+    );
+    if !waiting {
+        waits.remove(&id);
+        return None;
+    }
+    let since = *waits.entry(id).or_insert(now);
+    (now.saturating_duration_since(since) >= SHADER_WAIT).then(|| {
+        format!(
+            "its shader or a shader import is still missing after {} s (a misspelled \
+             #import, or a shader that does not exist?)",
+            SHADER_WAIT.as_secs()
+        )
+    })
+}
+
 /// Why a pipeline in this state will never draw, if it will not: Bevy keeps retrying one
-/// whose shader or shader import has not loaded yet, and gives up on the others.
+/// whose shader or shader import has not loaded yet (see [`SHADER_WAIT`] for when that
+/// counts as failed), and gives up on the others.
 pub fn pipeline_failure(state: &CachedPipelineState) -> Option<String> {
     match state {
         CachedPipelineState::Err(
@@ -160,17 +204,18 @@ fn record(probe: Res<FrameProbe>, cache: Res<PipelineCache>, frame: Option<Res<F
     };
     let shared = &probe.0;
     let pipelines: Vec<_> = cache.pipelines().collect();
-    // Waiting ids whose pipeline is in fact ready (created this frame, before the draw).
-    let waiting = cache
-        .waiting_pipelines()
-        .filter(|&id| {
-            !pipelines
-                .get(id)
-                .is_some_and(|p| matches!(p.state, CachedPipelineState::Ok(_)))
-        })
-        .count();
-    for p in &pipelines {
-        let Some(why) = pipeline_failure(&p.state) else {
+    let now = Instant::now();
+    let mut given_up = Vec::new();
+    for (id, p) in pipelines.iter().enumerate() {
+        let waited = shared
+            .waits
+            .lock()
+            .ok()
+            .and_then(|mut waits| waited_too_long(&mut waits, id, &p.state, now));
+        if waited.is_some() {
+            given_up.push(id);
+        }
+        let Some(why) = pipeline_failure(&p.state).or(waited) else {
             continue;
         };
         let label = match &p.descriptor {
@@ -187,6 +232,17 @@ fn record(probe: Res<FrameProbe>, cache: Res<PipelineCache>, frame: Option<Res<F
             list.push(line);
         }
     }
+    // Waiting ids whose pipeline is in fact ready (created this frame, before the draw), or
+    // that waited too long and count as failed, are not waited for.
+    let waiting = cache
+        .waiting_pipelines()
+        .filter(|&id| {
+            !given_up.contains(&id)
+                && !pipelines
+                    .get(id)
+                    .is_some_and(|p| matches!(p.state, CachedPipelineState::Ok(_)))
+        })
+        .count();
     let full = waiting == 0 && !pipelines.is_empty();
     if full {
         if let Ok(mut first) = shared.first_full.lock() {
@@ -232,5 +288,38 @@ mod tests {
         ] {
             assert_eq!(pipeline_failure(&waiting), None);
         }
+    }
+
+    #[test]
+    fn a_shader_import_missing_for_ten_seconds_is_a_failure() {
+        let missing = CachedPipelineState::Err(ShaderCacheError::ShaderImportNotYetAvailable);
+        let mut waits = HashMap::new();
+        let t0 = Instant::now();
+        assert_eq!(waited_too_long(&mut waits, 3, &missing, t0), None);
+        assert_eq!(
+            waited_too_long(&mut waits, 3, &missing, t0 + SHADER_WAIT / 2),
+            None
+        );
+        let why = waited_too_long(&mut waits, 3, &missing, t0 + SHADER_WAIT);
+        assert!(why.is_some_and(|w| w.contains("still missing after 10 s")));
+        // Bevy sets it back to `Queued` to retry: the clock runs on.
+        assert!(
+            waited_too_long(
+                &mut waits,
+                3,
+                &CachedPipelineState::Queued,
+                t0 + SHADER_WAIT
+            )
+            .is_some()
+        );
+        // Another pipeline has its own clock; one that got its shader is forgotten.
+        assert_eq!(
+            waited_too_long(&mut waits, 4, &missing, t0 + SHADER_WAIT),
+            None
+        );
+        let broken = CachedPipelineState::Err(ShaderCacheError::CreateShaderModule("x".into()));
+        assert_eq!(waited_too_long(&mut waits, 3, &broken, t0), None);
+        assert!(!waits.contains_key(&3));
+        assert!(waits.contains_key(&4));
     }
 }
