@@ -99,7 +99,14 @@ fn exercise(snapshot: Snapshot) {
     }
     for depth in depths {
         for &figure in &figures {
-            let l = layers::build(&city, depth, figure, false, 2.0, &Default::default());
+            let l = layers::build(
+                &city,
+                depth,
+                figure,
+                false,
+                layers::Scale::uniform(2.0),
+                &Default::default(),
+            );
             let _ = l.labels.len();
         }
     }
@@ -108,7 +115,7 @@ fn exercise(snapshot: Snapshot) {
         Depth::District,
         Figure::Residents,
         true,
-        2.0,
+        layers::Scale::uniform(2.0),
         &Default::default(),
     );
     let _ = preview::render(&city, 64, 48);

@@ -286,7 +286,7 @@ fn the_picked_floor_is_a_band_of_its_own_colour_on_the_3d_building() {
             Depth::Community(community, Some(b)),
             Figure::default(),
             false,
-            1.0,
+            citygrid::scene::layers::Scale::uniform(1.0),
             &Overlays::default(),
             Some(Lift {
                 storey_m: STOREY_M,

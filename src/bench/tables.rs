@@ -28,7 +28,7 @@ pub(super) fn map_table(city: &CityData, sum: &mut Summary, d: &mut String) {
             Depth::District,
             Figure::Residents,
             false,
-            px,
+            layers::Scale::uniform(px),
             &Overlays::default(),
         );
         tris = l.fills.triangles();
@@ -45,7 +45,7 @@ pub(super) fn map_table(city: &CityData, sum: &mut Summary, d: &mut String) {
             Depth::District,
             Figure::Residents,
             true,
-            px,
+            layers::Scale::uniform(px),
             &Overlays::default(),
         )
         .buildings
@@ -112,7 +112,7 @@ pub(super) fn map_table(city: &CityData, sum: &mut Summary, d: &mut String) {
             Depth::Street(street),
             Figure::Residents,
             false,
-            px / 4.0,
+            layers::Scale::uniform(px / 4.0),
             &Overlays::default(),
         );
     });
@@ -126,7 +126,7 @@ pub(super) fn map_table(city: &CityData, sum: &mut Summary, d: &mut String) {
             Depth::Community(community, None),
             Figure::Residents,
             false,
-            px / 20.0,
+            layers::Scale::uniform(px / 20.0),
             &Overlays::default(),
         )
         .buildings

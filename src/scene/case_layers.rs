@@ -4,7 +4,7 @@
 
 use crate::geo::P2;
 use crate::palette;
-use crate::scene::layers::{Layers, MapLabel, Overlays};
+use crate::scene::layers::{Layers, MapLabel, Overlays, Scale};
 use crate::scene::meshes::MeshBuffers;
 use crate::snapshot::index::CityData;
 
@@ -13,15 +13,17 @@ use crate::snapshot::index::CityData;
 /// streets) with its name as a label, and every case of the last 30 days as a dot in its
 /// department's color at its place — open cases bright with a light rim, overdue ones with
 /// a red rim, closed ones small and dim. `height_at` gives the height (m) a dot stands at:
-/// on the 3D map, the roof of the building a case is in; 0 on the ground.
+/// on the 3D map, the roof of the building a case is in; 0 on the ground. Grid outlines
+/// are `scale.px` wide, dots sized in `scale.marker`.
 pub(super) fn governance_layer(
     city: &CityData,
     community: usize,
-    px: f64,
+    scale: Scale,
     overlays: &Overlays,
     height_at: &dyn Fn(P2) -> f64,
     out: &mut Layers,
 ) {
+    let (px, marker) = (scale.px, scale.marker);
     let s = &city.snapshot;
     let gi = &city.index.governance;
     let grids = if overlays.grids {
@@ -82,10 +84,10 @@ pub(super) fn governance_layer(
         };
         let start = out.highlight.positions.len();
         if let Some(rim) = rim {
-            out.highlight.fill(&dot(at, (radius + 1.5) * px), rim);
+            out.highlight.fill(&dot(at, (radius + 1.5) * marker), rim);
         }
         let fill = if closed { color.with_alpha(200) } else { color };
-        out.highlight.fill(&dot(at, radius * px), fill);
+        out.highlight.fill(&dot(at, radius * marker), fill);
         lift_above(out, start, height_at(at), px);
     }
 }
@@ -98,14 +100,15 @@ fn lift_above(out: &mut Layers, start: usize, h: f64, px: f64) {
     }
 }
 
-/// Spacing of case clusters on the district view, screen px: about two fingers apart.
+/// Spacing of case clusters on the district view, marker px: about two fingers apart.
 pub const DISTRICT_CLUSTER_PX: f64 = 128.0;
-/// Spacing of case clusters on a subdistrict's view, screen px.
+/// Spacing of case clusters on a subdistrict's view, marker px.
 pub const STREET_CLUSTER_PX: f64 = 72.0;
 
 /// The cases of `region` (the district or a subdistrict) that `overlays` clusters (the open
 /// ones unless the filter asks for closed or overdue ones) as clusters
-/// (`scene::clusters`) of cells `cell_px` screen px wide at `px` metres per px: a disc in
+/// (`scene::clusters`) of cells `cell_px` marker px wide at `px` metres per marker px
+/// ([`Scale::marker`]): a disc in
 /// the color of the department with at least 3 in 5 of its cases (the accent color when
 /// none has), its area growing with the count (radius 5–20 px), with a light rim — red
 /// where one of its cases is past its deadline — and the count as a label (placed before
@@ -226,7 +229,7 @@ pub fn clustered_cases(city: &CityData, region: usize, overlays: &Overlays) -> V
 }
 
 /// The open case's mark on the map: a ring in the selection's color around its dot, `px`
-/// metres per screen pixel. Empty for an index outside the snapshot.
+/// metres per marker pixel ([`Scale::marker`]). Empty for an index outside the snapshot.
 pub fn case_marker(city: &CityData, case: usize, px: f64) -> MeshBuffers {
     let mut out = MeshBuffers::default();
     if let Some(&at) = city.index.governance.case_points.get(case) {
@@ -248,7 +251,7 @@ fn disc(at: P2, radius: f64, sides: u32) -> crate::geo::LocalPolygon {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scene::layers::{Depth, Figure, build};
+    use crate::scene::layers::{Depth, Figure, Scale, build};
 
     #[test]
     fn a_community_shows_its_grids_and_cases() {
@@ -265,7 +268,7 @@ mod tests {
             Depth::Community(community, None),
             Figure::Residents,
             false,
-            1.0,
+            Scale::uniform(1.0),
             &Overlays::default(),
         );
         let grid_labels = with
@@ -294,7 +297,7 @@ mod tests {
             Depth::Community(community, None),
             Figure::Residents,
             false,
-            1.0,
+            Scale::uniform(1.0),
             &Overlays::default(),
         );
         assert!(without.highlight.positions.len() < with.highlight.positions.len());
@@ -316,7 +319,7 @@ mod tests {
                 depth,
                 Figure::Residents,
                 false,
-                px,
+                Scale::uniform(px),
                 &Overlays::default(),
             );
             let open = clustered_cases(&city, region, &Overlays::default());

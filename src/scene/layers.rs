@@ -154,18 +154,37 @@ pub enum Depth {
 /// snapshot's: under half a pixel, hidden under the 1–3 px borders drawn over the fills.
 pub const DRAWN_TOLERANCE_PX: f64 = 0.4;
 
-/// Builds the layers. `px` is metres per screen pixel at the view the map settles on, so
-/// that lines come out at the same width on screen at every level; `overlays` says which
-/// governance layers show and which cases.
+/// The scale the layers are built at, for the view the map settles on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    /// Metres per screen pixel: lines come out at the same width on screen at every level,
+    /// and outlines are drawn as finely as the pixels show ([`DRAWN_TOLERANCE_PX`]).
+    pub px: f64,
+    /// Metres per marker pixel: `px` × the UI scale (`base::widgets::ui_scale_for`: 1 at
+    /// 1920 × 1080, 2 on a 4K table). Case discs and dots, place marks and the open case's
+    /// ring, their rims and the spacing of case clusters are sized in it, so they grow with
+    /// the counts and labels they carry and with the panels.
+    pub marker: f64,
+}
+
+impl Scale {
+    /// `px` metres per pixel for lines and markers alike (a UI scale of 1).
+    pub fn uniform(px: f64) -> Self {
+        Self { px, marker: px }
+    }
+}
+
+/// Builds the layers at `scale` (lines' widths in screen pixels, markers' sizes in marker
+/// pixels); `overlays` says which governance layers show and which cases.
 pub fn build(
     city: &CityData,
     depth: Depth,
     figure: Figure,
     all_buildings: bool,
-    px: f64,
+    scale: Scale,
     overlays: &Overlays,
 ) -> Layers {
-    build_lifted(city, depth, figure, all_buildings, px, overlays, None)
+    build_lifted(city, depth, figure, all_buildings, scale, overlays, None)
 }
 
 /// How the 3D map raises what it shows.
@@ -188,10 +207,11 @@ pub fn build_lifted(
     depth: Depth,
     figure: Figure,
     all_buildings: bool,
-    px: f64,
+    scale: Scale,
     overlays: &Overlays,
     lift: Option<Lift>,
 ) -> Layers {
+    let px = scale.px;
     let storey_m = lift.map_or(STOREY_M, |l| l.storey_m);
     let picked_floor = lift.and_then(|l| l.floor);
     let lift = lift.is_some();
@@ -331,7 +351,7 @@ pub fn build_lifted(
             super::case_layers::case_clusters(
                 city,
                 district,
-                (px, super::case_layers::DISTRICT_CLUSTER_PX),
+                (scale.marker, super::case_layers::DISTRICT_CLUSTER_PX),
                 overlays,
                 &|p| roof_at(Level::Street, p),
                 &mut out,
@@ -364,7 +384,7 @@ pub fn build_lifted(
             super::case_layers::case_clusters(
                 city,
                 street,
-                (px, super::case_layers::STREET_CLUSTER_PX),
+                (scale.marker, super::case_layers::STREET_CLUSTER_PX),
                 overlays,
                 &|p| roof_at(Level::Community, p),
                 &mut out,
@@ -397,9 +417,11 @@ pub fn build_lifted(
                     0.0
                 }
             };
-            super::case_layers::governance_layer(city, community, px, overlays, &on_roof, &mut out);
+            super::case_layers::governance_layer(
+                city, community, scale, overlays, &on_roof, &mut out,
+            );
             if overlays.places {
-                super::overlays::places_layer(city, community, px, &mut out);
+                super::overlays::places_layer(city, community, scale.marker, &mut out);
             }
             for &b in &idx.buildings_of[community] {
                 let building = &s.buildings[b];

@@ -82,6 +82,16 @@ impl MapView {
     pub fn settled(&self) -> bool {
         self.transition.is_none()
     }
+
+    /// The scale the map's layers are built at for the view it settles on: lines in screen
+    /// pixels, markers in pixels × the UI scale (`scene::layers::Scale`).
+    pub fn layer_scale(&self) -> crate::scene::layers::Scale {
+        let px = self.target.scale;
+        crate::scene::layers::Scale {
+            px,
+            marker: px * f64::from(self.ui_scale),
+        }
+    }
 }
 
 /// Bounds of what a focus shows, in local metres: a region's or a grid's bounds, or a

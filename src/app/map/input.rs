@@ -360,11 +360,12 @@ pub(super) fn read_pointers(
 /// building must still get it.
 pub const CASE_TOUCH_PX: f64 = 10.0;
 
-/// How far from a case's point a tap opens it, m: [`CASE_TOUCH_PX`] on screen, and never
-/// less than the dot as drawn (its rim's radius, 7 px at the scale the layers were built
-/// for, `scene::layers`) when the visitor has zoomed in on it.
+/// How far from a case's point a tap opens it, m: [`CASE_TOUCH_PX`] × the UI scale on
+/// screen (a 4K table's dots, like its fingers' reach, are twice as many pixels wide), and
+/// never less than the dot as drawn (its rim's radius, 7 marker px at the scale the layers
+/// were built for, `scene::layers::Scale`) when the visitor has zoomed in on it.
 fn case_reach(map: &MapView) -> f64 {
-    (CASE_TOUCH_PX * map.view.scale).max(8.0 * map.target.scale)
+    (CASE_TOUCH_PX * f64::from(map.ui_scale) * map.view.scale).max(8.0 * map.layer_scale().marker)
 }
 
 /// The view a tap is seen in, with [`case_reach`] in logical px (for `pick3d::Seen`).

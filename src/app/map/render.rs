@@ -178,7 +178,7 @@ fn rebuild_layers(
         depth,
         figure.0,
         all.0 && !as_picture && !as_blocks,
-        map.target.scale,
+        map.layer_scale(),
         &overlays.0,
         (map_3d.0 && !as_blocks).then_some(layers::Lift {
             storey_m: map.storey_m,
@@ -261,7 +261,7 @@ fn mark_case(
     let Some(c) = case.0 else {
         return;
     };
-    let mut buffers = crate::scene::case_layers::case_marker(&city.0, c, map.target.scale);
+    let mut buffers = crate::scene::case_layers::case_marker(&city.0, c, map.layer_scale().marker);
     // In 3D on the roof its dot stands on.
     let gi = &city.0.index.governance;
     if map_3d.0
