@@ -8,6 +8,7 @@ pub mod card_governance;
 pub mod case_layers;
 pub mod clusters;
 pub mod extrude;
+pub mod figure;
 pub mod floors;
 pub mod format;
 pub mod gesture;

@@ -36,6 +36,35 @@ impl Picture {
     pub fn covered_pixels(&self) -> usize {
         self.rgba.chunks_exact(4).filter(|p| p[3] > 0).count()
     }
+
+    /// The picture with each colour premultiplied by its alpha in linear light and encoded
+    /// as sRGB again (`encode(decode(c) × a)`), as a GPU that decodes an sRGB texture and
+    /// blends `src + dst × (1 − a)` in linear light needs it: blended so, it comes out as
+    /// the straight-alpha picture would under `src × a + dst × (1 − a)`, up to 8-bit
+    /// rounding. Transfer functions from IEC 61966-2-1 (sRGB).
+    pub fn premultiplied(mut self) -> Picture {
+        let decode: Vec<f32> = (0..=255u8)
+            .map(|c| crate::palette::Srgba::rgb(c, 0, 0).linear()[0])
+            .collect();
+        let encode = |l: f32| {
+            let c = if l <= 0.003_130_8 {
+                l * 12.92
+            } else {
+                1.055 * l.powf(1.0 / 2.4) - 0.055
+            };
+            (c * 255.0).round().clamp(0.0, 255.0) as u8
+        };
+        for p in self.rgba.chunks_exact_mut(4) {
+            let a = f32::from(p[3]) / 255.0;
+            if p[3] == 255 {
+                continue;
+            }
+            for c in &mut p[..3] {
+                *c = encode(decode[usize::from(*c)] * a);
+            }
+        }
+        self
+    }
 }
 
 /// Beyond this magnification a picture looks soft: the map shows meshes instead.
@@ -196,6 +225,31 @@ mod tests {
             exterior: vec![[x, y], [x + side, y], [x + side, y + side], [x, y + side]],
             holes: Vec::new(),
         }
+    }
+
+    #[test]
+    fn premultiplying_scales_colour_in_linear_light_and_keeps_alpha() {
+        let p = Picture {
+            width: 4,
+            height: 1,
+            rgba: vec![
+                200, 100, 50, 255, // opaque: as it was
+                255, 255, 255, 128, // half covered white: half the light
+                10, 20, 30, 0, // uncovered: black
+                188, 188, 188, 64,
+            ],
+            bounds: Rect::EMPTY,
+            metres_per_px: 1.0,
+        }
+        .premultiplied();
+        assert_eq!(&p.rgba[..4], &[200, 100, 50, 255]);
+        // Linear 0.502 is sRGB 188 (186.6 before rounding to the nearest level).
+        assert!((187..=189).contains(&p.rgba[4]), "{}", p.rgba[4]);
+        assert_eq!(p.rgba[7], 128);
+        assert_eq!(&p.rgba[8..12], &[0, 0, 0, 0]);
+        // sRGB 188 is linear 0.5; a quarter of that is 0.125, sRGB 99.
+        assert!((98..=100).contains(&p.rgba[12]), "{}", p.rgba[12]);
+        assert_eq!(p.rgba[15], 64);
     }
 
     fn alpha_sum(p: &Picture) -> f64 {

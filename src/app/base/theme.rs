@@ -43,6 +43,17 @@ pub mod size {
     pub const BUTTON: f32 = 22.0;
 }
 
+/// Where the panels stand, logical pixels at UI scale 1 (1920 × 1080).
+pub mod layout {
+    /// The gap between a panel and the window's edge.
+    pub const MARGIN: f32 = 24.0;
+    /// The width of the right-hand column: the card above, the legend below.
+    pub const COLUMN_WIDTH: f32 = 420.0;
+    /// How far from the window's right edge the bottom rows (the ring's strip, the bottom
+    /// bar) end: clear of the right-hand column, with a margin between.
+    pub const CLEAR_OF_COLUMN: f32 = MARGIN + COLUMN_WIDTH + MARGIN;
+}
+
 /// Installs the embedded CJK font as the default font of every text.
 pub fn plugin(app: &mut App) {
     let mut fonts = app.world_mut().resource_mut::<Assets<Font>>();

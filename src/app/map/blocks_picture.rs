@@ -83,6 +83,14 @@ pub(super) struct PictureMaterial {
     picture: Handle<Image>,
 }
 
+impl PictureMaterial {
+    /// Shows `picture`, whose colours are premultiplied by their alpha (in linear light,
+    /// sRGB-encoded: `scene::picture::Picture::premultiplied`).
+    pub(super) fn new(picture: Handle<Image>) -> Self {
+        Self { picture }
+    }
+}
+
 impl Material2d for PictureMaterial {
     fn fragment_shader() -> ShaderRef {
         ShaderRef::Path(

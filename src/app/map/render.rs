@@ -141,7 +141,7 @@ fn rebuild_layers(
     mut legend: ResMut<CurrentLegend>,
     (mut images, mut materials, mut cached, window, overlays, map_3d, solid, mut blocks, floor): (
         ResMut<Assets<Image>>,
-        ResMut<Assets<ColorMaterial>>,
+        ResMut<Assets<super::blocks_picture::PictureMaterial>>,
         ResMut<BuildingsPicture>,
         Option<Single<&Window, With<PrimaryWindow>>>,
         Res<MapOverlays>,

@@ -205,7 +205,7 @@ pub(super) fn bottom_bar(
             left: px(24),
             bottom: px(24),
             // As far as the strip reaches: the card and legend column stays clear.
-            right: px(468),
+            right: px(theme::layout::CLEAR_OF_COLUMN),
             flex_direction: FlexDirection::Row,
             flex_wrap: FlexWrap::Wrap,
             column_gap: px(12),

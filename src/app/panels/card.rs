@@ -44,9 +44,9 @@ pub(super) fn card_panel(
         Name::new("Card"),
         Node {
             position_type: PositionType::Absolute,
-            right: px(24),
+            right: px(theme::layout::MARGIN),
             top: px(110),
-            width: px(420),
+            width: px(theme::layout::COLUMN_WIDTH),
             flex_direction: FlexDirection::Column,
             padding: UiRect::all(px(24)),
             row_gap: px(14),

@@ -15,9 +15,9 @@ use crate::snapshot::index::CityData;
 fn legend_box() -> Node {
     Node {
         position_type: PositionType::Absolute,
-        right: px(24),
-        bottom: px(24),
-        width: px(420),
+        right: px(theme::layout::MARGIN),
+        bottom: px(theme::layout::MARGIN),
+        width: px(theme::layout::COLUMN_WIDTH),
         flex_direction: FlexDirection::Column,
         padding: UiRect::all(px(16)),
         row_gap: px(8),

@@ -6,6 +6,7 @@ use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
 use crate::app::base::ring::{RingHotspots, StripPixels};
+use crate::app::base::theme;
 use crate::app::base::widgets::{BlocksMap, Picture, rim, window_inverse_scale};
 use crate::app::base::{City, Focus, MapRequest};
 use crate::scene::ring::draw::{CANVAS, hotspot_at};
@@ -33,7 +34,7 @@ pub(super) fn strip_preview(image: Handle<Image>) -> impl Bundle {
         Node {
             position_type: PositionType::Absolute,
             left: px(24),
-            right: px(468),
+            right: px(theme::layout::CLEAR_OF_COLUMN),
             bottom: px(STRIP_BOTTOM),
             max_height: px(STRIP_HEIGHT),
             aspect_ratio: Some((CANVAS[0] / CANVAS[1]) as f32),
