@@ -116,6 +116,7 @@ const FILL_MONITOR_EVERY_S: f32 = 0.5;
 pub fn fill_monitor(
     time: Res<Time<Real>>,
     mut since: Local<f32>,
+    mut asked: Local<Option<[u32; 4]>>,
     mut windows: Query<(Entity, &mut Window), With<bevy::window::PrimaryWindow>>,
     _main_thread: bevy::ecs::system::NonSendMarker,
 ) {
@@ -141,9 +142,11 @@ pub fn fill_monitor(
             return;
         };
         let (have, want) = (winit_window.inner_size(), monitor.size());
-        if have == want || want.width == 0 || want.height == 0 {
+        let pair = [have.width, have.height, want.width, want.height];
+        if !should_fill(pair, *asked) {
             return;
         }
+        *asked = Some(pair);
         info!(
             "kiosk: the window is {}×{} px on a {}×{} px monitor (no window manager made it \
              fullscreen): resizing it to the monitor",
@@ -158,6 +161,16 @@ pub fn fill_monitor(
                 .set_physical_resolution(now.width, now.height);
         }
     });
+}
+
+/// Whether a kiosk window of `[width, height, monitor width, monitor height]` (physical px)
+/// should be resized to its monitor: it is more than 2 px off in either direction (a
+/// compositor's fractional scaling rounds), the monitor's size is known, and the same
+/// request was not made before for the same sizes (a platform that refuses is asked once,
+/// not twice a second all day).
+fn should_fill(sizes: [u32; 4], asked: Option<[u32; 4]>) -> bool {
+    let [w, h, mw, mh] = sizes;
+    mw > 0 && mh > 0 && (w.abs_diff(mw) > 2 || h.abs_diff(mh) > 2) && asked != Some(sizes)
 }
 
 /// Every mesh in a vertex and index buffer of its own. Bevy's default packs small meshes
@@ -183,7 +196,24 @@ fn mesh_buffers(app: &mut App) {
 
 #[cfg(test)]
 mod tests {
-    use super::missing_display;
+    use super::{missing_display, should_fill};
+
+    #[test]
+    fn a_kiosk_window_smaller_than_its_monitor_is_resized_once() {
+        let bare_x = [800, 600, 3840, 2160];
+        assert!(should_fill(bare_x, None));
+        assert!(!should_fill(bare_x, Some(bare_x)), "asked already");
+        assert!(
+            should_fill([1920, 1080, 3840, 2160], Some(bare_x)),
+            "sizes changed"
+        );
+        assert!(
+            !should_fill([3840, 2160, 3840, 2160], None),
+            "fullscreen already"
+        );
+        assert!(!should_fill([3839, 2161, 3840, 2160], None), "rounding");
+        assert!(!should_fill([800, 600, 0, 0], None), "monitor unknown");
+    }
 
     #[test]
     fn a_window_needs_a_display_server_named() {
