@@ -208,19 +208,24 @@ const CASE_LIMIT: Duration = Duration::from_secs(600);
 /// [`CASE_LIMIT`]. Errors: it could not start, or it ran out of time (say which case).
 fn output_within(mut command: Command, args: &[&str]) -> Result<Output, String> {
     let mut child = command
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("bench case {args:?} could not start: {e}"))?;
-    // Each pipe is read on a thread of its own, so a case that prints a lot never blocks.
-    fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
+    // Each pipe is read on a thread of its own, so a case that prints a lot never blocks;
+    // what it read is waited for a few seconds at most (a grandchild the case started may
+    // still hold the pipe open after the case was stopped).
+    fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::sync::mpsc::Receiver<Vec<u8>> {
+        let (send, receive) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
             if let Some(mut pipe) = pipe {
                 let _ = pipe.read_to_end(&mut bytes);
             }
-            bytes
-        })
+            let _ = send.send(bytes);
+        });
+        receive
     }
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
@@ -238,10 +243,11 @@ fn output_within(mut command: Command, args: &[&str]) -> Result<Output, String> 
             }
         }
     };
-    let (stdout, stderr) = (
-        stdout.join().unwrap_or_default(),
-        stderr.join().unwrap_or_default(),
-    );
+    let read = |pipe: std::sync::mpsc::Receiver<Vec<u8>>| {
+        pipe.recv_timeout(Duration::from_secs(5))
+            .unwrap_or_default()
+    };
+    let (stdout, stderr) = (read(stdout), read(stderr));
     match status {
         Some(status) => Ok(Output {
             status,

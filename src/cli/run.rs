@@ -242,9 +242,10 @@ fn hall_options(args: &RunArgs, mut config: Config) -> Result<Config, String> {
 }
 
 pub(super) fn run(args: &RunArgs, shot: Option<PathBuf>) -> ExitCode {
-    let (display, wayland) = (std::env::var("DISPLAY"), std::env::var("WAYLAND_DISPLAY"));
+    let set = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let wayland = set("WAYLAND_DISPLAY").or_else(|| set("WAYLAND_SOCKET"));
     if let Some(problem) =
-        app::base::window::missing_display(display.as_deref().ok(), wayland.as_deref().ok())
+        app::base::window::missing_display(set("DISPLAY").as_deref(), wayland.as_deref())
     {
         eprintln!("citygrid: {problem}");
         return ExitCode::from(2);

@@ -179,7 +179,7 @@ impl CaseFigure {
 /// service points) as markers the size of a fingertip's aim: a square for a station, a
 /// diamond for an organization, a triangle for a party point, each with a dark rim (the
 /// legend names them; names would crowd the grids' and buildings'). `px` is metres per
-/// screen pixel.
+/// marker pixel (`layers::Scale::marker`: screen pixels × the UI scale).
 pub(super) fn places_layer(city: &CityData, community: usize, px: f64, out: &mut Layers) {
     let gi = &city.index.governance;
     let places = gi

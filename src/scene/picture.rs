@@ -243,7 +243,7 @@ mod tests {
         }
         .premultiplied();
         assert_eq!(&p.rgba[..4], &[200, 100, 50, 255]);
-        // Linear 0.502 is sRGB 188 (186.6 before rounding to the nearest level).
+        // Linear 0.502 is sRGB 188 (187.9 before rounding to the nearest level).
         assert!((187..=189).contains(&p.rgba[4]), "{}", p.rgba[4]);
         assert_eq!(p.rgba[7], 128);
         assert_eq!(&p.rgba[8..12], &[0, 0, 0, 0]);

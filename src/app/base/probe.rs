@@ -36,8 +36,9 @@ struct Shared {
     history: Mutex<VecDeque<Finished>>,
     /// Render pipelines that failed to build, each once: its label and Bevy's error.
     failed: Mutex<Vec<String>>,
-    /// Since when each pipeline (by its id) has waited for its shader or a shader import.
-    waits: Mutex<HashMap<usize, Instant>>,
+    /// Since when, and for how many finished frames, each pipeline (by its id) has waited
+    /// for its shader or a shader import.
+    waits: Mutex<HashMap<usize, (Instant, u32)>>,
 }
 
 /// A frame the renderer finished: which (its [`FrameCount`]), whether in full, and when.
@@ -139,21 +140,26 @@ pub fn exit_on_failed_pipelines(
 /// `#import` — and Bevy would retry it, and a shot or a bench would wait for it, forever.
 pub const SHADER_WAIT: Duration = Duration::from_secs(10);
 
+/// Frames a pipeline must also have waited in before it counts as failed: at rest frames
+/// come seconds apart, and a chain of imports may take a few frames to resolve.
+pub const SHADER_WAIT_FRAMES: u32 = 30;
+
 /// Whether a pipeline in `state` has waited for its shader or a shader import for
-/// [`SHADER_WAIT`] or longer by `now`, as "…: still waiting after N s …". `waits` keeps when
-/// each pipeline (by `id`) began to wait; a pipeline in any other state is forgotten there.
+/// [`SHADER_WAIT`] or longer by `now` and over [`SHADER_WAIT_FRAMES`] finished frames, as
+/// "…: still missing after N s …". `waits` keeps when each pipeline (by `id`) began to wait
+/// and for how many frames; a pipeline in any other state is forgotten there.
 fn waited_too_long(
-    waits: &mut HashMap<usize, Instant>,
+    waits: &mut HashMap<usize, (Instant, u32)>,
     id: usize,
     state: &CachedPipelineState,
     now: Instant,
 ) -> Option<String> {
     // Bevy turns a missing shader or import back into `Queued` on the next frame and tries
-    // again, so a waiting pipeline is seen in either state.
+    // again, so a waiting pipeline is seen in either state. (`Creating` is compiling: Bevy
+    // answers a missing shader with `Err` at once.)
     let waiting = matches!(
         state,
         CachedPipelineState::Queued
-            | CachedPipelineState::Creating(_)
             | CachedPipelineState::Err(
                 ShaderCacheError::ShaderNotLoaded(_)
                     | ShaderCacheError::ShaderImportNotYetAvailable
@@ -163,14 +169,17 @@ fn waited_too_long(
         waits.remove(&id);
         return None;
     }
-    let since = *waits.entry(id).or_insert(now);
-    (now.saturating_duration_since(since) >= SHADER_WAIT).then(|| {
-        format!(
-            "its shader or a shader import is still missing after {} s (a misspelled \
+    let (since, frames) = waits.entry(id).or_insert((now, 0));
+    *frames = frames.saturating_add(1);
+    (now.saturating_duration_since(*since) >= SHADER_WAIT && *frames > SHADER_WAIT_FRAMES).then(
+        || {
+            format!(
+                "its shader or a shader import is still missing after {} s (a misspelled \
              #import, or a shader that does not exist?)",
-            SHADER_WAIT.as_secs()
-        )
-    })
+                SHADER_WAIT.as_secs()
+            )
+        },
+    )
 }
 
 /// Why a pipeline in this state will never draw, if it will not: Bevy keeps retrying one
@@ -300,6 +309,14 @@ mod tests {
             waited_too_long(&mut waits, 3, &missing, t0 + SHADER_WAIT / 2),
             None
         );
+        // Ten seconds over few frames (at rest): not yet.
+        assert_eq!(
+            waited_too_long(&mut waits, 3, &missing, t0 + SHADER_WAIT),
+            None
+        );
+        for _ in 0..SHADER_WAIT_FRAMES {
+            let _ = waited_too_long(&mut waits, 3, &missing, t0 + SHADER_WAIT / 2);
+        }
         let why = waited_too_long(&mut waits, 3, &missing, t0 + SHADER_WAIT);
         assert!(why.is_some_and(|w| w.contains("still missing after 10 s")));
         // Bevy sets it back to `Queued` to retry: the clock runs on.

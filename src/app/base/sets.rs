@@ -27,6 +27,11 @@ pub struct ReadPointers;
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RemoteCommands;
 
+/// Inside [`AppSystems::Input`]: Bevy's `UiScale` follows the window (`widgets::fit_ui_scale`),
+/// before the map fits its view and sizes its markers to it.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FitUiScale;
+
 /// Inside [`AppSystems::Apply`]: map requests are applied (focus, language, figure).
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ApplyRequests;

@@ -37,7 +37,11 @@ pub fn plugin(app: &mut App) {
         .add_observer(press_button)
         .add_systems(
             Update,
-            (fit_ui_scale, button_feedback, collect_blockers)
+            (
+                fit_ui_scale.in_set(super::sets::FitUiScale),
+                button_feedback,
+                collect_blockers,
+            )
                 .chain()
                 .in_set(AppSystems::Input)
                 .before(ReadPointers),

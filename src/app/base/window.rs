@@ -76,12 +76,13 @@ pub fn window_plugins(
         .add(mesh_buffers)
 }
 
-/// Why no window can open: neither `DISPLAY` (X11) nor `WAYLAND_DISPLAY` names a display
-/// server (unset or empty), and winit would stop the exhibit with a panic ("Failed to build
-/// event loop"). `None` when either is set; whether that server answers is known only when
-/// winit connects (see [`DISPLAY_HINT`]).
+/// Why no window can open: neither `DISPLAY` (X11) nor `wayland` (`WAYLAND_DISPLAY`, or
+/// `WAYLAND_SOCKET` where a compositor hands the exhibit its socket) names a display server
+/// (unset or empty, as winit tests them), and winit would stop the exhibit with a panic
+/// ("Failed to build event loop"). `None` when either is set; whether that server answers is
+/// known only when winit connects (see [`DISPLAY_HINT`]).
 pub fn missing_display(display: Option<&str>, wayland: Option<&str>) -> Option<String> {
-    let set = |v: Option<&str>| v.is_some_and(|v| !v.trim().is_empty());
+    let set = |v: Option<&str>| v.is_some_and(|v| !v.is_empty());
     (!set(display) && !set(wayland)).then(|| {
         "no display to open a window on: neither DISPLAY (X11) nor WAYLAND_DISPLAY is set. \
          Start the exhibit inside the hall PC's graphical session (or after its X server or \
@@ -144,6 +145,10 @@ pub fn fill_monitor(
         let (have, want) = (winit_window.inner_size(), monitor.size());
         let pair = [have.width, have.height, want.width, want.height];
         if !should_fill(pair, *asked) {
+            if !should_fill(pair, None) {
+                // It covers its monitor: a later change of size may be asked again.
+                *asked = None;
+            }
             return;
         }
         *asked = Some(pair);
@@ -218,7 +223,7 @@ mod tests {
     #[test]
     fn a_window_needs_a_display_server_named() {
         assert!(missing_display(None, None).is_some());
-        assert!(missing_display(Some(""), Some("  ")).is_some());
+        assert!(missing_display(Some(""), Some("")).is_some());
         assert!(missing_display(Some(":0"), None).is_none());
         assert!(missing_display(None, Some("wayland-0")).is_none());
         assert!(missing_display(Some(""), Some("wayland-1")).is_none());

@@ -354,8 +354,8 @@ pub(super) fn read_pointers(
     }
 }
 
-/// How far from a case's dot a tap still opens it, logical px: the dot (~14 px across with
-/// its rim) and a little more — 12.6 mm across on a 55" full-HD table. Further away the tap
+/// How far from a case's dot a tap still opens it, logical px at UI scale 1 (× the UI scale
+/// on other screens): the dot (~14 px across with its rim) and a little more — 12.6 mm across on a 55" full-HD table. Further away the tap
 /// is the building's or the grid's: cases sit on buildings, and a finger meant for the
 /// building must still get it.
 pub const CASE_TOUCH_PX: f64 = 10.0;

@@ -54,7 +54,11 @@ pub fn plugin(app: &mut App) {
     .add_systems(
         Update,
         (
-            track_viewport.in_set(AppSystems::Input),
+            // After the UI scale has followed the window: the fit's insets and the
+            // layers' marker size use it.
+            track_viewport
+                .in_set(AppSystems::Input)
+                .after(crate::app::base::sets::FitUiScale),
             // Runs in every mode: while another view or the curator has the screen it
             // drops what it reads (and follows the cursor), so that nothing pressed there
             // is taken for a touch on the map afterwards.

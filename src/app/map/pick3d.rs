@@ -28,7 +28,8 @@ pub struct Seen<'a> {
     /// The storey height buildings stand at, metres.
     pub storey_m: f64,
     /// How far from a case's dot (as seen) a tap still opens it, logical px
-    /// (`input::case_reach`: [`CASE_TOUCH_PX`], more when zoomed in on drawn dots).
+    /// (`input::case_reach`: [`CASE_TOUCH_PX`] × the UI scale, more when zoomed in on drawn
+    /// dots).
     pub case_reach_px: f64,
 }
 

@@ -38,6 +38,7 @@ struct SolidMaterial(Handle<super::solid::Solid>);
 pub fn plugin(app: &mut App) {
     app.add_plugins((super::blocks_picture::plugin, super::solid::plugin))
         .init_resource::<CurrentLegend>()
+        .init_resource::<LayersBuiltAt>()
         .init_resource::<BuildingsPicture>()
         .init_resource::<CityBlocks>()
         .init_resource::<labels::RaisedRegions>()
@@ -58,7 +59,12 @@ pub fn plugin(app: &mut App) {
                             .or_else(resource_changed::<CurrentLang>)
                             .or_else(resource_changed::<Map3d>)
                             // The picked floor is banded on its building in 3D.
-                            .or_else(resource_changed::<SelectedFloor>),
+                            .or_else(resource_changed::<SelectedFloor>)
+                            // A new window size or UI scale: lines, markers and the
+                            // buildings' picture are sized for the view the map settles on.
+                            .or_else(|map: Res<MapView>, built: Res<LayersBuiltAt>| {
+                                built.0 != Some(map.layer_scale())
+                            }),
                     ),
                 mark_case
                     .in_set(AppSystems::Rebuild)
@@ -66,7 +72,8 @@ pub fn plugin(app: &mut App) {
                     .run_if(
                         resource_changed::<SelectedCase>
                             .or_else(resource_changed::<Focus>)
-                            .or_else(resource_changed::<Map3d>),
+                            .or_else(resource_changed::<Map3d>)
+                            .or_else(resource_changed::<LayersBuiltAt>),
                     ),
                 (
                     follow_view,
@@ -126,6 +133,12 @@ pub(super) fn to_mesh(buffers: MeshBuffers) -> Mesh {
     .with_inserted_indices(Indices::U32(buffers.indices))
 }
 
+/// The scale the map's layers were last built at (`MapView::layer_scale`): when the view
+/// the map settles on changes scale without a new focus (the window resized, the UI scale
+/// changed), the layers are built again.
+#[derive(Resource, Debug, Default, PartialEq)]
+struct LayersBuiltAt(Option<layers::Scale>);
+
 #[allow(clippy::too_many_arguments)]
 fn rebuild_layers(
     mut commands: Commands,
@@ -139,7 +152,18 @@ fn rebuild_layers(
     material: Res<MapMaterial>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut legend: ResMut<CurrentLegend>,
-    (mut images, mut materials, mut cached, window, overlays, map_3d, solid, mut blocks, floor): (
+    (
+        mut images,
+        mut materials,
+        mut cached,
+        window,
+        overlays,
+        map_3d,
+        solid,
+        mut blocks,
+        floor,
+        mut built,
+    ): (
         ResMut<Assets<Image>>,
         ResMut<Assets<super::blocks_picture::PictureMaterial>>,
         ResMut<BuildingsPicture>,
@@ -149,8 +173,10 @@ fn rebuild_layers(
         Res<SolidMaterial>,
         ResMut<CityBlocks>,
         Res<SelectedFloor>,
+        ResMut<LayersBuiltAt>,
     ),
 ) {
+    built.set_if_neq(LayersBuiltAt(Some(map.layer_scale())));
     for e in &old {
         commands.entity(e).despawn();
     }

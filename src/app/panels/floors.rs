@@ -61,7 +61,7 @@ pub(super) fn floor_panel(b: &Building, picked: Option<i64>, lang: Lang) -> impl
         Name::new("Floor stack"),
         Node {
             position_type: PositionType::Absolute,
-            right: px(24.0 + 420.0 + 16.0),
+            right: px(theme::layout::MARGIN + theme::layout::COLUMN_WIDTH + 16.0),
             // Below the breadcrumb (which may reach this far right in English).
             top: px(160),
             width: px(FLOOR_STACK_WIDTH),
