@@ -144,11 +144,12 @@ pub fn fill_monitor(
         };
         let (have, want) = (winit_window.inner_size(), monitor.size());
         let pair = [have.width, have.height, want.width, want.height];
+        if !off_monitor(pair) {
+            // It covers its monitor: a later change of size may be asked again.
+            *asked = None;
+            return;
+        }
         if !should_fill(pair, *asked) {
-            if !should_fill(pair, None) {
-                // It covers its monitor: a later change of size may be asked again.
-                *asked = None;
-            }
             return;
         }
         *asked = Some(pair);
@@ -168,14 +169,18 @@ pub fn fill_monitor(
     });
 }
 
-/// Whether a kiosk window of `[width, height, monitor width, monitor height]` (physical px)
-/// should be resized to its monitor: it is more than 2 px off in either direction (a
-/// compositor's fractional scaling rounds), the monitor's size is known, and the same
-/// request was not made before for the same sizes (a platform that refuses is asked once,
-/// not twice a second all day).
+/// Whether a window of `[width, height, monitor width, monitor height]` (physical px) fails
+/// to cover its monitor: the monitor's size is known and the window is more than 2 px off in
+/// either direction (a compositor's fractional scaling rounds).
+fn off_monitor([w, h, mw, mh]: [u32; 4]) -> bool {
+    mw > 0 && mh > 0 && (w.abs_diff(mw) > 2 || h.abs_diff(mh) > 2)
+}
+
+/// Whether a kiosk window of these sizes (as [`off_monitor`]) should be resized to its
+/// monitor: it is off its monitor, and the same request was not made before for the same
+/// sizes (a platform that refuses is asked once, not twice a second all day).
 fn should_fill(sizes: [u32; 4], asked: Option<[u32; 4]>) -> bool {
-    let [w, h, mw, mh] = sizes;
-    mw > 0 && mh > 0 && (w.abs_diff(mw) > 2 || h.abs_diff(mh) > 2) && asked != Some(sizes)
+    off_monitor(sizes) && asked != Some(sizes)
 }
 
 /// Every mesh in a vertex and index buffer of its own. Bevy's default packs small meshes
