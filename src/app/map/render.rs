@@ -50,31 +50,11 @@ pub fn plugin(app: &mut App) {
                 rebuild_layers
                     .in_set(AppSystems::Rebuild)
                     .in_set(RebuildLayers)
-                    .run_if(
-                        resource_changed::<Focus>
-                            .or_else(resource_changed::<City>)
-                            .or_else(resource_changed::<MapFigure>)
-                            .or_else(resource_changed::<MapOverlays>)
-                            .or_else(resource_changed::<ShowAllBuildings>)
-                            .or_else(resource_changed::<CurrentLang>)
-                            .or_else(resource_changed::<Map3d>)
-                            // The picked floor is banded on its building in 3D.
-                            .or_else(resource_changed::<SelectedFloor>)
-                            // A new window size or UI scale: lines, markers and the
-                            // buildings' picture are sized for the view the map settles on.
-                            .or_else(|map: Res<MapView>, built: Res<LayersBuiltAt>| {
-                                built.0 != Some(map.layer_scale())
-                            }),
-                    ),
+                    .run_if(layers_stale),
                 mark_case
                     .in_set(AppSystems::Rebuild)
                     .after(RebuildLayers)
-                    .run_if(
-                        resource_changed::<SelectedCase>
-                            .or_else(resource_changed::<Focus>)
-                            .or_else(resource_changed::<Map3d>)
-                            .or_else(resource_changed::<LayersBuiltAt>),
-                    ),
+                    .run_if(case_mark_stale),
                 (
                     follow_view,
                     buildings::buildings_detail,
@@ -131,6 +111,51 @@ pub(super) fn to_mesh(buffers: MeshBuffers) -> Mesh {
     .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, buffers.positions)
     .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, buffers.colors)
     .with_inserted_indices(Indices::U32(buffers.indices))
+}
+
+/// What the map's layers are built from, to tell when they are stale.
+#[derive(bevy::ecs::system::SystemParam)]
+struct LayerInputs<'w> {
+    focus: Res<'w, Focus>,
+    city: Res<'w, City>,
+    figure: Res<'w, MapFigure>,
+    overlays: Res<'w, MapOverlays>,
+    all: Res<'w, ShowAllBuildings>,
+    lang: Res<'w, CurrentLang>,
+    map_3d: Res<'w, Map3d>,
+    floor: Res<'w, SelectedFloor>,
+    map: Res<'w, MapView>,
+    built: Res<'w, LayersBuiltAt>,
+}
+
+/// Whether the layers must be built again: what they show changed (the picked floor is
+/// banded on its building in 3D), or the view the map settles on changed scale (a new
+/// window size or UI scale: lines, markers and the buildings' picture are sized for it).
+/// One condition reading every input, not a chain of `resource_changed` conditions: a
+/// chain stops at its first true one, and those after it, not run then, each reported the
+/// start's insertion as a change later — seven extra builds of every layer in the first
+/// frames.
+fn layers_stale(inputs: LayerInputs) -> bool {
+    let i = &inputs;
+    i.focus.is_changed()
+        || i.city.is_changed()
+        || i.figure.is_changed()
+        || i.overlays.is_changed()
+        || i.all.is_changed()
+        || i.lang.is_changed()
+        || i.map_3d.is_changed()
+        || i.floor.is_changed()
+        || i.built.0 != Some(i.map.layer_scale())
+}
+
+/// Whether the open case's ring must be drawn again (one condition, as [`layers_stale`]).
+fn case_mark_stale(
+    case: Res<SelectedCase>,
+    focus: Res<Focus>,
+    map_3d: Res<Map3d>,
+    built: Res<LayersBuiltAt>,
+) -> bool {
+    case.is_changed() || focus.is_changed() || map_3d.is_changed() || built.is_changed()
 }
 
 /// The scale the map's layers were last built at (`MapView::layer_scale`): when the view
